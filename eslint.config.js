@@ -1,0 +1,98 @@
+// @ts-check
+import pluginVue from 'eslint-plugin-vue'
+import { defineConfigWithVueTs, vueTsConfigs, configureVueProject } from '@vue/eslint-config-typescript'
+
+configureVueProject({ tsSyntaxInTemplates: true, rootDir: import.meta.dirname })
+
+/**
+ * The layers of DESIGN.md, as import rules: each entry names a folder and what it must not import.
+ * Relative and `@/` imports are both caught, since patterns match any path containing the folder.
+ */
+const frameworks = ['vue', 'vue-router', 'pinia', 'vue-i18n', 'dexie', 'workbox-*', 'virtual:*']
+const nodeOnly = ['node:*', 'fastify', '@fastify/*', 'kysely', 'better-sqlite3', '**/server/**']
+/** @param {string} name */
+const layer = (name) => [`**/${name}`, `**/${name}/**`, `@/${name}`, `@/${name}/**`]
+/** @param {string[]} names */
+const layers = (...names) => names.flatMap(layer)
+
+/** @type {Array<{ files: string[], group: string[], message: string }>} */
+const boundaries = [
+  {
+    files: ['src/domain/**'],
+    group: [...frameworks, ...nodeOnly, ...layers('protocol', 'db', 'sync', 'stores', 'composables', 'components', 'views', 'sw', 'i18n')],
+    message: 'domain is plain TypeScript: it imports nothing but itself.',
+  },
+  {
+    files: ['src/protocol/**'],
+    group: [...frameworks, ...nodeOnly, ...layers('db', 'sync', 'stores', 'composables', 'components', 'views', 'sw', 'i18n')],
+    message: 'protocol may import only domain and TypeBox.',
+  },
+  {
+    files: ['src/db/**'],
+    group: ['vue', 'vue-router', 'pinia', 'vue-i18n', ...nodeOnly, ...layers('protocol', 'sync', 'stores', 'composables', 'components', 'views', 'sw', 'i18n')],
+    message: 'db may import only domain and Dexie.',
+  },
+  {
+    files: ['src/sync/**'],
+    group: ['vue', 'vue-router', 'pinia', 'vue-i18n', ...nodeOnly, ...layers('stores', 'composables', 'components', 'views', 'sw', 'i18n')],
+    message: 'sync may import domain, db and protocol types only.',
+  },
+  {
+    files: ['src/stores/**'],
+    group: [...nodeOnly, 'dexie', ...layers('composables', 'components', 'views', 'sw')],
+    message: 'stores may import domain, db, sync and i18n; screens read stores, not the other way.',
+  },
+  {
+    files: ['src/composables/**'],
+    group: [...nodeOnly, 'dexie', ...layers('components', 'views', 'sw')],
+    message: 'composables may import stores, sync, db and domain, never screens.',
+  },
+  {
+    files: ['src/views/**', 'src/components/**', 'src/App.vue'],
+    group: [...nodeOnly, 'dexie', ...layers('db', 'sync', 'sw', 'protocol')],
+    message: 'screens are thin: data comes through stores and composables, never IndexedDB or fetch.',
+  },
+  {
+    files: ['src/sw/**'],
+    group: ['vue', 'vue-router', 'pinia', 'vue-i18n', ...nodeOnly, ...layers('db', 'stores', 'composables', 'components', 'views', 'i18n')],
+    message: 'the service worker may import workbox and sync only.',
+  },
+  {
+    files: ['server/**'],
+    group: ['vue', 'vue-router', 'pinia', 'vue-i18n', 'dexie', 'workbox-*', '**/src/*', '!**/src/domain', '!**/src/protocol'],
+    message: 'the endpoint may import src/domain and src/protocol only.',
+  },
+]
+
+export default defineConfigWithVueTs(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**'] },
+  pluginVue.configs['flat/recommended'],
+  vueTsConfigs.recommendedTypeChecked,
+  {
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'error',
+      'vue/multi-word-component-names': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+    },
+  },
+  ...boundaries.map(({ files, group, message }) => ({
+    files,
+    rules: { 'no-restricted-imports': /** @type {['error', object]} */ (['error', { patterns: [{ group, message }] }]) },
+  })),
+  {
+    // Screens may use the protocol's types, as every app layer does, but never its runtime schemas.
+    files: ['src/**'],
+    ignores: ['src/protocol/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/protocol/**', '@/protocol/**'], allowTypeImports: true, message: 'the app takes only types from protocol (import type).' }] },
+      ],
+    },
+  },
+)

@@ -1,0 +1,56 @@
+import path from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port to listen on' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 for every interface' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Folder for the database and photos' }),
+  APP_DIR: Type.String({ minLength: 1, default: './dist', description: 'Folder of the built app to serve' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
+  ),
+})
+
+export type RawConfig = Static<typeof ConfigSchema>
+
+/** The endpoint's settings, with folders resolved to absolute paths. */
+export interface Config extends RawConfig {
+  dataDir: string
+  appDir: string
+  databaseFile: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/**
+ * Read the settings from environment variables, or throw a `ConfigError` naming every bad value.
+ * Unknown variables are ignored: the environment holds much more than this endpoint's settings.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const picked = Object.fromEntries(
+    Object.keys(ConfigSchema.properties)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  )
+  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, picked))
+  const problems = [...Value.Errors(ConfigSchema, value)].map((error) => {
+    const key = error.path.replace(/^\//, '')
+    const expected = ConfigSchema.properties[key as keyof RawConfig]?.description ?? error.message
+    return `${key}=${JSON.stringify(picked[key])} is not valid (${expected}; ${error.message})`
+  })
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`)
+  }
+  const raw = value as RawConfig
+  const dataDir = path.resolve(cwd, raw.DATA_DIR)
+  return {
+    ...raw,
+    dataDir,
+    appDir: path.resolve(cwd, raw.APP_DIR),
+    databaseFile: path.join(dataDir, 'giao-uoc.sqlite'),
+  }
+}

@@ -1,0 +1,31 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, Migrator, SqliteDialect } from 'kysely'
+import type { Database } from './schema'
+import { migrations } from './migrations'
+
+/**
+ * Open (or create) the SQLite file. WAL lets readers run beside the writer; FULL sync makes a
+ * committed report survive a power cut, which matters more here than write speed.
+ */
+export function openSqlite(file: string): Kysely<Database> {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const connection = new SQLite(file)
+  connection.pragma('journal_mode = WAL')
+  connection.pragma('synchronous = FULL')
+  connection.pragma('foreign_keys = ON')
+  connection.pragma('busy_timeout = 5000')
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) })
+}
+
+/** Apply every pending migration; answers the name of the last one applied. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string | null> {
+  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName
+    throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`)
+  }
+  return Object.keys(migrations).sort().at(-1) ?? null
+}

@@ -1,0 +1,41 @@
+import { createI18n } from 'vue-i18n'
+import vi from './locales/vi.json'
+import { defaultLocale, isLocale, type Locale } from './locales'
+
+export type MessageSchema = typeof vi
+
+const storageKey = 'giao-uoc.locale'
+
+// Vietnamese ships with the app; other languages load when chosen (the build precompiles both).
+const loaders: Record<Exclude<Locale, 'vi'>, () => Promise<{ default: MessageSchema }>> = {
+  en: () => import('./locales/en.json'),
+}
+
+/** The language saved on this device, or Vietnamese. */
+export function storedLocale(storage: Pick<Storage, 'getItem'> | undefined): Locale {
+  const saved = storage?.getItem(storageKey)
+  return isLocale(saved) ? saved : defaultLocale
+}
+
+export const i18n = createI18n<[MessageSchema], Locale, false>({
+  legacy: false,
+  locale: defaultLocale,
+  fallbackLocale: defaultLocale,
+  messages: { vi } as Record<Locale, MessageSchema>,
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+async function loadMessages(locale: Locale): Promise<void> {
+  if (locale === 'vi' || i18n.global.availableLocales.includes(locale)) return
+  const { default: messages } = await loaders[locale]()
+  i18n.global.setLocaleMessage(locale, messages)
+}
+
+/** Switch the interface language, remember it, and tell the page (for screen readers and hyphenation). */
+export async function applyLocale(locale: Locale): Promise<void> {
+  await loadMessages(locale)
+  i18n.global.locale.value = locale
+  globalThis.localStorage?.setItem(storageKey, locale)
+  document.documentElement.lang = locale
+}
