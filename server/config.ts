@@ -36,7 +36,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   )
-  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, picked))
+  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, { ...picked })) as Record<string, unknown>
+  // Convert would read "80.5" or "80abc" as a number; an integer setting must be digits only.
+  for (const [key, schema] of Object.entries(ConfigSchema.properties)) {
+    const raw = picked[key]
+    if (schema.type === 'integer' && raw !== undefined && !/^\d+$/.test(raw)) value[key] = raw
+  }
   const problems = [...Value.Errors(ConfigSchema, value)].map((error) => {
     const key = error.path.replace(/^\//, '')
     const expected = ConfigSchema.properties[key as keyof RawConfig]?.description ?? error.message
@@ -45,7 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`)
   }
-  const raw = value as RawConfig
+  const raw = value as unknown as RawConfig
   const dataDir = path.resolve(cwd, raw.DATA_DIR)
   return {
     ...raw,

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /** Tables of the endpoint's database, as Kysely sees them. One interface per table. */
 export interface Database {
   meta: MetaTable
@@ -6,5 +8,5 @@ export interface Database {
 export interface MetaTable {
   key: string
   value: string
-  updated_at: string
+  updated_at: Generated<string>
 }

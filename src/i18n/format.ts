@@ -15,7 +15,7 @@ export function formatBytes(bytes: number, locale: Locale): string {
   return `${number} ${byteUnits[unit]}`
 }
 
-/** `0.125` → `"12,5 %"` in Vietnamese. */
+/** `0.125` → `"12,5%"` in Vietnamese. */
 export function formatPercent(ratio: number, locale: Locale): string {
   return new Intl.NumberFormat(intlTags[locale], { style: 'percent', maximumFractionDigits: 1 }).format(ratio)
 }

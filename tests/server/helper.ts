@@ -1,0 +1,38 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach } from 'vitest'
+import { buildApp, type App } from '../../server/app'
+import { loadConfig } from '../../server/config'
+
+const cleanups: (() => Promise<void> | void)[] = []
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** A fresh folder under the system's temp dir, removed after the test. */
+export function tempDir(prefix = 'giao-uoc-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Files of a small built app: a page, a hashed asset, the worker and the manifest. */
+export function fakeBuiltApp(): string {
+  const dir = tempDir('giao-uoc-dist-')
+  fs.mkdirSync(path.join(dir, 'assets'))
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Giao Ước</title><div id="app"></div>')
+  fs.writeFileSync(path.join(dir, 'assets', 'index-AbC123.js'), 'console.log("app")')
+  fs.writeFileSync(path.join(dir, 'sw.js'), 'self.addEventListener("fetch", () => {})')
+  fs.writeFileSync(path.join(dir, 'manifest.webmanifest'), '{"name":"Giao Ước"}')
+  return dir
+}
+
+/** The endpoint in-process, on a real SQLite file in a temp folder, closed after the test. */
+export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
+  const config = loadConfig({ DATA_DIR: tempDir(), APP_DIR: fakeBuiltApp(), ...env })
+  const app = await buildApp(config, { logger: false })
+  cleanups.push(() => app.close())
+  return app
+}
