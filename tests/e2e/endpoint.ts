@@ -1,0 +1,46 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawn, type ChildProcess } from 'node:child_process'
+
+/** An endpoint process of its own, for tests that must restart it or change what it serves. */
+export interface Endpoint {
+  url: string
+  /** Everything it printed so far. */
+  output: () => string
+  /** SIGTERM, then the exit code once it has stopped. */
+  stop: () => Promise<number | null>
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+/** Start `server/<script>` on `port` and wait until it prints the address to open. */
+export async function startEndpoint(script: string, port: number, env: NodeJS.ProcessEnv): Promise<Endpoint> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `server/${script}`], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+
+  const url = `http://localhost:${port}`
+  const started = Date.now()
+  while (!output.includes(`open ${url}`)) {
+    if (child.exitCode !== null) throw new Error(`server/${script} exited early:\n${output}`)
+    if (Date.now() - started > 120_000) throw new Error(`server/${script} did not start:\n${output}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+
+  return {
+    url,
+    output: () => output,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      return exited
+    },
+  }
+}
