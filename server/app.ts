@@ -3,8 +3,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import pkg from '../package.json' with { type: 'json' }
 import type { Config } from './config'
 import database from './plugins/database'
+import bootstrap from './plugins/bootstrap'
+import access from './plugins/access'
+import openapi from './plugins/openapi'
 import appFiles from './plugins/app-files'
 import health from './routes/health'
+import auth from './routes/auth'
+import enrollment from './routes/enrollment'
+import pull from './routes/pull'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -16,10 +22,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     logger: options.logger ?? { level: config.LOG_LEVEL },
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // A field the contract does not know is an error the sender should hear about, not something to drop.
+    ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(database, { file: config.databaseFile })
+  await app.register(bootstrap, { seedDemo: config.SEED_DEMO, adminPassword: config.ADMIN_PASSWORD, publicUrl: config.publicUrl })
+  await app.register(access)
+  await app.register(openapi, { version: pkg.version })
   await app.register(health, { version: pkg.version })
+  await app.register(auth)
+  await app.register(enrollment, { publicUrl: config.publicUrl })
+  await app.register(pull)
   await app.register(appFiles, { root: config.appDir })
 
   return app

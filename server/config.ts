@@ -7,6 +7,9 @@ const ConfigSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 for every interface' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Folder for the database and photos' }),
   APP_DIR: Type.String({ minLength: 1, default: './dist', description: 'Folder of the built app to serve' }),
+  SEED_DEMO: Type.Boolean({ default: true, description: 'true to load the demo bloc into an empty database, false to start empty' }),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, description: 'password of the bloc admin created on first start, at least 10 characters' })),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', description: 'the address phones open, such as https://giaouoc.example.vn' })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
@@ -20,6 +23,8 @@ export interface Config extends RawConfig {
   dataDir: string
   appDir: string
   databaseFile: string
+  /** PUBLIC_URL, or the local address the endpoint listens on. */
+  publicUrl: string
 }
 
 export class ConfigError extends Error {
@@ -57,5 +62,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     dataDir,
     appDir: path.resolve(cwd, raw.APP_DIR),
     databaseFile: path.join(dataDir, 'giao-uoc.sqlite'),
+    publicUrl: (raw.PUBLIC_URL ?? `http://${localName(raw.HOST)}:${raw.PORT}`).replace(/\/$/, ''),
   }
+}
+
+/** How to write the listening address in a link opened on this computer. */
+export function localName(host: string): string {
+  return ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(host) ? 'localhost' : host
 }

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url'
 import { buildApp } from './app'
-import { ConfigError, loadConfig } from './config'
+import { ConfigError, loadConfig, localName } from './config'
+import type { FirstStart } from './plugins/bootstrap'
 
 /** Start the endpoint and stop it cleanly on SIGINT/SIGTERM; answers once it listens. */
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -33,8 +34,23 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   await app.listen({ port: config.PORT, host: config.HOST })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
-  const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.HOST) ? 'localhost' : config.HOST
-  process.stdout.write(`\nGiao Ước is running: open http://${shownHost}:${port}\n\n`)
+  process.stdout.write(banner(`http://${localName(config.HOST)}:${port}`, app.firstStart))
+}
+
+/** What someone who just ran `npm start` needs: where to open the app, and how to get in. */
+export function banner(address: string, { admin, demoEnrollment }: FirstStart): string {
+  const lines = ['', `Giao Ước is running: open ${address}`]
+  if (admin?.password) {
+    lines.push('', `Bloc admin created. Username: ${admin.username}  Password: ${admin.password}`, 'This password is shown only once: keep it now.')
+  }
+  if (demoEnrollment) {
+    lines.push(
+      '',
+      `Enroll a phone as the demo cadre ${demoEnrollment.name} (code ${demoEnrollment.code}, one use, valid until ${demoEnrollment.expiresAt}):`,
+      `  ${demoEnrollment.link}`,
+    )
+  }
+  return `${lines.join('\n')}\n\n`
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -9,7 +9,7 @@ export interface HealthOptions {
 const health: FastifyPluginAsyncTypebox<HealthOptions> = (app, { version }) => {
   app.get(
     '/api/health',
-    { schema: { response: { 200: HealthResponse, 503: HealthResponse } } },
+    { schema: { summary: 'Whether the endpoint and its database answer', tags: ['health'], response: { 200: HealthResponse, 503: HealthResponse } } },
     async (_request, reply) => {
       const database = await app.databaseStatus()
       const status = database.status

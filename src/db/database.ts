@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from '@/domain'
 
 /** A key–value row for facts about this installation (first start, last pull cursor, …). */
 export interface MetaRow {
@@ -6,17 +7,52 @@ export interface MetaRow {
   value: unknown
 }
 
+/** This phone's enrollment: one row, key `current`. The token is the phone's only credential. */
+export interface EnrollmentRow {
+  key: 'current'
+  deviceId: string
+  deviceName: string
+  token: string
+  memberId: string
+  unitId: string
+  enrolledAt: string
+  /** Set when the endpoint has refused the token: the phone keeps its data and must enroll again. */
+  revokedAt: string | null
+}
+
+/** Units of the bloc: the phone's own in full, the others by name only. */
+export type UnitRow = Pick<Unit, 'id' | 'name' | 'shortName'> & Partial<Pick<Unit, 'blocId'>>
+
 /**
  * The phone's database. Every `version(n)` stays here forever: a new app version must be able
  * to open and migrate the data of any older one, queued reports included.
  */
 export class AppDatabase extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>
+  enrollment!: EntityTable<EnrollmentRow, 'key'>
+  blocs!: EntityTable<Bloc, 'id'>
+  units!: EntityTable<UnitRow, 'id'>
+  members!: EntityTable<Member, 'id'>
+  communes!: EntityTable<Commune, 'id'>
+  assignments!: Dexie.Table<Assignment, [string, string, number]>
+  covenants!: EntityTable<Covenant, 'id'>
+  commitments!: EntityTable<Commitment, 'id'>
 
   constructor(name = 'giao-uoc') {
     super(name)
     this.version(1).stores({
       meta: 'key',
+    })
+    // Reference data pulled from the endpoint, and this phone's enrollment.
+    this.version(2).stores({
+      enrollment: 'key',
+      blocs: 'id',
+      units: 'id',
+      members: 'id',
+      communes: 'id',
+      assignments: '[unitId+communeId+year], [unitId+year]',
+      covenants: 'id',
+      commitments: 'id, covenantId',
     })
   }
 }

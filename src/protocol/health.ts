@@ -17,14 +17,3 @@ export const HealthResponse = Type.Object(
   { additionalProperties: false },
 )
 export type HealthResponse = Static<typeof HealthResponse>
-
-/** The body of every 4xx and 5xx answer. */
-export const ErrorResponse = Type.Object(
-  {
-    statusCode: Type.Integer(),
-    error: Type.String(),
-    message: Type.String(),
-  },
-  { additionalProperties: true },
-)
-export type ErrorResponse = Static<typeof ErrorResponse>

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001-meta'
+import * as m0002 from './0002-covenant'
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '0001-meta': m0001,
+  '0002-covenant': m0002,
 }

@@ -1,0 +1,48 @@
+import fs from 'node:fs'
+import fp from 'fastify-plugin'
+import { createEnrollmentCode } from '../services/access'
+import { demoCadre, ensureAdmin, loadDemoData, type DemoData } from '../services/bootstrap'
+
+export interface FirstStart {
+  /** The admin's login, when the admin was created at this start. */
+  admin: { username: string; password: string | null } | null
+  /** A fresh enrollment link for the demo cadre, when the demo data is there. */
+  demoEnrollment: { name: string; code: string; link: string; expiresAt: string } | null
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    firstStart: FirstStart
+  }
+}
+
+export interface BootstrapOptions {
+  seedDemo: boolean
+  adminPassword: string | undefined
+  publicUrl: string
+}
+
+const demoFile = new URL('../demo/demo-data.json', import.meta.url)
+
+/** Demo data into an empty database (unless turned off), the bloc admin, and a demo enrollment link. */
+export default fp<BootstrapOptions>(
+  async (app, { seedDemo, adminPassword, publicUrl }) => {
+    let demoCadreRow: { id: string; name: string } | undefined
+    if (seedDemo) {
+      const data = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as DemoData
+      if (await loadDemoData(app.db, data)) app.log.info('demo data loaded into the new database')
+      demoCadreRow = await demoCadre(app.db, data)
+    }
+    const admin = await ensureAdmin(app.db, adminPassword)
+    let demoEnrollment: FirstStart['demoEnrollment'] = null
+    if (demoCadreRow) {
+      const created = await createEnrollmentCode(app.db, null, demoCadreRow.id, { publicUrl })
+      demoEnrollment = { name: demoCadreRow.name, code: created.code, link: created.link, expiresAt: created.expiresAt }
+    }
+    app.decorate('firstStart', {
+      admin: admin && { username: admin.username, password: admin.generatedPassword },
+      demoEnrollment,
+    })
+  },
+  { name: 'bootstrap', dependencies: ['database'] },
+)

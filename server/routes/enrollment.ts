@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  CreateEnrollmentCodeRequest,
+  Device,
+  DeviceParams,
+  EnrollmentCodeResponse,
+  EnrollRequest,
+  EnrollResponse,
+  ERROR_CODES,
+  ErrorResponse,
+} from '../../src/protocol'
+import { checkName, LIMITS } from '../../src/domain'
+import { AccessError, createEnrollmentCode, enroll, revokeDevice } from '../services/access'
+import { FailureLimiter } from '../services/failures'
+
+export interface EnrollmentOptions {
+  /** The address phones open, for enrollment links. */
+  publicUrl: string
+}
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse }
+
+/** Codes for members, phones enrolling with them, and revoking a phone. */
+const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicUrl }) => {
+  // Twenty wrong codes from one address in an hour, then wait: 50-bit codes cannot be guessed that way.
+  const failures = new FailureLimiter(20, 60 * 60 * 1000)
+
+  app.post(
+    '/api/enrollment-codes',
+    {
+      schema: {
+        summary: 'Create a one-time enrollment code for a member',
+        tags: ['enrollment'],
+        security: [{ bearer: [] }],
+        body: CreateEnrollmentCodeRequest,
+        response: { 201: EnrollmentCodeResponse, ...errors },
+      },
+      preHandler: app.requireManager,
+    },
+    async (request, reply) => {
+      const manager = request.caller?.member ?? null
+      const created = await createEnrollmentCode(app.db, manager, request.body.memberId, { validHours: request.body.validHours, publicUrl })
+      return reply.code(201).send(created)
+    },
+  )
+
+  app.post(
+    '/api/enroll',
+    {
+      schema: {
+        summary: 'Enroll this phone with a code; answers its device token',
+        tags: ['enrollment'],
+        body: EnrollRequest,
+        response: { 201: EnrollResponse, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const wait = failures.retryAfter(request.ip)
+      if (wait > 0) {
+        void reply.header('retry-after', String(wait))
+        throw new AccessError(429, ERROR_CODES.tooManyAttempts, `Too many wrong codes; try again in ${Math.ceil(wait / 60)} minutes`)
+      }
+      const problems = checkName('deviceName', request.body.deviceName, LIMITS.deviceNameLength)
+      if (problems.length) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'deviceName must not be blank' })
+      try {
+        return reply.code(201).send(await enroll(app.db, request.body))
+      } catch (error) {
+        if (error instanceof AccessError && error.code === ERROR_CODES.codeUnknown) failures.fail(request.ip)
+        throw error
+      }
+    },
+  )
+
+  app.post(
+    '/api/devices/:deviceId/revoke',
+    {
+      schema: {
+        summary: 'Revoke an enrolled phone: its token stops working at once',
+        tags: ['enrollment'],
+        security: [{ bearer: [] }],
+        params: DeviceParams,
+        response: { 200: Device, ...errors },
+      },
+      preHandler: app.requireManager,
+    },
+    async (request) => {
+      if (!request.caller) throw new AccessError(401, ERROR_CODES.unauthorized, 'Log in first')
+      return revokeDevice(app.db, request.caller.member, request.params.deviceId)
+    },
+  )
+  return Promise.resolve()
+}
+
+export default enrollment

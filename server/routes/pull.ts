@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ERROR_CODES, ErrorResponse, PullQuery, PullResponse } from '../../src/protocol'
+import { AccessError } from '../services/access'
+import { pullFor } from '../services/reference'
+
+/** `GET /api/pull`: the reference data of the device's unit changed since a cursor. */
+const pull: FastifyPluginAsyncTypebox = (app) => {
+  app.get(
+    '/api/pull',
+    {
+      schema: {
+        summary: 'Reference data for this device’s unit, changed since the cursor',
+        tags: ['sync'],
+        security: [{ bearer: [] }],
+        querystring: PullQuery,
+        response: { 200: PullResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      },
+      preHandler: app.requireDevice,
+    },
+    async (request, reply) => {
+      if (request.caller?.kind !== 'device') throw new AccessError(401, ERROR_CODES.unauthorized, 'Enroll this device first')
+      void reply.header('cache-control', 'no-store')
+      return pullFor(app.db, request.caller.member.id, request.query.cursor ?? 0)
+    },
+  )
+  return Promise.resolve()
+}
+
+export default pull

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import { checkCommitment, type Measure, type Role, type Scope } from '../../src/domain'
+import type { Database } from '../db/schema'
+import { hashPassword, newPassword } from './secrets'
+import { nextRevision } from './reference'
+
+/** The shape of `server/demo/demo-data.json`; `key`s tie its parts together. */
+export interface DemoData {
+  bloc: { name: string; province: string; headUnit: string; deputyUnit: string }
+  units: { key: string; name: string; shortName: string }[]
+  covenant: {
+    slogan: string
+    /** `MM-dd` in the current year. */
+    signedOn: string
+    commitments: {
+      group: string
+      title: string
+      description: string
+      measure: Measure
+      target: number | null
+      unitLabel: string
+      maxPoints: number
+      scope: Scope
+    }[]
+  }
+  communes: { key: string; name: string; district: string; unit: string }[]
+  members: { unit: string; name: string; role: Role; title: string; demoEnrollment?: boolean }[]
+}
+
+export const ADMIN_USERNAME = 'admin'
+
+const isEmpty = async (db: Kysely<Database>) => (await db.selectFrom('bloc').select('id').limit(1).executeTakeFirst()) === undefined
+
+/**
+ * Load the demo bloc into an empty database, in one transaction. The covenant is the current
+ * year's, signed; every commune is assigned for that year. Answers false when the database
+ * already holds a bloc.
+ */
+export async function loadDemoData(db: Kysely<Database>, data: DemoData, now = new Date()): Promise<boolean> {
+  if (!(await isEmpty(db))) return false
+  const year = now.getFullYear()
+  await db.transaction().execute(async (trx) => {
+    const rev = await nextRevision(trx)
+    const unitIds = new Map(data.units.map((unit) => [unit.key, randomUUID()]))
+    const idOf = (key: string) => {
+      const id = unitIds.get(key)
+      if (!id) throw new Error(`demo data: no unit with key ${key}`)
+      return id
+    }
+    const blocId = randomUUID()
+    await trx
+      .insertInto('bloc')
+      .values({ id: blocId, name: data.bloc.name, province: data.bloc.province, head_unit_id: idOf(data.bloc.headUnit), deputy_unit_id: idOf(data.bloc.deputyUnit), rev })
+      .execute()
+    await trx
+      .insertInto('unit')
+      .values(data.units.map((unit) => ({ id: idOf(unit.key), bloc_id: blocId, name: unit.name, short_name: unit.shortName, rev })))
+      .execute()
+
+    const covenantId = randomUUID()
+    await trx
+      .insertInto('covenant')
+      .values({ id: covenantId, bloc_id: blocId, year, slogan: data.covenant.slogan, status: 'signed', signed_at: `${year}-${data.covenant.signedOn}`, rev })
+      .execute()
+    const commitments = data.covenant.commitments.map((item, index) => ({ ...item, order: index + 1 }))
+    for (const item of commitments) {
+      const problems = checkCommitment(item)
+      if (problems.length) throw new Error(`demo data: commitment "${item.title}": ${JSON.stringify(problems)}`)
+    }
+    await trx
+      .insertInto('commitment')
+      .values(
+        commitments.map((item) => ({
+          id: randomUUID(),
+          covenant_id: covenantId,
+          group_name: item.group,
+          position: item.order,
+          title: item.title,
+          description: item.description,
+          measure: item.measure,
+          target: item.target,
+          unit_label: item.unitLabel,
+          max_points: item.maxPoints,
+          scope: item.scope,
+          rev,
+        })),
+      )
+      .execute()
+
+    const communes = data.communes.map((commune) => ({ ...commune, id: randomUUID() }))
+    await trx
+      .insertInto('commune')
+      .values(communes.map((commune) => ({ id: commune.id, name: commune.name, district: commune.district, province: data.bloc.province, rev })))
+      .execute()
+    await trx
+      .insertInto('assignment')
+      .values(communes.map((commune) => ({ unit_id: idOf(commune.unit), commune_id: commune.id, year, rev })))
+      .execute()
+
+    await trx
+      .insertInto('member')
+      .values(data.members.map((member) => ({ id: randomUUID(), unit_id: idOf(member.unit), name: member.name, role: member.role, title: member.title, rev })))
+      .execute()
+  })
+  return true
+}
+
+/** The demo cadre whose enrollment link `npm start` prints, when the demo data is loaded. */
+export async function demoCadre(db: Kysely<Database>, data: DemoData) {
+  const wanted = data.members.find((member) => member.demoEnrollment)
+  if (!wanted) return undefined
+  return db.selectFrom('member').select(['id', 'name']).where('name', '=', wanted.name).where('role', '=', 'cadre').executeTakeFirst()
+}
+
+/**
+ * Make sure the bloc has its admin. On a database without a bloc, first create an empty bloc
+ * with its head unit for the admin to belong to. Answers the password when it was generated
+ * here (to print once), null when the admin existed or the password came from the caller.
+ */
+export async function ensureAdmin(db: Kysely<Database>, password: string | undefined): Promise<{ username: string; generatedPassword: string | null } | null> {
+  const existing = await db.selectFrom('member').select('id').where('role', '=', 'admin').executeTakeFirst()
+  if (existing) return null
+  const chosen = password ?? newPassword()
+  const passwordHash = await hashPassword(chosen)
+  await db.transaction().execute(async (trx) => {
+    const rev = await nextRevision(trx)
+    let bloc = await trx.selectFrom('bloc').select(['id', 'head_unit_id']).executeTakeFirst()
+    if (!bloc) {
+      bloc = { id: randomUUID(), head_unit_id: randomUUID() }
+      await trx.insertInto('bloc').values({ id: bloc.id, name: 'Khối thi đua', province: '', head_unit_id: null, deputy_unit_id: null, rev }).execute()
+      await trx.insertInto('unit').values({ id: bloc.head_unit_id!, bloc_id: bloc.id, name: 'Đơn vị Trưởng khối', short_name: 'Trưởng khối', rev }).execute()
+      await trx.updateTable('bloc').set({ head_unit_id: bloc.head_unit_id }).where('id', '=', bloc.id).execute()
+    }
+    const unitId = bloc.head_unit_id ?? (await trx.selectFrom('unit').select('id').where('bloc_id', '=', bloc.id).executeTakeFirstOrThrow()).id
+    await trx
+      .insertInto('member')
+      .values({ id: randomUUID(), unit_id: unitId, name: 'Thường trực khối', role: 'admin', title: 'Quản trị', username: ADMIN_USERNAME, password_hash: passwordHash, rev })
+      .execute()
+  })
+  return { username: ADMIN_USERNAME, generatedPassword: password ? null : chosen }
+}

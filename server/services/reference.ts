@@ -1,0 +1,125 @@
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from '../../src/domain'
+import type { PullResponse, UnitName } from '../../src/protocol'
+import type {
+  BlocTable,
+  CommitmentTable,
+  CommuneTable,
+  CovenantTable,
+  Database,
+  MemberTable,
+  UnitTable,
+} from '../db/schema'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** Move the revision counter on and answer its new value: stamp every changed reference row with it. */
+export async function nextRevision(db: Db): Promise<number> {
+  const { value } = await db
+    .updateTable('revision')
+    .set((eb) => ({ value: eb('value', '+', 1) }))
+    .where('id', '=', 1)
+    .returning('value')
+    .executeTakeFirstOrThrow()
+  return value
+}
+
+export const toBloc = (row: Selectable<BlocTable>): Bloc => ({
+  id: row.id,
+  name: row.name,
+  province: row.province,
+  headUnitId: row.head_unit_id,
+  deputyUnitId: row.deputy_unit_id,
+})
+export const toUnit = (row: Selectable<UnitTable>): Unit => ({ id: row.id, blocId: row.bloc_id, name: row.name, shortName: row.short_name })
+export const toCommune = (row: Selectable<CommuneTable>): Commune => ({ id: row.id, name: row.name, district: row.district, province: row.province })
+export const toCovenant = (row: Selectable<CovenantTable>): Covenant => ({
+  id: row.id,
+  blocId: row.bloc_id,
+  year: row.year,
+  slogan: row.slogan,
+  status: row.status,
+  signedAt: row.signed_at,
+})
+export const toCommitment = (row: Selectable<CommitmentTable>): Commitment => ({
+  id: row.id,
+  covenantId: row.covenant_id,
+  group: row.group_name,
+  order: row.position,
+  title: row.title,
+  description: row.description,
+  measure: row.measure,
+  target: row.target,
+  unitLabel: row.unit_label,
+  maxPoints: row.max_points,
+  scope: row.scope,
+})
+export const toMember = (row: Selectable<MemberTable>): Member => ({ id: row.id, unitId: row.unit_id, name: row.name, role: row.role, title: row.title })
+
+/** The covenant phones work against: the latest signed (or, failing that, closed) one of the bloc. */
+export async function activeCovenant(db: Db, blocId: string): Promise<Selectable<CovenantTable> | undefined> {
+  return db
+    .selectFrom('covenant')
+    .selectAll()
+    .where('bloc_id', '=', blocId)
+    .where('status', 'in', ['signed', 'closed'])
+    .orderBy('status', 'desc') // 'signed' sorts after 'closed'
+    .orderBy('year', 'desc')
+    .executeTakeFirst()
+}
+
+/**
+ * What a member's phone needs, changed since `cursor`: the bloc, the names of its units, the
+ * member's unit and profile, the active covenant and its commitments, the communes assigned to
+ * the unit for the covenant's year. Nothing of another unit but its name. Read in one
+ * transaction, so the answer and its cursor are one consistent picture.
+ */
+export async function pullFor(db: Kysely<Database>, memberId: string, cursor: number, now = new Date()): Promise<PullResponse> {
+  return db.transaction().execute(async (trx) => {
+    const { value: revision } = await trx.selectFrom('revision').select('value').where('id', '=', 1).executeTakeFirstOrThrow()
+    const member = await trx.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow()
+    const unit = await trx.selectFrom('unit').selectAll().where('id', '=', member.unit_id).executeTakeFirstOrThrow()
+    const bloc = await trx.selectFrom('bloc').selectAll().where('id', '=', unit.bloc_id).executeTakeFirstOrThrow()
+    const covenant = await activeCovenant(trx, bloc.id)
+    // A covenant that changed (or became the active one) is sent whole, with all it holds.
+    const covenantChanged = covenant !== undefined && covenant.rev > cursor
+    const since = covenantChanged ? -1 : cursor
+    const year = covenant?.year ?? now.getFullYear()
+
+    const units: UnitName[] = (
+      await trx.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', bloc.id).where('rev', '>', cursor).orderBy('name').execute()
+    ).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name }))
+
+    const commitments = covenant
+      ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).where('rev', '>', since).orderBy('position').execute()
+      : []
+
+    const assignments = await trx
+      .selectFrom('assignment')
+      .selectAll()
+      .where('unit_id', '=', unit.id)
+      .where('year', '=', year)
+      .execute()
+    const communes = assignments.length
+      ? await trx
+          .selectFrom('commune')
+          .selectAll()
+          .where('id', 'in', assignments.map((row) => row.commune_id))
+          .where((eb) => eb.or([eb('rev', '>', since), eb('id', 'in', assignments.filter((row) => row.rev > since).map((row) => row.commune_id).concat(''))]))
+          .orderBy('name')
+          .execute()
+      : []
+
+    return {
+      cursor: revision,
+      ...(bloc.rev > cursor && { bloc: toBloc(bloc) }),
+      units,
+      ...(unit.rev > cursor && { unit: toUnit(unit) }),
+      ...(member.rev > cursor && { member: toMember(member) }),
+      communes: communes.map(toCommune),
+      assignments: assignments.filter((row) => row.rev > since).map((row): Assignment => ({ unitId: row.unit_id, communeId: row.commune_id, year: row.year })),
+      ...(covenantChanged && { covenant: toCovenant(covenant) }),
+      commitments: commitments.map(toCommitment),
+    }
+  })
+}

@@ -1,0 +1,4 @@
+export * from './entities'
+export * from './validation'
+export * from './covenant'
+export * from './enrollment'

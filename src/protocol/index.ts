@@ -1,0 +1,6 @@
+export * from './common'
+export * from './health'
+export * from './reference'
+export * from './auth'
+export * from './enrollment'
+export * from './pull'

@@ -1,0 +1,32 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from './reference'
+
+/** `GET /api/pull?cursor=…`: the reference data of the device's unit that changed since the cursor. */
+export const PullQuery = Type.Object(
+  {
+    cursor: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'The cursor of the last pull; 0 or absent for everything' })),
+  },
+  { additionalProperties: false },
+)
+export type PullQuery = Static<typeof PullQuery>
+
+/** Other units of the bloc, by name only. */
+export const UnitName = Type.Pick(Unit, ['id', 'name', 'shortName'])
+export type UnitName = Static<typeof UnitName>
+
+export const PullResponse = Type.Object(
+  {
+    cursor: Type.Integer({ minimum: 0, description: 'Send this back in the next pull' }),
+    /** Every field is what changed since the request's cursor: absent or empty when nothing did. */
+    bloc: Type.Optional(Bloc),
+    units: Type.Array(UnitName),
+    unit: Type.Optional(Unit),
+    member: Type.Optional(Member),
+    communes: Type.Array(Commune),
+    assignments: Type.Array(Assignment),
+    covenant: Type.Optional(Covenant),
+    commitments: Type.Array(Commitment),
+  },
+  { additionalProperties: false },
+)
+export type PullResponse = Static<typeof PullResponse>

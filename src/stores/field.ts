@@ -1,0 +1,148 @@
+import { computed, ref, shallowRef, watch } from 'vue'
+import { defineStore } from 'pinia'
+import type { ReferenceData } from '@/db/reference'
+import type { PullOutcome } from '@/sync/reference'
+import { groupCommitments, totalPoints } from '@/domain'
+import { useAppStore } from './app'
+
+/** Why the last sync or enrollment failed, in words the screens translate. */
+export type FailureReason =
+  | 'offline'
+  | 'server'
+  | 'revoked'
+  | 'enrollment_code_unknown'
+  | 'enrollment_code_expired'
+  | 'enrollment_code_used'
+  | 'too_many_attempts'
+  | 'invalid'
+
+const emptyData: ReferenceData = {
+  enrollment: null,
+  bloc: null,
+  unit: null,
+  member: null,
+  covenant: null,
+  commitments: [],
+  communes: [],
+  lastPullAt: null,
+}
+
+// Dexie and the sync code load beside the first screen, not before it.
+const loadDb = () => import('@/db/reference')
+const loadSync = () => import('@/sync/reference')
+
+async function reasonOf(error: unknown): Promise<FailureReason> {
+  const { ApiError, NetworkError } = await import('@/sync/api')
+  if (error instanceof NetworkError) return 'offline'
+  if (error instanceof ApiError) {
+    const known: FailureReason[] = ['enrollment_code_unknown', 'enrollment_code_expired', 'enrollment_code_used', 'too_many_attempts']
+    const match = known.find((reason) => reason === error.code)
+    if (match) return match
+    if (error.status === 400) return 'invalid'
+  }
+  return 'server'
+}
+
+/**
+ * What a cadre in the field works with: this phone's enrollment and the unit's reference data
+ * (communes, covenant), read from IndexedDB and kept current across tabs, and the state of
+ * the last pull from the endpoint.
+ */
+export const useFieldStore = defineStore('field', () => {
+  const data = shallowRef<ReferenceData>(emptyData)
+  /** False until the phone's database has been read once. */
+  const loaded = ref(false)
+  const pulling = ref(false)
+  const lastFailure = ref<FailureReason | null>(null)
+  let stopWatching: (() => void) | null = null
+  let stopOnline: (() => void) | null = null
+  let ready: Promise<void> | null = null
+
+  const enrolled = computed(() => data.value.enrollment !== null)
+  const revoked = computed(() => data.value.enrollment?.revokedAt != null)
+  const groups = computed(() => groupCommitments(data.value.commitments))
+  const points = computed(() => totalPoints(data.value.commitments))
+
+  /**
+   * Start reading the phone's data (resolves once it has been read the first time), and pull
+   * from the endpoint now and whenever the network comes back.
+   */
+  function start(): Promise<void> {
+    if (!ready) {
+      const app = useAppStore()
+      stopOnline = watch(
+        () => app.online,
+        (online) => {
+          if (online && enrolled.value && !revoked.value) void pull()
+        },
+      )
+      ready = read().then(() => {
+        if (enrolled.value && !revoked.value && app.online) void pull()
+      })
+    }
+    return ready
+  }
+
+  function read(): Promise<void> {
+    return loadDb().then(
+      ({ watchReference }) =>
+        new Promise<void>((resolve) => {
+          stopWatching = watchReference(
+            (value) => {
+              data.value = value
+              loaded.value = true
+              resolve()
+            },
+            () => {
+              loaded.value = true
+              resolve()
+            },
+          )
+        }),
+      () => {
+        loaded.value = true
+      },
+    )
+  }
+
+  function stop(): void {
+    stopWatching?.()
+    stopOnline?.()
+    stopWatching = stopOnline = null
+    ready = null
+  }
+
+  /** Pull the unit's reference data now. Never throws: the outcome is in `lastFailure`. */
+  async function pull(): Promise<PullOutcome | 'failed'> {
+    pulling.value = true
+    try {
+      const outcome = await (await loadSync()).pullReference()
+      lastFailure.value = outcome === 'revoked' ? 'revoked' : null
+      return outcome
+    } catch (error) {
+      lastFailure.value = await reasonOf(error)
+      return 'failed'
+    } finally {
+      pulling.value = false
+    }
+  }
+
+  /** Enroll this phone with a code. Answers true when enrolled; the reason is in `lastFailure` otherwise. */
+  async function enroll(code: string, deviceName: string): Promise<boolean> {
+    pulling.value = true
+    try {
+      await (await loadSync()).enrollDevice({ code, deviceName })
+      lastFailure.value = null
+    } catch (error) {
+      lastFailure.value = await reasonOf(error)
+      return false
+    } finally {
+      pulling.value = false
+    }
+    // Enrolled; if this first pull fails, the screens say so and the next trigger tries again.
+    await pull()
+    return true
+  }
+
+  return { data, loaded, pulling, lastFailure, enrolled, revoked, groups, points, start, stop, pull, enroll }
+})

@@ -1,0 +1,57 @@
+import type { EnrollRequest, EnrollResponse, PullResponse } from '@/protocol'
+import { applyPull, getEnrollment, markRevoked, pullCursor, saveEnrollment } from '@/db/reference'
+import { ApiError, requestJson, type RequestOptions } from './api'
+
+/** Trade an enrollment code for this phone's device token, and keep it. */
+export async function enrollDevice(request: EnrollRequest, options: Pick<RequestOptions, 'fetch'> = {}): Promise<EnrollResponse> {
+  const answer = await requestJson<EnrollResponse>('/api/enroll', { ...options, method: 'POST', body: request })
+  await saveEnrollment({
+    deviceId: answer.device.id,
+    deviceName: answer.device.name,
+    token: answer.deviceToken,
+    memberId: answer.member.id,
+    unitId: answer.unit.id,
+    enrolledAt: answer.device.enrolledAt,
+  })
+  return answer
+}
+
+export type PullOutcome = 'pulled' | 'not-enrolled' | 'revoked'
+
+let running: Promise<PullOutcome> | null = null
+
+/**
+ * Bring the unit's reference data up to date. One pull at a time: in this tab a second call
+ * joins the first; across tabs the Web Lock makes them take turns. A 401 marks the enrollment
+ * revoked and keeps everything else on the phone.
+ */
+export function pullReference(options: Pick<RequestOptions, 'fetch'> = {}): Promise<PullOutcome> {
+  running ??= withLock('giao-uoc-pull', () => pullOnce(options)).finally(() => {
+    running = null
+  })
+  return running
+}
+
+async function pullOnce(options: Pick<RequestOptions, 'fetch'>): Promise<PullOutcome> {
+  const enrollment = await getEnrollment()
+  if (!enrollment) return 'not-enrolled'
+  if (enrollment.revokedAt) return 'revoked'
+  const cursor = await pullCursor()
+  try {
+    const changes = await requestJson<PullResponse>(`/api/pull?cursor=${cursor}`, { ...options, token: enrollment.token })
+    await applyPull(changes, new Date())
+    return 'pulled'
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      await markRevoked(new Date())
+      return 'revoked'
+    }
+    throw error
+  }
+}
+
+async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+  if (!locks) return task()
+  return locks.request(name, task)
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import type { PullResponse } from '../../src/protocol'
+import { nextRevision } from '../../server/services/reference'
+import { createEnrollmentCode } from '../../server/services/access'
+import { buildTestApp } from './helper'
+
+type App = Awaited<ReturnType<typeof buildTestApp>>
+
+/** Enroll a phone for the named member; answers its Authorization header. */
+async function enrolledAs(app: App, name: string) {
+  const member = await app.db.selectFrom('member').select('id').where('name', '=', name).executeTakeFirstOrThrow()
+  const { code } = await createEnrollmentCode(app.db, null, member.id, { publicUrl: '' })
+  const response = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy thử' } })
+  return { authorization: `Bearer ${response.json<{ deviceToken: string }>().deviceToken}` }
+}
+
+async function pull(app: App, headers: Record<string, string>, cursor?: number | string) {
+  const url = cursor === undefined ? '/api/pull' : `/api/pull?cursor=${cursor}`
+  return app.inject({ method: 'GET', url, headers })
+}
+
+describe('GET /api/pull', () => {
+  it('from no cursor, answers everything the unit needs and nothing of other units but names', async () => {
+    const app = await buildTestApp()
+    const response = await pull(app, await enrolledAs(app, 'Lý Thị Dua'))
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['cache-control']).toBe('no-store')
+    const body = response.json<PullResponse>()
+    expect(body.unit?.name).toBe('Ban Dân vận Tỉnh ủy')
+    expect(body.member).toMatchObject({ name: 'Lý Thị Dua', role: 'cadre' })
+    expect(body.bloc?.province).toBe('Hà Giang')
+    expect(body.communes.map((commune) => commune.name).sort()).toEqual(['Lao Và Chải', 'Sủng Thài'])
+    expect(body.assignments).toHaveLength(2)
+    expect(body.assignments.every((row) => row.unitId === body.unit?.id)).toBe(true)
+    expect(body.covenant).toMatchObject({ status: 'signed', year: new Date().getFullYear() })
+    expect(body.commitments).toHaveLength(9)
+    expect(body.commitments.map((item) => item.order)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(body.units).toHaveLength(6)
+    for (const unit of body.units) expect(Object.keys(unit).sort()).toEqual(['id', 'name', 'shortName'])
+    // No other member's name anywhere in the answer.
+    expect(response.body).not.toContain('Sùng Mí Páo')
+    expect(response.body).not.toContain('Giàng Seo Chứ')
+  })
+
+  it('from its own cursor answers nothing new, then only what changed', async () => {
+    const app = await buildTestApp()
+    const headers = await enrolledAs(app, 'Lý Thị Dua')
+    const first = (await pull(app, headers)).json<PullResponse>()
+    const same = (await pull(app, headers, first.cursor)).json<PullResponse>()
+    expect(same).toEqual({ cursor: first.cursor, units: [], communes: [], assignments: [], commitments: [] })
+
+    const communeId = first.communes[0]?.id ?? ''
+    const rev = await nextRevision(app.db)
+    await app.db.updateTable('commune').set({ name: 'Sủng Thài (mới)', rev }).where('id', '=', communeId).execute()
+    const changed = (await pull(app, headers, first.cursor)).json<PullResponse>()
+    expect(changed.cursor).toBe(rev)
+    expect(changed.communes).toEqual([expect.objectContaining({ id: communeId, name: 'Sủng Thài (mới)' })])
+    expect(changed.commitments).toEqual([])
+    expect(changed.covenant).toBeUndefined()
+  })
+
+  it('a change in another unit’s commune is not sent', async () => {
+    const app = await buildTestApp()
+    const headers = await enrolledAs(app, 'Lý Thị Dua')
+    const first = (await pull(app, headers)).json<PullResponse>()
+    const rev = await nextRevision(app.db)
+    await app.db.updateTable('commune').set({ rev }).where('name', '=', 'Lũng Cú').execute()
+    const next = (await pull(app, headers, first.cursor)).json<PullResponse>()
+    expect(next.communes).toEqual([])
+  })
+
+  it('refuses without a token, with a bad token, with a session token, and with a bad cursor', async () => {
+    const app = await buildTestApp({ ADMIN_PASSWORD: 'một mật khẩu dài' })
+    const none = await pull(app, {})
+    expect(none.statusCode).toBe(401)
+    expect(none.json()).toMatchObject({ code: 'unauthorized' })
+    for (const token of ['gud_not-a-real-token', 'gus_nope', 'garbage']) {
+      expect((await pull(app, { authorization: `Bearer ${token}` })).statusCode).toBe(401)
+    }
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'một mật khẩu dài' } })
+    const asSession = await pull(app, { authorization: `Bearer ${login.json<{ token: string }>().token}` })
+    expect(asSession.statusCode).toBe(403)
+    const headers = await enrolledAs(app, 'Lý Thị Dua')
+    for (const cursor of ['-1', 'abc', '1.5']) expect((await pull(app, headers, cursor)).statusCode).toBe(400)
+  })
+})
+
+describe('GET /api/openapi.json', () => {
+  it('documents every API route with its schemas', async () => {
+    const app = await buildTestApp()
+    const document = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      openapi: string
+      paths: Record<string, Record<string, { requestBody?: unknown; parameters?: unknown[]; responses: Record<string, unknown> }>>
+    }>()
+    expect(document.openapi).toBe('3.1.0')
+    expect(Object.keys(document.paths).sort()).toEqual(
+      ['/api/auth/login', '/api/auth/logout', '/api/devices/{deviceId}/revoke', '/api/enroll', '/api/enrollment-codes', '/api/health', '/api/pull'].sort(),
+    )
+    expect(document.paths['/api/enroll']?.post?.requestBody).toBeDefined()
+    expect(Object.keys(document.paths['/api/enroll']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '404', '409', '410']))
+    expect(document.paths['/api/pull']?.get?.parameters).toEqual([expect.objectContaining({ name: 'cursor', in: 'query' })])
+  })
+})
