@@ -9,3 +9,14 @@ export async function openControlled(page: Page, path = '/'): Promise<void> {
 export async function expectHeading(page: Page, name: string): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
 }
+
+/** Nothing wider than a 360 px screen, and every control at least 44 px tall, for a thumb. */
+export async function expectFitsPhone(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow).toBeLessThanOrEqual(0)
+  for (const control of await page.locator('a[href], button, label:has(input)').all()) {
+    if (!(await control.isVisible())) continue
+    const box = await control.boundingBox()
+    expect(box?.height ?? 0, await control.innerText()).toBeGreaterThanOrEqual(44)
+  }
+}

@@ -45,23 +45,25 @@ test('the manifest is linked, Vietnamese and installable', async ({ page, reques
 test('the endpoint answers its health check while online', async ({ request }) => {
   const response = await request.get('/api/health')
   expect(response.status()).toBe(200)
-  expect(await response.json()).toMatchObject({ status: 'ok', database: { status: 'ok', migration: '0001-meta' } })
+  expect(await response.json()).toMatchObject({ status: 'ok', database: { status: 'ok', migration: '0002-covenant' } })
 })
 
 test('the service worker takes control and the app opens with the network cut', async ({ page, context }) => {
+  // A phone not yet enrolled opens on the enrollment screen.
   await openControlled(page)
-  await expectHeading(page, 'Xã phụ trách')
+  await expectHeading(page, 'Đăng ký thiết bị')
 
   await context.setOffline(true)
   await page.reload()
-  await expectHeading(page, 'Xã phụ trách')
+  await expectHeading(page, 'Đăng ký thiết bị')
   await expect(page.getByTestId('network-status')).toHaveText('Không có mạng')
 
   // A deep link typed or opened from a bookmark while offline.
   await page.goto('/settings')
   await expectHeading(page, 'Cài đặt')
-  await page.goto('/reports/new')
-  await expectHeading(page, 'Báo cáo mới')
+  await page.goto('/enroll')
+  await expectHeading(page, 'Đăng ký thiết bị')
+  await expect(page.getByText('Cần có mạng để đăng ký thiết bị.')).toBeVisible()
 
   // The app shell never answers for the API: offline, an API call fails instead of getting HTML.
   const apiAnswer = await page.evaluate(() =>

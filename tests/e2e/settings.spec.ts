@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { expectHeading } from './helpers'
+import { expectFitsPhone, expectHeading } from './helpers'
 
 test('the language can be switched to English and stays after a reload', async ({ page }) => {
   await page.goto('/settings')
@@ -31,32 +31,20 @@ test('Settings shows the version, the storage used and the result of "keep data"
   )
 })
 
-for (const path of ['/', '/covenant', '/reports', '/reports/new', '/settings']) {
+for (const path of ['/enroll', '/settings', '/not-a-page']) {
   test(`${path} fits 360 px and every control is at least 44 px tall`, async ({ page }) => {
     await page.goto(path)
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-    expect(overflow).toBeLessThanOrEqual(0)
-
-    const controls = page.locator('a[href], button, label:has(input)')
-    for (const control of await controls.all()) {
-      if (!(await control.isVisible())) continue
-      const box = await control.boundingBox()
-      expect(box?.height ?? 0, await control.innerText()).toBeGreaterThanOrEqual(44)
-    }
+    await expectFitsPhone(page)
   })
 }
 
-test('the bottom navigation reaches every field screen', async ({ page }) => {
-  await page.goto('/')
-  const nav = page.getByRole('navigation', { name: 'Điều hướng chính' })
-  for (const [label, heading] of [
-    ['Giao ước', 'Giao ước thi đua'],
-    ['Báo cáo', 'Báo cáo'],
-    ['Cài đặt', 'Cài đặt'],
-    ['Xã phụ trách', 'Xã phụ trách'],
-  ] as const) {
-    await nav.getByRole('link', { name: label }).click()
-    await expectHeading(page, heading)
+test('a phone not yet enrolled is sent from every field screen to enroll', async ({ page }) => {
+  for (const path of ['/', '/covenant', '/communes/00000000-0000-4000-8000-000000000000', '/reports', '/reports/new']) {
+    await page.goto(path)
+    await expectHeading(page, 'Đăng ký thiết bị')
+    await expect(page).toHaveURL(/\/enroll$/)
   }
+  await page.goto('/settings')
+  await expect(page.getByTestId('device')).toContainText('Máy này chưa được đăng ký với đơn vị.')
 })

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
+import { Dexie } from 'dexie'
 import { AppDatabase } from '@/db/database'
 import { getMeta, openDatabase, setMeta } from '@/db/meta'
 
@@ -10,11 +11,26 @@ afterEach(async () => {
 })
 
 describe('the phone database', () => {
-  it('opens at schema version 1 with a meta table', async () => {
+  it('opens at schema version 2 with meta, enrollment and the reference tables', async () => {
     db = new AppDatabase(`test-${crypto.randomUUID()}`)
     await db.open()
-    expect(db.verno).toBe(1)
-    expect(db.tables.map((table) => table.name)).toContain('meta')
+    expect(db.verno).toBe(2)
+    expect(db.tables.map((table) => table.name).sort()).toEqual(
+      ['assignments', 'blocs', 'commitments', 'communes', 'covenants', 'enrollment', 'members', 'meta', 'units'].sort(),
+    )
+  })
+
+  it('upgrades a version 1 database and keeps what it held', async () => {
+    const name = `test-${crypto.randomUUID()}`
+    const old = new Dexie(name)
+    old.version(1).stores({ meta: 'key' })
+    await old.table('meta').put({ key: 'firstOpenedAt', value: '2026-01-02T03:04:05.000Z' })
+    old.close()
+
+    db = new AppDatabase(name)
+    await db.open()
+    expect(db.verno).toBe(2)
+    expect(await getMeta('firstOpenedAt', db)).toBe('2026-01-02T03:04:05.000Z')
   })
 
   it('remembers the first opening and keeps it on later ones', async () => {

@@ -1,0 +1,163 @@
+import 'fake-indexeddb/auto'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { db } from '@/db/database'
+import { applyPull, getEnrollment, pullCursor, readReference, saveEnrollment } from '@/db/reference'
+import { enrollDevice, pullReference } from '@/sync/reference'
+import { NetworkError } from '@/sync/api'
+import type { PullResponse } from '@/protocol'
+
+const ids = {
+  bloc: '00000000-0000-4000-8000-000000000001',
+  unit: '00000000-0000-4000-8000-000000000002',
+  other: '00000000-0000-4000-8000-000000000003',
+  member: '00000000-0000-4000-8000-000000000004',
+  covenant: '00000000-0000-4000-8000-000000000005',
+  communeA: '00000000-0000-4000-8000-000000000006',
+  communeB: '00000000-0000-4000-8000-000000000007',
+  device: '00000000-0000-4000-8000-000000000008',
+}
+
+const firstPull: PullResponse = {
+  cursor: 7,
+  bloc: { id: ids.bloc, name: 'Khối thi đua', province: 'Hà Giang', headUnitId: ids.unit, deputyUnitId: null },
+  units: [
+    { id: ids.unit, name: 'Ban Dân vận Tỉnh ủy', shortName: 'Ban Dân vận' },
+    { id: ids.other, name: 'Văn phòng Tỉnh ủy', shortName: 'Văn phòng' },
+  ],
+  unit: { id: ids.unit, blocId: ids.bloc, name: 'Ban Dân vận Tỉnh ủy', shortName: 'Ban Dân vận' },
+  member: { id: ids.member, unitId: ids.unit, name: 'Lý Thị Dua', role: 'cadre', title: 'Chuyên viên' },
+  communes: [
+    { id: ids.communeA, name: 'Sủng Thài', district: 'Yên Minh', province: 'Hà Giang' },
+    { id: ids.communeB, name: 'Lao Và Chải', district: 'Yên Minh', province: 'Hà Giang' },
+  ],
+  assignments: [
+    { unitId: ids.unit, communeId: ids.communeA, year: 2026 },
+    { unitId: ids.unit, communeId: ids.communeB, year: 2026 },
+  ],
+  covenant: { id: ids.covenant, blocId: ids.bloc, year: 2026, slogan: 'Đổi mới', status: 'signed', signedAt: '2026-02-14' },
+  commitments: [2, 1].map((order) => ({
+    id: `00000000-0000-4000-8000-00000000010${order}`,
+    covenantId: ids.covenant,
+    group: 'Nhóm',
+    order,
+    title: `Nội dung ${order}`,
+    description: '',
+    measure: 'done' as const,
+    target: null,
+    unitLabel: '',
+    maxPoints: 10,
+    scope: 'unit' as const,
+  })),
+}
+
+const enrollment = { deviceId: ids.device, deviceName: 'Máy thử', token: 'gud_token', memberId: ids.member, unitId: ids.unit, enrolledAt: '2026-03-01T00:00:00.000Z' }
+
+function answer(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+}
+
+beforeEach(async () => {
+  await db.delete()
+  await db.open()
+})
+
+describe('applying a pull', () => {
+  it('stores the unit’s data and the cursor; the screens read communes by name and commitments in order', async () => {
+    await saveEnrollment(enrollment)
+    await applyPull(firstPull, new Date('2026-03-01T08:00:00Z'))
+    expect(await pullCursor()).toBe(7)
+    const data = await readReference()
+    expect(data.enrollment).toMatchObject({ memberId: ids.member, revokedAt: null })
+    expect(data.enrollment).not.toHaveProperty('token')
+    expect(data.unit?.name).toBe('Ban Dân vận Tỉnh ủy')
+    expect(data.member?.name).toBe('Lý Thị Dua')
+    expect(data.bloc?.province).toBe('Hà Giang')
+    expect(data.covenant?.year).toBe(2026)
+    expect(data.communes.map((row) => row.name)).toEqual(['Lao Và Chải', 'Sủng Thài'])
+    expect(data.commitments.map((row) => row.order)).toEqual([1, 2])
+    expect(data.lastPullAt).toBe('2026-03-01T08:00:00.000Z')
+  })
+
+  it('applies a later pull on top: changed rows replaced, the rest kept', async () => {
+    await saveEnrollment(enrollment)
+    await applyPull(firstPull, new Date())
+    await applyPull(
+      { cursor: 9, units: [], communes: [{ id: ids.communeA, name: 'Sủng Thài mới', district: 'Yên Minh', province: 'Hà Giang' }], assignments: [], commitments: [] },
+      new Date(),
+    )
+    const data = await readReference()
+    expect(await pullCursor()).toBe(9)
+    expect(data.communes.map((row) => row.name)).toEqual(['Lao Và Chải', 'Sủng Thài mới'])
+    expect(data.commitments).toHaveLength(2)
+  })
+
+  it('is all or nothing: a pull that fails half-way leaves the last good picture', async () => {
+    await saveEnrollment(enrollment)
+    await applyPull(firstPull, new Date())
+    const broken = { ...firstPull, cursor: 12, communes: [{ id: ids.communeA, name: 'Đổi tên' }, { name: 'không có id' }] } as unknown as PullResponse
+    await expect(applyPull(broken, new Date())).rejects.toThrow()
+    expect(await pullCursor()).toBe(7)
+    expect((await readReference()).communes.map((row) => row.name)).toEqual(['Lao Và Chải', 'Sủng Thài'])
+  })
+})
+
+describe('syncing reference data', () => {
+  it('enrolls, then pulls with the device token and the stored cursor', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>()
+    fetch.mockResolvedValueOnce(
+      answer(201, {
+        deviceToken: 'gud_abc',
+        device: { id: ids.device, memberId: ids.member, name: 'Máy thử', enrolledAt: '2026-03-01T00:00:00.000Z', revokedAt: null },
+        member: firstPull.member,
+        unit: firstPull.unit,
+      }),
+    )
+    await enrollDevice({ code: 'ABCDE-FGHJK', deviceName: 'Máy thử' }, { fetch })
+    expect((await getEnrollment())?.token).toBe('gud_abc')
+
+    fetch.mockResolvedValueOnce(answer(200, firstPull))
+    expect(await pullReference({ fetch })).toBe('pulled')
+    const [url, init] = fetch.mock.calls[1] ?? []
+    expect(url).toBe('/api/pull?cursor=0')
+    expect(new Headers(init?.headers).get('authorization')).toBe('Bearer gud_abc')
+
+    fetch.mockResolvedValueOnce(answer(200, { cursor: 7, units: [], communes: [], assignments: [], commitments: [] }))
+    await pullReference({ fetch })
+    expect(fetch.mock.calls[2]?.[0]).toBe('/api/pull?cursor=7')
+  })
+
+  it('on 401 marks the phone revoked and keeps every row it holds', async () => {
+    await saveEnrollment(enrollment)
+    await applyPull(firstPull, new Date())
+    const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(answer(401, { statusCode: 401, error: 'Unauthorized', message: 'revoked', code: 'device_revoked' }))
+    expect(await pullReference({ fetch })).toBe('revoked')
+    const data = await readReference()
+    expect(data.enrollment?.revokedAt).not.toBeNull()
+    expect(data.communes).toHaveLength(2)
+    // Revoked: no more requests until the phone enrolls again.
+    expect(await pullReference({ fetch })).toBe('revoked')
+    expect(fetch).toHaveBeenCalledTimes(1)
+    await saveEnrollment({ ...enrollment, token: 'gud_new' })
+    expect((await readReference()).enrollment?.revokedAt).toBeNull()
+  })
+
+  it('when the endpoint cannot be reached, says so and changes nothing', async () => {
+    await saveEnrollment(enrollment)
+    const fetch = vi.fn<typeof globalThis.fetch>().mockRejectedValue(new TypeError('Failed to fetch'))
+    await expect(pullReference({ fetch })).rejects.toBeInstanceOf(NetworkError)
+    expect(await pullCursor()).toBe(0)
+  })
+
+  it('two pulls at once in one tab make one request', async () => {
+    await saveEnrollment(enrollment)
+    const fetch = vi.fn<typeof globalThis.fetch>().mockImplementation(() => Promise.resolve(answer(200, firstPull)))
+    await Promise.all([pullReference({ fetch }), pullReference({ fetch })])
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
+
+  it('without an enrollment, pulls nothing', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>()
+    expect(await pullReference({ fetch })).toBe('not-enrolled')
+    expect(fetch).not.toHaveBeenCalled()
+  })
+})
