@@ -53,6 +53,8 @@ export const useFieldStore = defineStore('field', () => {
   /** False until the phone's database has been read once. */
   const loaded = ref(false)
   const pulling = ref(false)
+  const enrolling = ref(false)
+  const enrollFailure = ref<FailureReason | null>(null)
   const lastFailure = ref<FailureReason | null>(null)
   let stopWatching: (() => void) | null = null
   let stopOnline: (() => void) | null = null
@@ -127,22 +129,22 @@ export const useFieldStore = defineStore('field', () => {
     }
   }
 
-  /** Enroll this phone with a code. Answers true when enrolled; the reason is in `lastFailure` otherwise. */
+  /** Enroll this phone with a code. Answers true when enrolled; the reason is in `enrollFailure` otherwise. */
   async function enroll(code: string, deviceName: string): Promise<boolean> {
-    pulling.value = true
+    enrolling.value = true
     try {
       await (await loadSync()).enrollDevice({ code, deviceName })
-      lastFailure.value = null
+      enrollFailure.value = null
     } catch (error) {
-      lastFailure.value = await reasonOf(error)
+      enrollFailure.value = await reasonOf(error)
       return false
     } finally {
-      pulling.value = false
+      enrolling.value = false
     }
     // Enrolled; if this first pull fails, the screens say so and the next trigger tries again.
     await pull()
     return true
   }
 
-  return { data, loaded, pulling, lastFailure, enrolled, revoked, groups, points, start, stop, pull, enroll }
+  return { data, loaded, pulling, enrolling, lastFailure, enrollFailure, enrolled, revoked, groups, points, start, stop, pull, enroll }
 })

@@ -1,0 +1,51 @@
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { db } from '@/db/database'
+import { useFieldStore } from '@/stores/field'
+
+function answer(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+}
+
+beforeEach(async () => {
+  setActivePinia(createPinia())
+  await db.delete()
+  await db.open()
+})
+
+afterEach(() => {
+  useFieldStore().stop()
+  vi.unstubAllGlobals()
+})
+
+describe('field store', () => {
+  it('reads an empty phone as not enrolled', async () => {
+    const field = useFieldStore()
+    await field.start()
+    expect(field.loaded).toBe(true)
+    expect(field.enrolled).toBe(false)
+    expect(field.data.communes).toEqual([])
+  })
+
+  it('explains a refused code in the user’s terms and stays not enrolled', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(answer(409, { statusCode: 409, error: 'Conflict', message: 'used', code: 'enrollment_code_used' })))
+    const field = useFieldStore()
+    await field.start()
+    expect(await field.enroll('ABCDE-FGHJK', 'Máy thử')).toBe(false)
+    expect(field.enrollFailure).toBe('enrollment_code_used')
+    expect(field.enrolling).toBe(false)
+    expect(field.enrolled).toBe(false)
+  })
+
+  it('tells "offline" apart from a server fault', async () => {
+    const field = useFieldStore()
+    await field.start()
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')))
+    expect(await field.enroll('ABCDE-FGHJK', 'Máy thử')).toBe(false)
+    expect(field.enrollFailure).toBe('offline')
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response('<html>Bad gateway</html>', { status: 502 })))
+    expect(await field.enroll('ABCDE-FGHJK', 'Máy thử')).toBe(false)
+    expect(field.enrollFailure).toBe('server')
+  })
+})
