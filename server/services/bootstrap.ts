@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { checkCommitment, type Measure, type Role, type Scope } from '../../src/domain'
+import { checkCommitment, type Commitment, type Role } from '../../src/domain'
 import type { Database } from '../db/schema'
 import { hashPassword, newPassword } from './secrets'
 import { nextRevision } from './reference'
@@ -13,16 +13,8 @@ export interface DemoData {
     slogan: string
     /** `MM-dd` in the current year. */
     signedOn: string
-    commitments: {
-      group: string
-      title: string
-      description: string
-      measure: Measure
-      target: number | null
-      unitLabel: string
-      maxPoints: number
-      scope: Scope
-    }[]
+    /** In covenant order: `order` is their place in this list. */
+    commitments: Omit<Commitment, 'id' | 'covenantId' | 'order'>[]
   }
   communes: { key: string; name: string; district: string; unit: string }[]
   members: { unit: string; name: string; role: Role; title: string; demoEnrollment?: boolean }[]

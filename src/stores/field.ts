@@ -9,6 +9,7 @@ import { useAppStore } from './app'
 export type FailureReason =
   | 'offline'
   | 'server'
+  | 'storage'
   | 'revoked'
   | 'enrollment_code_unknown'
   | 'enrollment_code_expired'
@@ -34,6 +35,8 @@ const loadSync = () => import('@/sync/reference')
 async function reasonOf(error: unknown): Promise<FailureReason> {
   const { ApiError, NetworkError } = await import('@/sync/api')
   if (error instanceof NetworkError) return 'offline'
+  // Dexie keeps the browser's name for a full disk, wrapped or not.
+  if (error instanceof Error && (error.name === 'QuotaExceededError' || (error as { inner?: Error }).inner?.name === 'QuotaExceededError')) return 'storage'
   if (error instanceof ApiError) {
     const known: FailureReason[] = ['enrollment_code_unknown', 'enrollment_code_expired', 'enrollment_code_used', 'too_many_attempts']
     const match = known.find((reason) => reason === error.code)
