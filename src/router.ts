@@ -28,7 +28,8 @@ export function createAppRouter() {
     if (!to.meta.needsEnrollment) return true
     const store = useFieldStore()
     await store.start()
-    return store.enrolled ? true : { name: 'enroll' }
+    // When the phone's database cannot be read the screen says so; enrolling again would not help.
+    return store.enrolled || store.readFailed ? true : { name: 'enroll' }
   })
   return router
 }

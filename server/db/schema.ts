@@ -122,4 +122,6 @@ export interface EnrollmentCodeTable {
   expires_at: string
   used_at: string | null
   device_id: string | null
+  /** The phone's id for the attempt that used the code, so that it may retry a lost answer. */
+  request_id: string | null
 }

@@ -36,7 +36,7 @@ export default fp<BootstrapOptions>(
     const admin = await ensureAdmin(app.db, adminPassword)
     let demoEnrollment: FirstStart['demoEnrollment'] = null
     if (demoCadreRow) {
-      const created = await createEnrollmentCode(app.db, null, demoCadreRow.id, { publicUrl })
+      const created = await createEnrollmentCode(app.db, 'endpoint', demoCadreRow.id, { publicUrl })
       demoEnrollment = { name: demoCadreRow.name, code: created.code, link: created.link, expiresAt: created.expiresAt }
     }
     app.decorate('firstStart', {

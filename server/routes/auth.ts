@@ -4,9 +4,13 @@ import { ERROR_CODES, ErrorResponse, LoginRequest, LoginResponse } from '../../s
 import { AccessError, logIn, logOut } from '../services/access'
 import { FailureLimiter } from '../services/failures'
 
-/** Sign in and out of the dashboard. Five wrong passwords for a name from one address: wait 15 minutes. */
+/**
+ * Sign in and out of the dashboard. Five wrong passwords for a name from one address, or thirty
+ * from one address: wait 15 minutes.
+ */
 const auth: FastifyPluginAsyncTypebox = (app) => {
-  const failures = new FailureLimiter(5, 15 * 60 * 1000)
+  const perName = new FailureLimiter(5, 15 * 60 * 1000)
+  const perAddress = new FailureLimiter(30, 15 * 60 * 1000)
 
   app.post(
     '/api/auth/login',
@@ -19,20 +23,21 @@ const auth: FastifyPluginAsyncTypebox = (app) => {
       },
     },
     async (request, reply) => {
-      const key = `${request.ip}|${request.body.username.trim().toLowerCase()}`
-      const wait = failures.retryAfter(key)
+      // Per name from one address, and per address whatever the name: guessing one password
+      // across many names is slowed as well. Counted before the password is checked, so that
+      // attempts sent all at once are limited too.
+      const name = `${request.ip}|${request.body.username.trim().toLowerCase()}`
+      const wait = Math.max(perName.retryAfter(name), perAddress.retryAfter(request.ip))
       if (wait > 0) {
         void reply.header('retry-after', String(wait))
         throw new AccessError(429, ERROR_CODES.tooManyAttempts, `Too many failed attempts; try again in ${Math.ceil(wait / 60)} minutes`)
       }
-      try {
-        const session = await logIn(app.db, request.body.username, request.body.password)
-        failures.succeed(key)
-        return session
-      } catch (error) {
-        if (error instanceof AccessError) failures.fail(key)
-        throw error
-      }
+      perName.count(name)
+      perAddress.count(request.ip)
+      const session = await logIn(app.db, request.body.username, request.body.password)
+      perName.succeed(name)
+      perAddress.succeed(request.ip)
+      return session
     },
   )
 

@@ -9,7 +9,6 @@ import {
   ERROR_CODES,
   ErrorResponse,
 } from '../../src/protocol'
-import { checkName, LIMITS } from '../../src/domain'
 import { AccessError, createEnrollmentCode, enroll, revokeDevice } from '../services/access'
 import { FailureLimiter } from '../services/failures'
 
@@ -38,8 +37,8 @@ const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicU
       preHandler: app.requireManager,
     },
     async (request, reply) => {
-      const manager = request.caller?.member ?? null
-      const created = await createEnrollmentCode(app.db, manager, request.body.memberId, { validHours: request.body.validHours, publicUrl })
+      if (!request.caller) throw new AccessError(401, ERROR_CODES.unauthorized, 'Log in first')
+      const created = await createEnrollmentCode(app.db, request.caller.member, request.body.memberId, { validHours: request.body.validHours, publicUrl })
       return reply.code(201).send(created)
     },
   )
@@ -60,14 +59,10 @@ const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicU
         void reply.header('retry-after', String(wait))
         throw new AccessError(429, ERROR_CODES.tooManyAttempts, `Too many wrong codes; try again in ${Math.ceil(wait / 60)} minutes`)
       }
-      const problems = checkName('deviceName', request.body.deviceName, LIMITS.deviceNameLength)
-      if (problems.length) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'deviceName must not be blank' })
-      try {
-        return reply.code(201).send(await enroll(app.db, request.body))
-      } catch (error) {
-        if (error instanceof AccessError && error.code === ERROR_CODES.codeUnknown) failures.fail(request.ip)
-        throw error
-      }
+      failures.count(request.ip)
+      const enrolled = await enroll(app.db, request.body)
+      failures.succeed(request.ip)
+      return reply.code(201).send(enrolled)
     },
   )
 

@@ -98,11 +98,22 @@ export async function loadDemoData(db: Kysely<Database>, data: DemoData, now = n
   return true
 }
 
-/** The demo cadre whose enrollment link `npm start` prints, when the demo data is loaded. */
+/**
+ * The demo cadre whose enrollment link `npm start` prints: only while the demo data is loaded
+ * and no phone is enrolled for that cadre, so a real deployment stops printing codes.
+ */
 export async function demoCadre(db: Kysely<Database>, data: DemoData) {
   const wanted = data.members.find((member) => member.demoEnrollment)
   if (!wanted) return undefined
-  return db.selectFrom('member').select(['id', 'name']).where('name', '=', wanted.name).where('role', '=', 'cadre').executeTakeFirst()
+  return db
+    .selectFrom('member')
+    .select(['member.id', 'member.name'])
+    .where('member.name', '=', wanted.name)
+    .where('member.role', '=', 'cadre')
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('device').select('device.id').whereRef('device.member_id', '=', 'member.id').where('device.revoked_at', 'is', null))),
+    )
+    .executeTakeFirst()
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
- * Counts failed attempts (a wrong password, an unknown enrollment code) per key within a
- * window, so that guessing is slow. Kept in memory: one endpoint process, and a restart
- * forgetting the counts costs a guesser nothing they did not already have.
+ * Counts attempts that may fail (a password, an enrollment code) per key within a window, so
+ * that guessing is slow. An attempt counts from the moment it starts, so many sent at once
+ * are limited like many sent one after another; a success clears its key. Kept in memory: one
+ * endpoint process, and a restart forgetting the counts gives a guesser little.
  */
 export class FailureLimiter {
-  /** Beyond this many keys, stale ones are swept on the next failure. */
+  /** Beyond this many keys, stale ones are swept on the next attempt. */
   static maxKeys = 10_000
-  private readonly failures = new Map<string, number[]>()
+  private readonly attempts = new Map<string, number[]>()
 
   constructor(
     readonly maxFailures: number,
@@ -22,20 +23,22 @@ export class FailureLimiter {
     return Math.max(1, Math.ceil((oldest + this.windowMs - this.clock()) / 1000))
   }
 
-  fail(key: string): void {
-    this.failures.set(key, [...this.recent(key), this.clock()])
-    if (this.failures.size > FailureLimiter.maxKeys) for (const known of [...this.failures.keys()]) this.recent(known)
+  /** Count an attempt as it starts, before anything is awaited: it stays counted unless it succeeds. */
+  count(key: string): void {
+    this.attempts.set(key, [...this.recent(key), this.clock()])
+    if (this.attempts.size > FailureLimiter.maxKeys) for (const known of [...this.attempts.keys()]) this.recent(known)
   }
 
+  /** The attempt succeeded: forget what was counted against `key`. */
   succeed(key: string): void {
-    this.failures.delete(key)
+    this.attempts.delete(key)
   }
 
   private recent(key: string): number[] {
     const since = this.clock() - this.windowMs
-    const recent = (this.failures.get(key) ?? []).filter((at) => at > since)
-    if (recent.length) this.failures.set(key, recent)
-    else this.failures.delete(key)
+    const recent = (this.attempts.get(key) ?? []).filter((at) => at > since)
+    if (recent.length) this.attempts.set(key, recent)
+    else this.attempts.delete(key)
     return recent
   }
 }

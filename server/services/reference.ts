@@ -73,6 +73,11 @@ export async function activeCovenant(db: Db, blocId: string): Promise<Selectable
  * member's unit and profile, the active covenant and its commitments, the communes assigned to
  * the unit for the covenant's year. Nothing of another unit but its name. Read in one
  * transaction, so the answer and its cursor are one consistent picture.
+ *
+ * The answer is `full` (everything, to replace what the phone holds) from cursor 0, from a
+ * cursor the endpoint never gave (a restored database), and whenever the member, their unit or
+ * the active covenant changed: a change that removes rows (a commune no longer assigned, a
+ * member moved) must stamp one of those, and phones then drop what they should no longer hold.
  */
 export async function pullFor(db: Kysely<Database>, memberId: string, cursor: number, now = new Date()): Promise<PullResponse> {
   return db.transaction().execute(async (trx) => {
@@ -81,44 +86,34 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
     const unit = await trx.selectFrom('unit').selectAll().where('id', '=', member.unit_id).executeTakeFirstOrThrow()
     const bloc = await trx.selectFrom('bloc').selectAll().where('id', '=', unit.bloc_id).executeTakeFirstOrThrow()
     const covenant = await activeCovenant(trx, bloc.id)
-    // A covenant that changed (or became the active one) is sent whole, with all it holds.
-    const covenantChanged = covenant !== undefined && covenant.rev > cursor
-    const since = covenantChanged ? -1 : cursor
+    const full = cursor === 0 || cursor > revision || [member.rev, unit.rev, covenant?.rev ?? 0].some((rev) => rev > cursor)
+    const since = full ? -1 : cursor
     const year = covenant?.year ?? now.getFullYear()
 
     const units: UnitName[] = (
-      await trx.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', bloc.id).where('rev', '>', cursor).orderBy('name').execute()
+      await trx.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', bloc.id).where('rev', '>', since).orderBy('name').execute()
     ).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name }))
-
     const commitments = covenant
       ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).where('rev', '>', since).orderBy('position').execute()
       : []
-
-    const assignments = await trx
-      .selectFrom('assignment')
-      .selectAll()
-      .where('unit_id', '=', unit.id)
-      .where('year', '=', year)
-      .execute()
+    const assignments = await trx.selectFrom('assignment').selectAll().where('unit_id', '=', unit.id).where('year', '=', year).execute()
+    const assignedSince = new Set(assignments.filter((row) => row.rev > since).map((row) => row.commune_id))
     const communes = assignments.length
-      ? await trx
-          .selectFrom('commune')
-          .selectAll()
-          .where('id', 'in', assignments.map((row) => row.commune_id))
-          .where((eb) => eb.or([eb('rev', '>', since), eb('id', 'in', assignments.filter((row) => row.rev > since).map((row) => row.commune_id).concat(''))]))
-          .orderBy('name')
-          .execute()
+      ? (await trx.selectFrom('commune').selectAll().where('id', 'in', assignments.map((row) => row.commune_id)).orderBy('name').execute()).filter(
+          (row) => row.rev > since || assignedSince.has(row.id),
+        )
       : []
 
     return {
       cursor: revision,
-      ...(bloc.rev > cursor && { bloc: toBloc(bloc) }),
+      full,
+      ...(bloc.rev > since && { bloc: toBloc(bloc) }),
       units,
-      ...(unit.rev > cursor && { unit: toUnit(unit) }),
-      ...(member.rev > cursor && { member: toMember(member) }),
+      ...(unit.rev > since && { unit: toUnit(unit) }),
+      ...(member.rev > since && { member: toMember(member) }),
       communes: communes.map(toCommune),
-      assignments: assignments.filter((row) => row.rev > since).map((row): Assignment => ({ unitId: row.unit_id, communeId: row.commune_id, year: row.year })),
-      ...(covenantChanged && { covenant: toCovenant(covenant) }),
+      assignments: assignments.filter((row) => assignedSince.has(row.commune_id)).map((row): Assignment => ({ unitId: row.unit_id, communeId: row.commune_id, year: row.year })),
+      ...(covenant && covenant.rev > since && { covenant: toCovenant(covenant) }),
       commitments: commitments.map(toCommitment),
     }
   })

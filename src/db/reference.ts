@@ -9,6 +9,8 @@ export const ACTIVE_COVENANT = 'activeCovenantId'
 /** What one pull brings: the rows changed since the last cursor, and the next cursor. */
 export interface ReferenceChanges {
   cursor: number
+  /** Everything the phone should hold: what is not in it is dropped. */
+  full: boolean
   bloc?: Bloc
   units: Pick<Unit, 'id' | 'name' | 'shortName'>[]
   unit?: Unit
@@ -22,10 +24,16 @@ export interface ReferenceChanges {
 /**
  * Apply one pull in one transaction: the rows it brings, the active covenant and the new
  * cursor land together or not at all, so a pull cut short leaves the last good picture.
+ * A pull made for `deviceId` is dropped (answers false) if the phone has since enrolled again.
  */
-export async function applyPull(response: ReferenceChanges, now: Date, db: AppDatabase = defaultDb): Promise<void> {
-  const tables = [db.meta, db.blocs, db.units, db.members, db.communes, db.assignments, db.covenants, db.commitments]
-  await db.transaction('rw', tables, async () => {
+export async function applyPull(response: ReferenceChanges, at: { now: Date; deviceId?: string }, db: AppDatabase = defaultDb): Promise<boolean> {
+  const reference = [db.blocs, db.units, db.members, db.communes, db.assignments, db.covenants, db.commitments]
+  return db.transaction('rw', [db.meta, db.enrollment, ...reference], async () => {
+    if (at.deviceId !== undefined && (await getEnrollment(db))?.deviceId !== at.deviceId) return false
+    if (response.full) {
+      for (const table of reference) await table.clear()
+      await db.meta.delete(ACTIVE_COVENANT)
+    }
     if (response.bloc) await db.blocs.put(response.bloc)
     const units: UnitRow[] = response.units.map((unit) => ({ ...unit, ...(response.bloc && { blocId: response.bloc.id }) }))
     if (response.unit) units.push(response.unit)
@@ -39,7 +47,8 @@ export async function applyPull(response: ReferenceChanges, now: Date, db: AppDa
     }
     await db.commitments.bulkPut(response.commitments)
     await db.meta.put({ key: PULL_CURSOR, value: response.cursor })
-    await db.meta.put({ key: LAST_PULL_AT, value: now.toISOString() })
+    await db.meta.put({ key: LAST_PULL_AT, value: at.now.toISOString() })
+    return true
   })
 }
 
@@ -63,12 +72,15 @@ export async function saveEnrollment(row: Omit<EnrollmentRow, 'key' | 'revokedAt
   })
 }
 
-export async function markRevoked(at: Date, db: AppDatabase = defaultDb): Promise<void> {
-  await db.enrollment.where('key').equals('current').modify({ revokedAt: at.toISOString() })
+/** The endpoint refused `deviceId`'s token: mark it, unless the phone has enrolled again since. */
+export async function markRevoked(deviceId: string, at: Date, db: AppDatabase = defaultDb): Promise<void> {
+  await db.enrollment.where('key').equals('current').and((row) => row.deviceId === deviceId).modify({ revokedAt: at.toISOString() })
 }
 
 /** Everything the field screens show, as the phone holds it now. */
 export interface ReferenceData {
+  /** The covenant's year, or this calendar year while there is none. */
+  year: number
   enrollment: Omit<EnrollmentRow, 'token'> | null
   bloc: Bloc | null
   unit: UnitRow | null
@@ -86,19 +98,23 @@ export async function readReference(db: AppDatabase = defaultDb, now = new Date(
     const activeId = (await db.meta.get(ACTIVE_COVENANT))?.value
     const covenant = typeof activeId === 'string' ? ((await db.covenants.get(activeId)) ?? null) : null
     const lastPullAt = (await db.meta.get(LAST_PULL_AT))?.value
-    if (!enrollment) {
-      return { enrollment: null, bloc: null, unit: null, member: null, covenant, commitments: [], communes: [], lastPullAt: null }
-    }
-    const unit = (await db.units.get(enrollment.unitId)) ?? null
     const year = covenant?.year ?? now.getFullYear()
-    const assigned = await db.assignments.where('[unitId+year]').equals([enrollment.unitId, year]).toArray()
+    if (!enrollment) {
+      return { year, enrollment: null, bloc: null, unit: null, member: null, covenant, commitments: [], communes: [], lastPullAt: null }
+    }
+    // The member's unit as the endpoint last said: a member may move to another unit.
+    const member = (await db.members.get(enrollment.memberId)) ?? null
+    const unitId = member?.unitId ?? enrollment.unitId
+    const unit = (await db.units.get(unitId)) ?? null
+    const assigned = await db.assignments.where('[unitId+year]').equals([unitId, year]).toArray()
     const communes = (await db.communes.bulkGet(assigned.map((row) => row.communeId))).filter((row): row is Commune => row !== undefined)
     const commitments = covenant ? await db.commitments.where('covenantId').equals(covenant.id).sortBy('order') : []
     return {
+      year,
       enrollment: withoutToken(enrollment),
       bloc: (unit?.blocId && (await db.blocs.get(unit.blocId))) || (await db.blocs.toCollection().first()) || null,
       unit,
-      member: (await db.members.get(enrollment.memberId)) ?? null,
+      member,
       covenant,
       commitments,
       communes: communes.sort((a, b) => a.name.localeCompare(b.name, 'vi')),

@@ -27,5 +27,6 @@ export const ERROR_CODES = {
   badLogin: 'bad_login',
   tooManyAttempts: 'too_many_attempts',
   notFound: 'not_found',
+  invalid: 'invalid',
 } as const
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

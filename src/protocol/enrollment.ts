@@ -24,11 +24,15 @@ export const EnrollmentCodeResponse = Type.Object(
 )
 export type EnrollmentCodeResponse = Static<typeof EnrollmentCodeResponse>
 
-/** `POST /api/enroll`: a phone exchanges a code for its device token. */
+/**
+ * `POST /api/enroll`: a phone exchanges a code for its device token. `requestId`, made by the
+ * phone for this attempt, lets it retry after a lost answer and still get its token.
+ */
 export const EnrollRequest = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 40 }),
     deviceName: Type.String({ minLength: 1, maxLength: LIMITS.deviceNameLength }),
+    requestId: Type.Optional(Id),
   },
   { additionalProperties: false },
 )

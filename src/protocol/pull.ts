@@ -17,6 +17,7 @@ export type UnitName = Static<typeof UnitName>
 export const PullResponse = Type.Object(
   {
     cursor: Type.Integer({ minimum: 0, description: 'Send this back in the next pull' }),
+    full: Type.Boolean({ description: 'true: this is everything the phone should hold; drop the rest' }),
     /** Every field is what changed since the request's cursor: absent or empty when nothing did. */
     bloc: Type.Optional(Bloc),
     units: Type.Array(UnitName),

@@ -18,6 +18,7 @@ export type FailureReason =
   | 'invalid'
 
 const emptyData: ReferenceData = {
+  year: new Date().getFullYear(),
   enrollment: null,
   bloc: null,
   unit: null,
@@ -55,6 +56,8 @@ export const useFieldStore = defineStore('field', () => {
   const data = shallowRef<ReferenceData>(emptyData)
   /** False until the phone's database has been read once. */
   const loaded = ref(false)
+  /** The phone's database could not be read: not knowing is not the same as not enrolled. */
+  const readFailed = ref(false)
   const pulling = ref(false)
   const enrolling = ref(false)
   const enrollFailure = ref<FailureReason | null>(null)
@@ -99,13 +102,13 @@ export const useFieldStore = defineStore('field', () => {
               resolve()
             },
             () => {
-              loaded.value = true
+              loaded.value = readFailed.value = true
               resolve()
             },
           )
         }),
       () => {
-        loaded.value = true
+        loaded.value = readFailed.value = true
       },
     )
   }
@@ -149,5 +152,5 @@ export const useFieldStore = defineStore('field', () => {
     return true
   }
 
-  return { data, loaded, pulling, enrolling, lastFailure, enrollFailure, enrolled, revoked, groups, points, start, stop, pull, enroll }
+  return { data, loaded, readFailed, pulling, enrolling, lastFailure, enrollFailure, enrolled, revoked, groups, points, start, stop, pull, enroll }
 })

@@ -2,9 +2,20 @@ import type { EnrollRequest, EnrollResponse, PullResponse } from '@/protocol'
 import { applyPull, getEnrollment, markRevoked, pullCursor, saveEnrollment } from '@/db/reference'
 import { ApiError, requestJson, type RequestOptions } from './api'
 
-/** Trade an enrollment code for this phone's device token, and keep it. */
-export async function enrollDevice(request: EnrollRequest, options: Pick<RequestOptions, 'fetch'> = {}): Promise<EnrollResponse> {
-  const answer = await requestJson<EnrollResponse>('/api/enroll', { ...options, method: 'POST', body: request })
+// One id per code tried: sent again with the same code, it lets the endpoint answer a retry
+// whose first answer was lost on the way.
+const attempts = new Map<string, string>()
+
+/**
+ * Trade an enrollment code for this phone's device token, and keep it. A pull still under way
+ * for an earlier enrollment finishes first, so it cannot land on top of the new one.
+ */
+export async function enrollDevice(request: Omit<EnrollRequest, 'requestId'>, options: Pick<RequestOptions, 'fetch'> = {}): Promise<EnrollResponse> {
+  const requestId = attempts.get(request.code) ?? crypto.randomUUID()
+  attempts.set(request.code, requestId)
+  const answer = await requestJson<EnrollResponse>('/api/enroll', { ...options, method: 'POST', body: { ...request, requestId } })
+  attempts.delete(request.code)
+  await running?.catch(() => undefined)
   await saveEnrollment({
     deviceId: answer.device.id,
     deviceName: answer.device.name,
@@ -39,11 +50,11 @@ async function pullOnce(options: Pick<RequestOptions, 'fetch'>): Promise<PullOut
   const cursor = await pullCursor()
   try {
     const changes = await requestJson<PullResponse>(`/api/pull?cursor=${cursor}`, { ...options, token: enrollment.token })
-    await applyPull(changes, new Date())
+    await applyPull(changes, { now: new Date(), deviceId: enrollment.deviceId })
     return 'pulled'
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      await markRevoked(new Date())
+      await markRevoked(enrollment.deviceId, new Date())
       return 'revoked'
     }
     throw error

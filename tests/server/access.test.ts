@@ -1,5 +1,8 @@
+import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createEnrollmentCode } from '../../server/services/access'
+import { demoCadre, type DemoData } from '../../server/services/bootstrap'
+import { hashPassword } from '../../server/services/secrets'
 import { buildTestApp } from './helper'
 
 const ADMIN_PASSWORD = 'một mật khẩu dài'
@@ -97,6 +100,26 @@ describe('POST /api/auth/login', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
   })
 
+  it('counts attempts sent all at once: no more than five are checked', async () => {
+    const app = await demoApp()
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: `sai ${i}` } })),
+    )
+    const statuses = answers.map((response) => response.statusCode)
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7)
+  })
+
+  it('limits one address trying many names', async () => {
+    const app = await demoApp()
+    for (let i = 0; i < 30; i++) {
+      const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `user${i}`, password: 'mật khẩu' } })
+      expect(response.statusCode).toBe(401)
+    }
+    const blocked = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } })
+    expect(blocked.statusCode).toBe(429)
+  })
+
   it('logout revokes the session', async () => {
     const app = await demoApp()
     const token = await logInAdmin(app)
@@ -135,7 +158,7 @@ describe('enrollment', () => {
   it('an expired code is refused with 410', async () => {
     const app = await demoApp()
     const member = await memberNamed(app, 'Vàng Thị Mai')
-    const old = await createEnrollmentCode(app.db, null, member.id, { publicUrl: '', now: new Date(Date.now() - 25 * 3600 * 1000) })
+    const old = await createEnrollmentCode(app.db, 'endpoint', member.id, { publicUrl: '', now: new Date(Date.now() - 25 * 3600 * 1000) })
     const response = await enroll(app, old.code)
     expect(response.statusCode).toBe(410)
     expect(response.json()).toMatchObject({ code: 'enrollment_code_expired' })
@@ -148,7 +171,9 @@ describe('enrollment', () => {
       expect(response.statusCode).toBe(404)
       expect(response.json()).toMatchObject({ code: 'enrollment_code_unknown' })
     }
-    expect((await enroll(app, app.firstStart.demoEnrollment?.code ?? '', '   ')).statusCode).toBe(400)
+    const blank = await enroll(app, app.firstStart.demoEnrollment?.code ?? '', '   ')
+    expect(blank.statusCode).toBe(400)
+    expect(blank.json()).toMatchObject({ code: 'invalid' })
   })
 
   it('guessing codes from one address is slowed down', async () => {
@@ -175,7 +200,6 @@ describe('enrollment', () => {
 
     // A lead of another unit (Ban Tổ chức) may not.
     const lead = await memberNamed(app, 'Nguyễn Thị Thu Hà')
-    const { hashPassword } = await import('../../server/services/secrets')
     await app.db.updateTable('member').set({ username: 'ha', password_hash: await hashPassword('mật khẩu của Hà') }).where('id', '=', lead.id).execute()
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ha', password: 'mật khẩu của Hà' } })
     const leadToken = login.json<{ token: string }>().token
@@ -195,6 +219,48 @@ describe('enrollment', () => {
       payload: { memberId: cadre.id },
     })
     expect(asDevice.statusCode).toBe(403)
+  })
+
+  it('a lead may not act on the admin or another lead, even in their own unit', async () => {
+    const app = await demoApp()
+    const lead = await memberNamed(app, 'Nguyễn Thị Thu Hà')
+    await app.db.updateTable('member').set({ username: 'ha', password_hash: await hashPassword('mật khẩu của Hà') }).where('id', '=', lead.id).execute()
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ha', password: 'mật khẩu của Hà' } })
+    const headers = { authorization: `Bearer ${login.json<{ token: string }>().token}` }
+    const admin = await app.db.selectFrom('member').select('id').where('role', '=', 'admin').executeTakeFirstOrThrow()
+    const forAdmin = await app.inject({ method: 'POST', url: '/api/enrollment-codes', headers, payload: { memberId: admin.id } })
+    expect(forAdmin.statusCode).toBe(403)
+    const ownCadre = await memberNamed(app, 'Hoàng Văn Minh')
+    const forCadre = await app.inject({ method: 'POST', url: '/api/enrollment-codes', headers, payload: { memberId: ownCadre.id } })
+    expect(forCadre.statusCode).toBe(201)
+    const forSelf = await app.inject({ method: 'POST', url: '/api/enrollment-codes', headers, payload: { memberId: lead.id } })
+    expect(forSelf.statusCode).toBe(201)
+  })
+
+  it('a retry with the same request id after a lost answer gets a new token for the same device', async () => {
+    const app = await demoApp()
+    const code = app.firstStart.demoEnrollment?.code ?? ''
+    const requestId = crypto.randomUUID()
+    const first = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy', requestId } })
+    const again = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy', requestId } })
+    expect(first.statusCode).toBe(201)
+    expect(again.statusCode).toBe(201)
+    const [a, b] = [first, again].map((response) => response.json<{ deviceToken: string; device: { id: string } }>())
+    expect(b?.device.id).toBe(a?.device.id)
+    expect(b?.deviceToken).not.toBe(a?.deviceToken)
+    // Only the newest token works; another phone with the same code is still refused.
+    expect((await app.inject({ method: 'GET', url: '/api/pull', headers: { authorization: `Bearer ${a?.deviceToken}` } })).statusCode).toBe(401)
+    expect((await app.inject({ method: 'GET', url: '/api/pull', headers: { authorization: `Bearer ${b?.deviceToken}` } })).statusCode).toBe(200)
+    const other = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy khác', requestId: crypto.randomUUID() } })
+    expect(other.statusCode).toBe(409)
+    expect(await app.db.selectFrom('device').select('id').execute()).toHaveLength(1)
+  })
+
+  it('once the demo cadre has a phone, the endpoint stops printing demo codes', async () => {
+    const app = await demoApp()
+    expect((await enroll(app, app.firstStart.demoEnrollment?.code ?? '')).statusCode).toBe(201)
+    const data = JSON.parse(fs.readFileSync(new URL('../../server/demo/demo-data.json', import.meta.url), 'utf8')) as DemoData
+    expect(await demoCadre(app.db, data)).toBeUndefined()
   })
 
   it('a revoked device gets 401 with code device_revoked', async () => {

@@ -9,7 +9,7 @@ type App = Awaited<ReturnType<typeof buildTestApp>>
 /** Enroll a phone for the named member; answers its Authorization header. */
 async function enrolledAs(app: App, name: string) {
   const member = await app.db.selectFrom('member').select('id').where('name', '=', name).executeTakeFirstOrThrow()
-  const { code } = await createEnrollmentCode(app.db, null, member.id, { publicUrl: '' })
+  const { code } = await createEnrollmentCode(app.db, 'endpoint', member.id, { publicUrl: '' })
   const response = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy thử' } })
   return { authorization: `Bearer ${response.json<{ deviceToken: string }>().deviceToken}` }
 }
@@ -47,7 +47,8 @@ describe('GET /api/pull', () => {
     const headers = await enrolledAs(app, 'Lý Thị Dua')
     const first = (await pull(app, headers)).json<PullResponse>()
     const same = (await pull(app, headers, first.cursor)).json<PullResponse>()
-    expect(same).toEqual({ cursor: first.cursor, units: [], communes: [], assignments: [], commitments: [] })
+    expect(first.full).toBe(true)
+    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [] })
 
     const communeId = first.communes[0]?.id ?? ''
     const rev = await nextRevision(app.db)
@@ -57,6 +58,29 @@ describe('GET /api/pull', () => {
     expect(changed.communes).toEqual([expect.objectContaining({ id: communeId, name: 'Sủng Thài (mới)' })])
     expect(changed.commitments).toEqual([])
     expect(changed.covenant).toBeUndefined()
+  })
+
+  it('answers everything again when the member moved to another unit', async () => {
+    const app = await buildTestApp()
+    const headers = await enrolledAs(app, 'Lý Thị Dua')
+    const first = (await pull(app, headers)).json<PullResponse>()
+    const office = await app.db.selectFrom('unit').select('id').where('name', '=', 'Văn phòng Tỉnh ủy').executeTakeFirstOrThrow()
+    const rev = await nextRevision(app.db)
+    await app.db.updateTable('member').set({ unit_id: office.id, rev }).where('name', '=', 'Lý Thị Dua').execute()
+    const moved = (await pull(app, headers, first.cursor)).json<PullResponse>()
+    expect(moved.full).toBe(true)
+    expect(moved.unit?.name).toBe('Văn phòng Tỉnh ủy')
+    expect(moved.communes.map((row) => row.name)).toEqual(['Nấm Dẩn'])
+    expect(moved.commitments).toHaveLength(9)
+  })
+
+  it('answers everything to a cursor it never gave, as after a restored database', async () => {
+    const app = await buildTestApp()
+    const headers = await enrolledAs(app, 'Lý Thị Dua')
+    const ahead = (await pull(app, headers, 1_000_000)).json<PullResponse>()
+    expect(ahead.full).toBe(true)
+    expect(ahead.communes).toHaveLength(2)
+    expect(ahead.cursor).toBeLessThan(1_000_000)
   })
 
   it('a change in another unit’s commune is not sent', async () => {

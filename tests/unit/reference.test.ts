@@ -19,6 +19,7 @@ const ids = {
 
 const firstPull: PullResponse = {
   cursor: 7,
+  full: true,
   bloc: { id: ids.bloc, name: 'Khối thi đua', province: 'Hà Giang', headUnitId: ids.unit, deputyUnitId: null },
   units: [
     { id: ids.unit, name: 'Ban Dân vận Tỉnh ủy', shortName: 'Ban Dân vận' },
@@ -64,7 +65,7 @@ beforeEach(async () => {
 describe('applying a pull', () => {
   it('stores the unit’s data and the cursor; the screens read communes by name and commitments in order', async () => {
     await saveEnrollment(enrollment)
-    await applyPull(firstPull, new Date('2026-03-01T08:00:00Z'))
+    await applyPull(firstPull, { now: new Date('2026-03-01T08:00:00Z') })
     expect(await pullCursor()).toBe(7)
     const data = await readReference()
     expect(data.enrollment).toMatchObject({ memberId: ids.member, revokedAt: null })
@@ -80,10 +81,10 @@ describe('applying a pull', () => {
 
   it('applies a later pull on top: changed rows replaced, the rest kept', async () => {
     await saveEnrollment(enrollment)
-    await applyPull(firstPull, new Date())
+    await applyPull(firstPull, { now: new Date() })
     await applyPull(
-      { cursor: 9, units: [], communes: [{ id: ids.communeA, name: 'Sủng Thài mới', district: 'Yên Minh', province: 'Hà Giang' }], assignments: [], commitments: [] },
-      new Date(),
+      { cursor: 9, full: false, units: [], communes: [{ id: ids.communeA, name: 'Sủng Thài mới', district: 'Yên Minh', province: 'Hà Giang' }], assignments: [], commitments: [] },
+      { now: new Date() },
     )
     const data = await readReference()
     expect(await pullCursor()).toBe(9)
@@ -91,11 +92,27 @@ describe('applying a pull', () => {
     expect(data.commitments).toHaveLength(2)
   })
 
+  it('a full pull replaces what the phone holds: rows it no longer brings are dropped', async () => {
+    await saveEnrollment(enrollment)
+    await applyPull(firstPull, { now: new Date() })
+    const moved = { ...firstPull, cursor: 20, communes: firstPull.communes.slice(0, 1), assignments: firstPull.assignments.slice(0, 1) }
+    await applyPull(moved, { now: new Date() })
+    expect((await readReference()).communes.map((row) => row.name)).toEqual(['Sủng Thài'])
+    expect(await db.communes.count()).toBe(1)
+  })
+
+  it('a pull made for an earlier enrollment is dropped', async () => {
+    await saveEnrollment({ ...enrollment, deviceId: 'new-device' })
+    expect(await applyPull(firstPull, { now: new Date(), deviceId: ids.device })).toBe(false)
+    expect(await pullCursor()).toBe(0)
+    expect(await db.communes.count()).toBe(0)
+  })
+
   it('is all or nothing: a pull that fails half-way leaves the last good picture', async () => {
     await saveEnrollment(enrollment)
-    await applyPull(firstPull, new Date())
+    await applyPull(firstPull, { now: new Date() })
     const broken = { ...firstPull, cursor: 12, communes: [{ id: ids.communeA, name: 'Đổi tên' }, { name: 'không có id' }] } as unknown as PullResponse
-    await expect(applyPull(broken, new Date())).rejects.toThrow()
+    await expect(applyPull(broken, { now: new Date() })).rejects.toThrow()
     expect(await pullCursor()).toBe(7)
     expect((await readReference()).communes.map((row) => row.name)).toEqual(['Lao Và Chải', 'Sủng Thài'])
   })
@@ -121,15 +138,27 @@ describe('syncing reference data', () => {
     expect(url).toBe('/api/pull?cursor=0')
     expect(new Headers(init?.headers).get('authorization')).toBe('Bearer gud_abc')
 
-    fetch.mockResolvedValueOnce(answer(200, { cursor: 7, units: [], communes: [], assignments: [], commitments: [] }))
+    fetch.mockResolvedValueOnce(answer(200, { cursor: 7, full: false, units: [], communes: [], assignments: [], commitments: [] }))
     await pullReference({ fetch })
     expect(fetch.mock.calls[2]?.[0]).toBe('/api/pull?cursor=7')
   })
 
+  it('retries an enrollment whose answer was lost with the same request id', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>().mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    await expect(enrollDevice({ code: 'ABCDE-FGHJK', deviceName: 'Máy thử' }, { fetch })).rejects.toBeInstanceOf(NetworkError)
+    fetch.mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    await expect(enrollDevice({ code: 'ABCDE-FGHJK', deviceName: 'Máy thử' }, { fetch })).rejects.toBeInstanceOf(NetworkError)
+    const sent = fetch.mock.calls.map(([, init]) => JSON.parse(init?.body as string) as { requestId: string })
+    expect(sent[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(sent[1]?.requestId).toBe(sent[0]?.requestId)
+  })
+
   it('on 401 marks the phone revoked and keeps every row it holds', async () => {
     await saveEnrollment(enrollment)
-    await applyPull(firstPull, new Date())
-    const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(answer(401, { statusCode: 401, error: 'Unauthorized', message: 'revoked', code: 'device_revoked' }))
+    await applyPull(firstPull, { now: new Date() })
+    const fetch = vi
+      .fn<typeof globalThis.fetch>()
+      .mockResolvedValue(answer(401, { statusCode: 401, error: 'Unauthorized', message: 'revoked', code: 'device_revoked' }))
     expect(await pullReference({ fetch })).toBe('revoked')
     const data = await readReference()
     expect(data.enrollment?.revokedAt).not.toBeNull()

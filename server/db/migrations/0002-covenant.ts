@@ -127,6 +127,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'text', (col) => col.notNull())
     .addColumn('used_at', 'text')
     .addColumn('device_id', 'text', (col) => col.references('device.id'))
+    .addColumn('request_id', 'text')
     .execute()
 }
 
