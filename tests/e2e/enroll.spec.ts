@@ -1,3 +1,5 @@
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
 import { expect, test, type Page } from '@playwright/test'
 import { startEndpoint, tempDir, type Endpoint } from './endpoint'
 import { expectFitsPhone, expectHeading } from './helpers'
@@ -6,11 +8,12 @@ import { expectFitsPhone, expectHeading } from './helpers'
 const port = 4176
 test.use({ baseURL: `http://localhost:${port}` })
 let endpoint: Endpoint
+const dataDir = tempDir('giao-uoc-enroll-')
 let link: string
 let adminPassword: string
 
 test.beforeAll(async () => {
-  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: tempDir('giao-uoc-enroll-') })
+  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: dataDir })
   const printed = endpoint.output()
   link = /(http:\/\/localhost:\d+\/enroll#code=[0-9A-Z-]+)/.exec(printed)?.[1] ?? ''
   adminPassword = /Username: admin {2}Password: (\S+)/.exec(printed)?.[1] ?? ''
@@ -93,6 +96,16 @@ test('the printed link enrolls the phone; its data stays readable offline; the l
   await expectDemoCommunes(page)
 })
 
+/** A member's id, read from the endpoint's SQLite file as an admin's dashboard would list it. */
+function memberId(name: string): string {
+  const database = new SQLite(path.join(dataDir, 'giao-uoc.sqlite'), { readonly: true })
+  try {
+    return (database.prepare('select id from member where name = ?').get(name) as { id: string }).id
+  } finally {
+    database.close()
+  }
+}
+
 /** This phone's device id, from its own IndexedDB. */
 function readDeviceId(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -105,6 +118,21 @@ function readDeviceId(): Promise<string> {
     }
   })
 }
+
+test('a second tab open on the same phone follows an enrollment made in the first', async ({ context, request }) => {
+  const login = await request.post('/api/auth/login', { data: { username: 'admin', password: adminPassword } })
+  const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` }
+  const member = await request.post('/api/enrollment-codes', { headers, data: { memberId: memberId('Giàng Seo Chứ') } })
+  expect(member.status()).toBe(201)
+
+  const watching = await context.newPage()
+  await watching.goto('/settings')
+  await expect(watching.getByTestId('device')).toContainText('Máy này chưa được đăng ký với đơn vị.')
+  const enrolling = await context.newPage()
+  await enrolling.goto(((await member.json()) as { link: string }).link)
+  await expectDemoCommunes(enrolling)
+  await expect(watching.getByTestId('device')).toContainText('Giàng Seo Chứ · Ban Tổ chức Tỉnh ủy')
+})
 
 test('a mistyped code is explained, and nothing is enrolled', async ({ page }) => {
   await page.goto('/enroll')
