@@ -46,3 +46,14 @@ export function useStorage(storage: StorageManager | undefined = globalThis.navi
 
   return { summary, persist, refresh, requestPersist }
 }
+
+export interface ReportStorage {
+  reports: number
+  photos: number
+  photoBytes: number
+}
+
+/** What the reports and photos on this phone take, or null when the database cannot say. */
+export async function reportStorage(): Promise<ReportStorage | null> {
+  return (await import('@/db/reports')).reportStorage().catch(() => null)
+}

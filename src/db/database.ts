@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from '@/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Report, ReportLocation, Unit } from '@/domain'
 
 /** A key–value row for facts about this installation (first start, last pull cursor, …). */
 export interface MetaRow {
@@ -20,6 +20,39 @@ export interface EnrollmentRow {
   revokedAt: string | null
 }
 
+/** A report as stored: with its text folded for searching without diacritics. */
+export interface ReportRow extends Report {
+  searchText: string
+}
+
+/** The queue of reports waiting to be sent: one row per report, at the revision queued. */
+export interface OutboxRow {
+  reportId: string
+  revision: number
+  queuedAt: string
+  attempts: number
+  lastError: string | null
+}
+
+/** A photo as the phone keeps it: compressed, with a thumbnail, its checksum and where it was taken. */
+export interface PhotoRow {
+  id: string
+  reportId: string
+  blob: Blob
+  thumbnail: Blob
+  type: string
+  size: number
+  width: number
+  height: number
+  /** Hex SHA-256 of `blob`: the endpoint checks it on upload. */
+  sha256: string
+  caption: string
+  /** When the picture was taken, if the file said, else when it was added. */
+  takenAt: string
+  location: ReportLocation | null
+  createdAt: string
+}
+
 /** Units of the bloc: the phone's own in full, the others by name only. */
 export type UnitRow = Pick<Unit, 'id' | 'name' | 'shortName'> & Partial<Pick<Unit, 'blocId'>>
 
@@ -37,6 +70,9 @@ export class AppDatabase extends Dexie {
   assignments!: Dexie.Table<Assignment, [string, string, number]>
   covenants!: EntityTable<Covenant, 'id'>
   commitments!: EntityTable<Commitment, 'id'>
+  reports!: EntityTable<ReportRow, 'id'>
+  outbox!: EntityTable<OutboxRow, 'reportId'>
+  photos!: EntityTable<PhotoRow, 'id'>
 
   constructor(name = 'giao-uoc') {
     super(name)
@@ -53,6 +89,12 @@ export class AppDatabase extends Dexie {
       assignments: '[unitId+communeId+year], [unitId+year]',
       covenants: 'id',
       commitments: 'id, covenantId',
+    })
+    // Visit reports, their photos, and the queue of reports waiting to be sent.
+    this.version(3).stores({
+      reports: 'id, updatedAt, [state+updatedAt], [communeId+updatedAt]',
+      outbox: 'reportId, queuedAt',
+      photos: 'id, reportId',
     })
   }
 }

@@ -1,0 +1,98 @@
+/**
+ * Turning a camera photo into what the phone keeps and later sends: decoded with its EXIF
+ * orientation, the long edge scaled to at most 1600 px, JPEG under 400 KB, a thumbnail of at
+ * most 320 px, and the SHA-256 of the result. Runs in a worker with OffscreenCanvas where the
+ * browser has it (`photo.worker.ts`), on the page otherwise.
+ */
+
+export const PHOTO_LIMITS = {
+  longEdge: 1600,
+  thumbnailEdge: 320,
+  maxBytes: 400 * 1024,
+  /** Larger pictures are refused rather than decoded: 100 megapixels is 400 MB of pixels. */
+  maxPixels: 100_000_000,
+  maxFileBytes: 60 * 1024 * 1024,
+} as const
+
+export type PhotoProblem = 'notImage' | 'unreadable' | 'tooLarge'
+
+export class PhotoError extends Error {
+  override name = 'PhotoError'
+  constructor(readonly problem: PhotoProblem) {
+    super(problem)
+  }
+}
+
+export interface ProcessedPhoto {
+  blob: Blob
+  thumbnail: Blob
+  type: string
+  width: number
+  height: number
+  sha256: string
+}
+
+type AnyCanvas = OffscreenCanvas | HTMLCanvasElement
+
+function makeCanvas(width: number, height: number): AnyCanvas {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height)
+  const canvas = document.createElement('canvas')
+  canvas.width = width
+  canvas.height = height
+  return canvas
+}
+
+async function encode(canvas: AnyCanvas, quality: number): Promise<Blob> {
+  if ('convertToBlob' in canvas) return canvas.convertToBlob({ type: 'image/jpeg', quality })
+  return new Promise((resolve, reject) => {
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new PhotoError('unreadable'))), 'image/jpeg', quality)
+  })
+}
+
+function draw(source: ImageBitmap, longEdge: number): AnyCanvas {
+  const scale = Math.min(1, longEdge / Math.max(source.width, source.height))
+  const width = Math.max(1, Math.round(source.width * scale))
+  const height = Math.max(1, Math.round(source.height * scale))
+  const canvas = makeCanvas(width, height)
+  const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null
+  if (!context) throw new PhotoError('unreadable')
+  context.imageSmoothingQuality = 'high'
+  context.drawImage(source, 0, 0, width, height)
+  return canvas
+}
+
+/** JPEG at the best quality that fits `maxBytes`. */
+async function encodeWithin(canvas: AnyCanvas, maxBytes: number): Promise<Blob> {
+  let blob = await encode(canvas, 0.85)
+  for (const quality of [0.75, 0.65, 0.55, 0.45]) {
+    if (blob.size <= maxBytes) break
+    blob = await encode(canvas, quality)
+  }
+  return blob
+}
+
+export async function sha256Hex(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/** Process one picture, wherever this runs (worker or page). */
+export async function processPhoto(file: Blob): Promise<ProcessedPhoto> {
+  if (!file.type.startsWith('image/')) throw new PhotoError('notImage')
+  if (file.size > PHOTO_LIMITS.maxFileBytes) throw new PhotoError('tooLarge')
+  let bitmap: ImageBitmap
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' })
+  } catch {
+    throw new PhotoError('unreadable')
+  }
+  try {
+    if (bitmap.width * bitmap.height > PHOTO_LIMITS.maxPixels) throw new PhotoError('tooLarge')
+    const main = draw(bitmap, PHOTO_LIMITS.longEdge)
+    const blob = await encodeWithin(main, PHOTO_LIMITS.maxBytes)
+    const thumbnail = await encode(draw(bitmap, PHOTO_LIMITS.thumbnailEdge), 0.7)
+    return { blob, thumbnail, type: blob.type, width: main.width, height: main.height, sha256: await sha256Hex(blob) }
+  } finally {
+    bitmap.close()
+  }
+}

@@ -1,0 +1,163 @@
+import { Dexie, liveQuery } from 'dexie'
+import { foldVietnamese, isEditable, matchesSearch, type Report, type ReportState } from '@/domain'
+import { db as defaultDb, type AppDatabase, type PhotoRow, type ReportRow } from './database'
+
+/** A change was refused because the report has left the phone's hands (it is being sent, or was). */
+export class ReportLockedError extends Error {
+  override name = 'ReportLockedError'
+}
+
+function searchTextOf(report: Report, communeName: string): string {
+  return foldVietnamese([communeName, report.summary, ...report.entries.map((entry) => entry.note)].join(' '))
+}
+
+async function communeName(db: AppDatabase, communeId: string): Promise<string> {
+  return (await db.communes.get(communeId))?.name ?? ''
+}
+
+/**
+ * Save a report as the cadre left it. A new report is created as a draft; an existing one
+ * must still be editable (draft or queued), and its revision goes up by one. A queued report
+ * stays queued, at its new revision. Answers the report as stored.
+ */
+export async function saveReport(report: Report, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
+  return db.transaction('rw', db.reports, db.outbox, db.communes, async () => {
+    const stored = await db.reports.get(report.id)
+    if (stored && !isEditable(stored)) throw new ReportLockedError(`report ${report.id} is ${stored.state}`)
+    const next: Report = {
+      ...report,
+      state: stored?.state ?? 'draft',
+      revision: (stored?.revision ?? 0) + 1,
+      createdAt: stored?.createdAt ?? report.createdAt,
+      updatedAt: now.toISOString(),
+    }
+    await db.reports.put({ ...next, searchText: searchTextOf(next, await communeName(db, next.communeId)) })
+    if (next.state === 'queued') await db.outbox.update(next.id, { revision: next.revision })
+    return next
+  })
+}
+
+/** "Gửi": save the report and put it in the queue, in one transaction: both happen or neither. */
+export async function queueReport(report: Report, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
+  return db.transaction('rw', db.reports, db.outbox, db.communes, async () => {
+    const saved = await saveReport(report, now, db)
+    const queued: Report = { ...saved, state: 'queued' }
+    await db.reports.put({ ...queued, searchText: searchTextOf(queued, await communeName(db, queued.communeId)) })
+    await db.outbox.put({ reportId: queued.id, revision: queued.revision, queuedAt: now.toISOString(), attempts: 0, lastError: null })
+    return queued
+  })
+}
+
+export async function getReport(id: string, db: AppDatabase = defaultDb): Promise<Report | undefined> {
+  const row = await db.reports.get(id)
+  return row && withoutSearch(row)
+}
+
+function withoutSearch({ searchText, ...report }: ReportRow): Report {
+  void searchText
+  return report
+}
+
+export interface ReportQuery {
+  state?: ReportState
+  communeId?: string
+  /** Words to find in the commune's name, the summary and the notes, diacritics ignored. */
+  search?: string
+  offset?: number
+  limit?: number
+}
+
+/**
+ * Reports newest first, a page at a time, read through an index so that ten thousand reports
+ * cost no more than the page shown.
+ */
+export async function listReports(query: ReportQuery = {}, db: AppDatabase = defaultDb): Promise<Report[]> {
+  const { state, communeId, search = '', offset = 0, limit = 50 } = query
+  let collection
+  if (state) collection = db.reports.where('[state+updatedAt]').between([state, Dexie.minKey], [state, Dexie.maxKey])
+  else if (communeId) collection = db.reports.where('[communeId+updatedAt]').between([communeId, Dexie.minKey], [communeId, Dexie.maxKey])
+  else collection = db.reports.orderBy('updatedAt')
+  collection = collection.reverse()
+  if (state && communeId) collection = collection.filter((row) => row.communeId === communeId)
+  const folded = foldVietnamese(search)
+  if (folded) collection = collection.filter((row) => matchesSearch(row.searchText, folded))
+  return (await collection.offset(offset).limit(limit).toArray()).map(withoutSearch)
+}
+
+/** How many reports the phone holds in each state, for one commune or all. */
+export async function countReports(communeId?: string, db: AppDatabase = defaultDb): Promise<Record<ReportState, number>> {
+  const counts: Record<ReportState, number> = { draft: 0, queued: 0, sending: 0, accepted: 0, rejected: 0 }
+  const rows = communeId
+    ? db.reports.where('[communeId+updatedAt]').between([communeId, Dexie.minKey], [communeId, Dexie.maxKey])
+    : db.reports.toCollection()
+  await rows.each((row) => {
+    counts[row.state] += 1
+  })
+  return counts
+}
+
+/** Every report that counts towards progress: sent and accepted, or waiting to be sent. */
+export async function countedReports(db: AppDatabase = defaultDb): Promise<Report[]> {
+  const states: ReportState[] = ['queued', 'sending', 'accepted']
+  const index = db.reports.where('[state+updatedAt]')
+  const rows = await Promise.all(states.map((state) => index.between([state, Dexie.minKey], [state, Dexie.maxKey]).toArray()))
+  return rows.flat().map(withoutSearch)
+}
+
+/** Add a processed photo to an editable report, in one transaction with the report's photo list. */
+export async function addPhoto(photo: PhotoRow, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
+  return db.transaction('rw', db.reports, db.outbox, db.communes, db.photos, async () => {
+    const report = await getReport(photo.reportId, db)
+    if (!report) throw new Error(`no report ${photo.reportId}`)
+    await db.photos.put(photo)
+    return saveReport({ ...report, photoIds: [...report.photoIds, photo.id] }, now, db)
+  })
+}
+
+/** Take a photo off an editable report and drop it: it was never sent. */
+export async function removePhoto(reportId: string, photoId: string, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
+  return db.transaction('rw', db.reports, db.outbox, db.communes, db.photos, async () => {
+    const report = await getReport(reportId, db)
+    if (!report) throw new Error(`no report ${reportId}`)
+    const saved = await saveReport({ ...report, photoIds: report.photoIds.filter((id) => id !== photoId) }, now, db)
+    await db.photos.delete(photoId)
+    return saved
+  })
+}
+
+export async function setPhotoCaption(photoId: string, caption: string, db: AppDatabase = defaultDb): Promise<void> {
+  await db.photos.update(photoId, { caption })
+}
+
+export async function getPhotos(ids: readonly string[], db: AppDatabase = defaultDb): Promise<PhotoRow[]> {
+  return (await db.photos.bulkGet([...ids])).filter((row): row is PhotoRow => row !== undefined)
+}
+
+/** Bytes the phone spends on reports and photos, as stored. */
+export async function reportStorage(db: AppDatabase = defaultDb): Promise<{ reports: number; photos: number; photoBytes: number }> {
+  let photoBytes = 0
+  await db.photos.each((row) => {
+    photoBytes += row.size + row.thumbnail.size
+  })
+  return { reports: await db.reports.count(), photos: await db.photos.count(), photoBytes }
+}
+
+/** Call `onChange` with the reports that count towards progress, now and whenever they change. */
+export function watchCountedReports(onChange: (reports: Report[]) => void, onError: (error: unknown) => void, db: AppDatabase = defaultDb): () => void {
+  const subscription = liveQuery(() => countedReports(db)).subscribe({ next: onChange, error: onError })
+  return () => subscription.unsubscribe()
+}
+
+/** Call `onChange` with a page of reports and the counts per state, now and whenever they change. */
+export function watchReports(
+  query: ReportQuery,
+  onChange: (page: { reports: Report[]; counts: Record<ReportState, number> }) => void,
+  onError: (error: unknown) => void,
+  db: AppDatabase = defaultDb,
+): () => void {
+  const subscription = liveQuery(async () => ({ reports: await listReports(query, db), counts: await countReports(query.communeId, db) })).subscribe({
+    next: onChange,
+    error: onError,
+  })
+  return () => subscription.unsubscribe()
+}

@@ -1,0 +1,109 @@
+import type { Commitment, Id } from './entities'
+import { isIsoDate } from './validation'
+import type { Problem } from './validation'
+
+export const ENTRY_STATUSES = ['not_started', 'in_progress', 'done'] as const
+export type EntryStatus = (typeof ENTRY_STATUSES)[number]
+
+/** What a visit did for one commitment. `amount` only for `count` and `percent` commitments. */
+export interface ReportEntry {
+  commitmentId: Id
+  status: EntryStatus
+  amount: number | null
+  note: string
+}
+
+export interface ReportLocation {
+  latitude: number
+  longitude: number
+  /** Metres, as the phone reports it. */
+  accuracy: number
+  takenAt: string
+}
+
+export const REPORT_STATES = ['draft', 'queued', 'sending', 'accepted', 'rejected'] as const
+/** `draft` → `queued` → `sending` → `accepted`, or `rejected` with a reason. */
+export type ReportState = (typeof REPORT_STATES)[number]
+
+/** Báo cáo kết quả: one visit by a member to one commune. */
+export interface Report {
+  /** Made on the phone (UUID), so the same report sent twice is stored once. */
+  id: Id
+  unitId: Id
+  communeId: Id
+  authorId: Id
+  covenantId: Id
+  /** Ngày đi cơ sở, `yyyy-MM-dd`. */
+  visitDate: string
+  /** `HH:mm`, or empty. */
+  visitTime: string
+  summary: string
+  location: ReportLocation | null
+  entries: ReportEntry[]
+  photoIds: Id[]
+  state: ReportState
+  rejectedReason: string | null
+  /** Goes up by one with every saved change. */
+  revision: number
+  createdAt: string
+  updatedAt: string
+}
+
+export const REPORT_LIMITS = { summaryLength: 5000, noteLength: 2000, maxPhotos: 20, poorAccuracyMetres: 100 } as const
+
+/** Reports a cadre may still change: not yet taken by the sync. */
+export function isEditable(report: Pick<Report, 'state'>): boolean {
+  return report.state === 'draft' || report.state === 'queued'
+}
+
+/** Reports that count towards progress while the endpoint has not yet accepted them. */
+export function isPending(report: Pick<Report, 'state'>): boolean {
+  return report.state === 'queued' || report.state === 'sending'
+}
+
+/** An entry worth keeping: the cadre set a status other than "not started", an amount or a note. */
+export function isTouched(entry: ReportEntry): boolean {
+  return entry.status !== 'not_started' || entry.amount !== null || entry.note.trim() !== ''
+}
+
+/**
+ * The rules a report must meet before it is queued ("Gửi"). A draft may break them. `today` is
+ * the phone's date, `yyyy-MM-dd`: a visit cannot be in the future.
+ */
+export function checkReport(report: Report, commitments: readonly Commitment[], today: string): Problem[] {
+  const problems: Problem[] = []
+  if (!isIsoDate(report.visitDate)) problems.push({ field: 'visitDate', rule: 'date' })
+  else if (report.visitDate > today) problems.push({ field: 'visitDate', rule: 'future' })
+  if (report.visitTime !== '' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(report.visitTime)) problems.push({ field: 'visitTime', rule: 'time' })
+  if (report.summary.trim() === '') problems.push({ field: 'summary', rule: 'required' })
+  if (report.summary.length > REPORT_LIMITS.summaryLength) problems.push({ field: 'summary', rule: 'tooLong' })
+  if (report.photoIds.length > REPORT_LIMITS.maxPhotos) problems.push({ field: 'photos', rule: 'tooMany' })
+
+  const byId = new Map(commitments.map((item) => [item.id, item]))
+  const touched = report.entries.filter(isTouched)
+  if (touched.length === 0) problems.push({ field: 'entries', rule: 'required' })
+  for (const entry of touched) {
+    const field = `entries.${entry.commitmentId}`
+    const item = byId.get(entry.commitmentId)
+    if (!item) {
+      problems.push({ field, rule: 'unknown' })
+      continue
+    }
+    if (entry.note.length > REPORT_LIMITS.noteLength) problems.push({ field, rule: 'tooLong' })
+    if (item.measure === 'done') {
+      if (entry.amount !== null) problems.push({ field, rule: 'notForDone' })
+    } else if (entry.amount !== null) {
+      if (!Number.isFinite(entry.amount) || entry.amount < 0) problems.push({ field, rule: 'amount' })
+      else if (item.measure === 'count' && !Number.isInteger(entry.amount)) problems.push({ field, rule: 'wholeNumber' })
+      else if (item.measure === 'percent' && entry.amount > 100) problems.push({ field, rule: 'percent' })
+    } else if (entry.status === 'done' || entry.status === 'in_progress') {
+      problems.push({ field, rule: 'amountRequired' })
+    }
+  }
+  return problems
+}
+
+/** Commitments in the order a report form shows them: those counted per commune first. */
+export function commitmentsForReport(items: readonly Commitment[]): Commitment[] {
+  return [...items].sort((a, b) => (a.scope === b.scope ? a.order - b.order : a.scope === 'commune' ? -1 : 1))
+}

@@ -1,0 +1,214 @@
+import { computed, ref, shallowRef } from 'vue'
+import { defineStore } from 'pinia'
+import { checkReport, commitmentsForReport, isEditable, type Problem, type Report, type ReportEntry, type ReportLocation } from '@/domain'
+import type { PhotoRow } from '@/db/database'
+import { useFieldStore } from './field'
+
+/** A photo of a report, as the phone keeps it. */
+export type StoredPhoto = PhotoRow
+
+/** Saves wait this long after the last keystroke: closing the app loses at most that. */
+export const SAVE_DELAY_MS = 400
+
+export type SaveState = 'idle' | 'saving' | 'saved' | 'error'
+export type EditorProblem = 'storageFull' | 'storageLow' | 'locked' | 'saveFailed'
+
+const loadReports = () => import('@/db/reports')
+
+const localDay = (now: Date) => `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
+
+function isQuotaError(error: unknown): boolean {
+  const named = (value: unknown) => value instanceof Error && value.name === 'QuotaExceededError'
+  return named(error) || named((error as { inner?: unknown } | null)?.inner)
+}
+
+/**
+ * The report being written. Every change is saved to IndexedDB shortly after it is made (and
+ * at once when the app is hidden), so the draft survives the app being closed; "Gửi" checks
+ * the report and queues it in the same transaction that saves it.
+ */
+export const useReportEditor = defineStore('report-editor', () => {
+  const report = shallowRef<Report | null>(null)
+  /** Whether the report exists in IndexedDB yet: a new report is stored at its first change. */
+  const stored = ref(false)
+  const photos = shallowRef<PhotoRow[]>([])
+  const saveState = ref<SaveState>('idle')
+  const problem = ref<EditorProblem | null>(null)
+  const problems = ref<Problem[]>([])
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let saving: Promise<void> = Promise.resolve()
+
+  const field = useFieldStore()
+  const commitments = computed(() => commitmentsForReport(field.data.commitments))
+  const editable = computed(() => report.value !== null && isEditable(report.value))
+
+  function blankEntries(): ReportEntry[] {
+    return commitments.value.map((item) => ({ commitmentId: item.id, status: 'not_started', amount: null, note: '' }))
+  }
+
+  /** Start a new report about `communeId`: nothing is stored until the cadre changes something. */
+  function startNew(communeId: string, now = new Date()): void {
+    const { enrollment, member, covenant } = field.data
+    if (!enrollment || !covenant) return
+    report.value = {
+      id: crypto.randomUUID(),
+      unitId: member?.unitId ?? enrollment.unitId,
+      communeId,
+      authorId: enrollment.memberId,
+      covenantId: covenant.id,
+      visitDate: localDay(now),
+      visitTime: '',
+      summary: '',
+      location: null,
+      entries: blankEntries(),
+      photoIds: [],
+      state: 'draft',
+      rejectedReason: null,
+      revision: 0,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    }
+    stored.value = false
+    photos.value = []
+    problems.value = []
+    problem.value = null
+    saveState.value = 'idle'
+  }
+
+  /** Open a stored report; entries for commitments it has not touched are added blank. */
+  async function open(id: string): Promise<boolean> {
+    await flush()
+    const { getReport, getPhotos } = await loadReports()
+    const found = await getReport(id)
+    if (!found) return false
+    const missing = blankEntries().filter((blank) => !found.entries.some((entry) => entry.commitmentId === blank.commitmentId))
+    report.value = { ...found, entries: [...found.entries, ...missing] }
+    photos.value = await getPhotos(found.photoIds)
+    stored.value = true
+    problems.value = []
+    problem.value = null
+    saveState.value = 'saved'
+    return true
+  }
+
+  /** Change the report; it is saved after a short pause. */
+  function update(change: Partial<Pick<Report, 'visitDate' | 'visitTime' | 'summary' | 'location'>>): void {
+    if (!report.value || !editable.value) return
+    report.value = { ...report.value, ...change }
+    schedule()
+  }
+
+  function updateEntry(commitmentId: string, change: Partial<Omit<ReportEntry, 'commitmentId'>>): void {
+    if (!report.value || !editable.value) return
+    report.value = {
+      ...report.value,
+      entries: report.value.entries.map((entry) => (entry.commitmentId === commitmentId ? { ...entry, ...change } : entry)),
+    }
+    schedule()
+  }
+
+  function schedule(): void {
+    saveState.value = 'saving'
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => void flush(), SAVE_DELAY_MS)
+  }
+
+  /** Save now whatever is waiting. Safe to call often; saves run one after another. */
+  function flush(): Promise<void> {
+    return timer === null ? saving : saveNow()
+  }
+
+  function saveNow(): Promise<void> {
+    if (timer) clearTimeout(timer)
+    timer = null
+    const snapshot = report.value
+    if (snapshot) saving = saving.then(() => persist(snapshot))
+    return saving
+  }
+
+  async function persist(snapshot: Report): Promise<void> {
+    try {
+      const { saveReport } = await loadReports()
+      const saved = await saveReport(snapshot, new Date())
+      stored.value = true
+      // Keep what was typed while saving; take the stored revision and times.
+      if (report.value?.id === saved.id) report.value = { ...report.value, revision: saved.revision, state: saved.state, updatedAt: saved.updatedAt }
+      saveState.value = timer ? 'saving' : 'saved'
+      problem.value = null
+    } catch (error) {
+      saveState.value = 'error'
+      problem.value = isQuotaError(error) ? 'storageFull' : error instanceof Error && error.name === 'ReportLockedError' ? 'locked' : 'saveFailed'
+    }
+  }
+
+  /** "Gửi": check the report; when it passes, save and queue it in one transaction. */
+  async function send(now = new Date()): Promise<boolean> {
+    if (!report.value || !editable.value) return false
+    problems.value = checkReport(report.value, field.data.commitments, localDay(now))
+    if (problems.value.length) return false
+    await flush()
+    try {
+      const { queueReport } = await loadReports()
+      report.value = await queueReport(report.value, now)
+      stored.value = true
+      saveState.value = 'saved'
+      return true
+    } catch (error) {
+      saveState.value = 'error'
+      problem.value = isQuotaError(error) ? 'storageFull' : 'saveFailed'
+      return false
+    }
+  }
+
+  /** Whether the phone has room for more photos: false (and says so) when nearly full. */
+  async function hasRoom(): Promise<boolean> {
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined)
+    if (!estimate?.quota || estimate.usage === undefined) return true
+    const free = estimate.quota - estimate.usage
+    if (free < 20 * 1024 * 1024) {
+      problem.value = 'storageLow'
+      return false
+    }
+    return true
+  }
+
+  /** Add a compressed photo (from `preparePhoto`), with where the report says the cadre is. */
+  async function addPhoto(photo: Omit<PhotoRow, 'id' | 'reportId' | 'caption' | 'createdAt' | 'location'>): Promise<boolean> {
+    if (!report.value || !editable.value) return false
+    // A photo belongs to a stored report: store a new one first.
+    await (stored.value ? flush() : saveNow())
+    if (!stored.value) return false
+    try {
+      const { addPhoto: store } = await loadReports()
+      const now = new Date()
+      const row: PhotoRow = { ...photo, id: crypto.randomUUID(), reportId: report.value.id, caption: '', createdAt: now.toISOString(), location: report.value.location }
+      const saved = await store(row, now)
+      report.value = { ...report.value, photoIds: saved.photoIds, revision: saved.revision, updatedAt: saved.updatedAt }
+      photos.value = [...photos.value, row]
+      problem.value = null
+      return true
+    } catch (error) {
+      problem.value = isQuotaError(error) ? 'storageFull' : 'saveFailed'
+      return false
+    }
+  }
+
+  async function removePhoto(photoId: string): Promise<void> {
+    if (!report.value || !editable.value) return
+    await flush()
+    const saved = await (await loadReports()).removePhoto(report.value.id, photoId, new Date())
+    report.value = { ...report.value, photoIds: saved.photoIds, revision: saved.revision, updatedAt: saved.updatedAt }
+    photos.value = photos.value.filter((photo) => photo.id !== photoId)
+  }
+
+  async function setCaption(photoId: string, caption: string): Promise<void> {
+    photos.value = photos.value.map((photo) => (photo.id === photoId ? { ...photo, caption } : photo))
+    await (await loadReports()).setPhotoCaption(photoId, caption)
+  }
+
+  function setLocation(location: ReportLocation | null): void {
+    update({ location })
+  }
+
+  return { report, stored, photos, saveState, problem, problems, commitments, editable, startNew, open, update, updateEntry, flush, send, hasRoom, addPhoto, removePhoto, setCaption, setLocation }
+})
