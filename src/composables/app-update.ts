@@ -1,7 +1,10 @@
+import { watch } from 'vue'
 import { useRegisterSW } from 'virtual:pwa-register/vue'
 
 // Look for a new version every hour while the app stays open; the person decides when to switch.
 const updateCheckMs = 60 * 60 * 1000
+// "Ready offline" is news, not a question: it goes away by itself and frees the screen.
+const offlineReadyMs = 6000
 
 /** The service worker's update cycle: is a new version waiting, and switch to it on request. */
 export function useAppUpdate() {
@@ -23,6 +26,14 @@ export function useAppUpdate() {
     navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true })
     await updateServiceWorker(true)
   }
+
+  watch(
+    offlineReady,
+    (ready) => {
+      if (ready) setTimeout(() => (offlineReady.value = false), offlineReadyMs)
+    },
+    { immediate: true },
+  )
 
   function dismiss(): void {
     needRefresh.value = false

@@ -1,5 +1,5 @@
 import { storeToRefs } from 'pinia'
-import { formatBytes, formatDay, formatMoment, formatNumber } from '@/i18n/format'
+import { formatBytes, formatCoordinate, formatDay, formatMoment, formatNumber } from '@/i18n/format'
 import { useSettingsStore } from '@/stores/settings'
 
 /** Dates and numbers in the language the interface is in (`dd/MM/yyyy`, `1.234,5` in Vietnamese). */
@@ -9,6 +9,7 @@ export function useFormat() {
     day: (value: string) => formatDay(value, locale.value),
     moment: (value: string) => formatMoment(value, locale.value),
     number: (value: number) => formatNumber(value, locale.value),
+    coordinate: (value: number) => formatCoordinate(value, locale.value),
     bytes: (value: number) => formatBytes(value, locale.value),
   }
 }

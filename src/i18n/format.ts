@@ -25,6 +25,11 @@ export function formatNumber(value: number, locale: Locale): string {
   return new Intl.NumberFormat(intlTags[locale], { maximumFractionDigits: 2 }).format(value)
 }
 
+/** A latitude or longitude to five decimals (about a metre), `23.363894` → `"23,36389"` in Vietnamese. */
+export function formatCoordinate(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(intlTags[locale], { minimumFractionDigits: 5, maximumFractionDigits: 5, useGrouping: false }).format(value)
+}
+
 /** A day, `2026-02-14` → `"14/02/2026"`, whatever the phone's time zone. */
 export function formatDay(day: string, locale: Locale): string {
   const date = new Date(`${day.slice(0, 10)}T00:00:00Z`)

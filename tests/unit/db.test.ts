@@ -11,12 +11,12 @@ afterEach(async () => {
 })
 
 describe('the phone database', () => {
-  it('opens at schema version 2 with meta, enrollment and the reference tables', async () => {
+  it('opens at schema version 3 with meta, enrollment, the reference tables, reports, outbox and photos', async () => {
     db = new AppDatabase(`test-${crypto.randomUUID()}`)
     await db.open()
-    expect(db.verno).toBe(2)
+    expect(db.verno).toBe(3)
     expect(db.tables.map((table) => table.name).sort()).toEqual(
-      ['assignments', 'blocs', 'commitments', 'communes', 'covenants', 'enrollment', 'members', 'meta', 'units'].sort(),
+      ['assignments', 'blocs', 'commitments', 'communes', 'covenants', 'enrollment', 'members', 'meta', 'outbox', 'photos', 'reports', 'units'].sort(),
     )
   })
 
@@ -29,8 +29,25 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(2)
+    expect(db.verno).toBe(3)
     expect(await getMeta('firstOpenedAt', db)).toBe('2026-01-02T03:04:05.000Z')
+  })
+
+  it('upgrades a version 2 database with an enrollment and reference data, and keeps them', async () => {
+    const name = `test-${crypto.randomUUID()}`
+    const old = new Dexie(name)
+    old.version(1).stores({ meta: 'key' })
+    old.version(2).stores({ enrollment: 'key', communes: 'id', commitments: 'id, covenantId' })
+    await old.table('enrollment').put({ key: 'current', memberId: 'm1', token: 'secret' })
+    await old.table('communes').put({ id: 'lung-cu', name: 'Lũng Cú' })
+    old.close()
+
+    db = new AppDatabase(name)
+    await db.open()
+    expect(db.verno).toBe(3)
+    expect(await db.enrollment.get('current')).toMatchObject({ memberId: 'm1', token: 'secret' })
+    expect(await db.communes.get('lung-cu')).toMatchObject({ name: 'Lũng Cú' })
+    expect(await db.reports.count()).toBe(0)
   })
 
   it('remembers the first opening and keeps it on later ones', async () => {

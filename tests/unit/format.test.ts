@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatPercent } from '@/i18n/format'
+import { formatBytes, formatCoordinate, formatPercent } from '@/i18n/format'
 
 describe('formatBytes', () => {
   it.each([
@@ -23,5 +23,16 @@ describe('formatPercent', () => {
     [1, 'vi', '100%'],
   ] as const)('%d in %s is %s', (ratio, locale, expected) => {
     expect(formatPercent(ratio, locale).replace(/\u00a0/g, ' ')).toBe(expected)
+  })
+})
+
+describe('formatCoordinate', () => {
+  it.each([
+    [23.363894, 'vi', '23,36389'],
+    [105.3161, 'vi', '105,31610'],
+    [0, 'en', '0.00000'],
+    [105.316109, 'en', '105.31611'],
+  ] as const)('%d in %s is %s', (value, locale, text) => {
+    expect(formatCoordinate(value, locale)).toBe(text)
   })
 })

@@ -1,0 +1,194 @@
+import { expect, test, type Page } from '@playwright/test'
+import { startEndpoint, tempDir, type Endpoint } from './endpoint'
+import { expectFitsPhone, expectHeading } from './helpers'
+
+// A cadre in the commune, without signal from enrollment on: a report with two photos.
+const port = 4177
+test.use({ baseURL: `http://localhost:${port}` })
+let endpoint: Endpoint
+let link: string
+
+test.beforeAll(async () => {
+  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: tempDir('giao-uoc-report-') })
+  link = /(http:\/\/localhost:\d+\/enroll#code=[0-9A-Z-]+)/.exec(endpoint.output())?.[1] ?? ''
+  expect(link).not.toBe('')
+})
+
+test.afterAll(async () => {
+  expect(await endpoint.stop()).toBe(0)
+})
+
+/** A 4000×3000 camera-sized JPEG drawn in the page, with noise so it compresses like a photo. */
+async function cameraJpeg(page: Page, seed: number): Promise<Buffer> {
+  const base64 = await page.evaluate(async (seed) => {
+    const canvas = new OffscreenCanvas(4000, 3000)
+    const context = canvas.getContext('2d')
+    if (!context) throw new Error('no 2d context')
+    const gradient = context.createLinearGradient(0, 0, 4000, 3000)
+    gradient.addColorStop(0, `hsl(${seed * 90}, 60%, 40%)`)
+    gradient.addColorStop(1, `hsl(${seed * 90 + 120}, 60%, 70%)`)
+    context.fillStyle = gradient
+    context.fillRect(0, 0, 4000, 3000)
+    let state = seed + 1
+    for (let i = 0; i < 40_000; i++) {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+      context.fillStyle = `hsl(${state % 360}, 50%, ${30 + (state % 50)}%)`
+      context.fillRect(state % 4000, (state >> 8) % 3000, 6 + (state % 30), 6 + (state % 20))
+    }
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 })
+    const bytes = new Uint8Array(await blob.arrayBuffer())
+    let binary = ''
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+    return btoa(binary)
+  }, seed)
+  return Buffer.from(base64, 'base64')
+}
+
+interface StoredPhoto {
+  size: number
+  blobSize: number
+  width: number
+  height: number
+  type: string
+  thumbnail: { width: number; height: number }
+  decoded: { width: number; height: number }
+}
+
+/** The photos as IndexedDB holds them, measured in the page. */
+function storedPhotos(page: Page): Promise<StoredPhoto[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredPhoto[]>((resolve, reject) => {
+        const open = indexedDB.open('giao-uoc')
+        open.onerror = () => reject(new Error(String(open.error)))
+        open.onsuccess = () => {
+          const read = open.result.transaction('photos').objectStore('photos').getAll()
+          read.onerror = () => reject(new Error(String(read.error)))
+          read.onsuccess = async () => {
+            const rows = read.result as { size: number; width: number; height: number; type: string; blob: Blob; thumbnail: Blob }[]
+            const measured = await Promise.all(
+              rows.map(async (row) => {
+                const [decoded, thumbnail] = await Promise.all([createImageBitmap(row.blob), createImageBitmap(row.thumbnail)])
+                return {
+                  size: row.size,
+                  blobSize: row.blob.size,
+                  width: row.width,
+                  height: row.height,
+                  type: row.type,
+                  decoded: { width: decoded.width, height: decoded.height },
+                  thumbnail: { width: thumbnail.width, height: thumbnail.height },
+                }
+              }),
+            )
+            resolve(measured)
+          }
+        }
+      }),
+  )
+}
+
+test('offline after enrollment: a report with two photos survives reloads and closing, is queued, and shows in progress', async ({ page, context }) => {
+  test.setTimeout(180_000)
+  await page.goto(link)
+  await expectHeading(page, 'Xã phụ trách')
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
+  const photos = [await cameraJpeg(page, 1), await cameraJpeg(page, 2)]
+  expect(photos.every((photo) => photo.length > 400 * 1024)).toBe(true)
+
+  await context.setOffline(true)
+  await page.getByRole('link', { name: /Lũng Cú/ }).click()
+  await page.getByRole('link', { name: 'Báo cáo mới' }).click()
+  await expectHeading(page, 'Báo cáo mới: Lũng Cú')
+  await expectFitsPhone(page)
+
+  // Sending an empty report explains what is missing, next to the field.
+  await page.getByRole('button', { name: 'Gửi' }).click()
+  await expect(page.getByText('Hãy đánh dấu ít nhất một nội dung giao ước đã thực hiện.')).toBeVisible()
+
+  const visits = page.getByTestId('entry-9')
+  await visits.getByText('Hoàn thành').click()
+  await visits.getByLabel('Số lượng (lượt)').fill('1')
+  const households = page.getByTestId('entry-5')
+  await households.getByText('Đang thực hiện').click()
+  await households.getByLabel('Số lượng (hộ)').fill('3')
+  await households.getByLabel('Ghi chú').fill('Trao bò giống cho 3 hộ nghèo thôn Lô Lô Chải')
+  await page.getByLabel('Tóm tắt').fill('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò')
+  await expect(page.getByTestId('save-state')).toHaveText('Đã lưu trên máy')
+  await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}\/edit$/)
+
+  await page.getByTestId('photo-gallery').setInputFiles([
+    { name: 'anh-1.jpg', mimeType: 'image/jpeg', buffer: photos[0] ?? Buffer.alloc(0) },
+    { name: 'anh-2.jpg', mimeType: 'image/jpeg', buffer: photos[1] ?? Buffer.alloc(0) },
+  ])
+  await expect(page.getByTestId('photo')).toHaveCount(2, { timeout: 60_000 })
+  await page.getByTestId('photo').first().getByPlaceholder('Chú thích').fill('Trao bò giống')
+  await page.getByTestId('photo').first().getByPlaceholder('Chú thích').blur()
+
+  await page.getByTestId('photo-gallery').setInputFiles({ name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.from('không phải ảnh') })
+  await expect(page.getByText('Tệp «ghi-chu.txt» không phải là ảnh.')).toBeVisible()
+  await expect(page.getByTestId('photo')).toHaveCount(2)
+  await expectFitsPhone(page)
+
+  await page.reload()
+  await expectHeading(page, 'Báo cáo mới: Lũng Cú')
+  await expect(page.getByLabel('Tóm tắt')).toHaveValue('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò')
+  await expect(page.getByTestId('photo')).toHaveCount(2)
+  await expect(page.getByTestId('photo').first().getByPlaceholder('Chú thích')).toHaveValue('Trao bò giống')
+  for (const photo of await storedPhotos(page)) {
+    expect(photo.blobSize).toBe(photo.size)
+    expect(photo.size).toBeLessThan(400 * 1024)
+    expect(photo.type).toBe('image/jpeg')
+    expect(Math.max(photo.width, photo.height)).toBe(1600)
+    expect(photo.decoded).toEqual({ width: photo.width, height: photo.height })
+    expect(Math.max(photo.thumbnail.width, photo.thumbnail.height)).toBeLessThanOrEqual(320)
+  }
+
+  // Closing the app mid-sentence keeps what was typed a moment before.
+  const address = page.url()
+  await page.getByLabel('Tóm tắt').pressSequentially(' và trồng cỏ', { delay: 20 })
+  await page.waitForTimeout(1000)
+  await page.close()
+  const again = await context.newPage()
+  await again.goto(address)
+  await expect(again.getByLabel('Tóm tắt')).toHaveValue('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò và trồng cỏ')
+
+  // Location: a refusal is explained and blocks nothing; a rough fix is taken with a warning.
+  const location = again.getByTestId('location')
+  await location.getByRole('button', { name: 'Lấy vị trí' }).click()
+  await expect(location.getByText(/^Chưa được phép lấy vị trí\./)).toBeVisible()
+  await context.grantPermissions(['geolocation'])
+  await context.setGeolocation({ latitude: 23.363894, longitude: 105.316109, accuracy: 150 })
+  await location.getByRole('button', { name: 'Lấy vị trí' }).click()
+  await expect(location).toContainText('23,36389; 105,31611')
+  await expect(location).toContainText('Độ chính xác: khoảng 150 m')
+  await expect(location.getByText(/^Vị trí chưa chính xác/)).toBeVisible()
+
+  await again.getByRole('button', { name: 'Gửi' }).click()
+  await expect(again.getByTestId('report-state')).toHaveText('Chờ gửi')
+  await expect(again.getByText('23,36389; 105,31611')).toBeVisible()
+  await again.getByRole('button', { name: 'Xem ảnh 1' }).click()
+  await expect(again.getByRole('dialog')).toBeVisible()
+  await again.getByRole('button', { name: 'Đóng' }).click()
+
+  // A queued report can still be changed until it is sent, and stays queued.
+  await again.getByRole('link', { name: 'Sửa' }).click()
+  await expectHeading(again, 'Sửa báo cáo: Lũng Cú')
+  await again.getByLabel('Tóm tắt').fill('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò, trồng cỏ')
+  await expect(again.getByTestId('save-state')).toHaveText('Đã lưu trên máy')
+  await again.goBack()
+  await expect(again.getByTestId('report-summary')).toHaveText('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò, trồng cỏ')
+  await expect(again.getByTestId('report-state')).toHaveText('Chờ gửi')
+
+  await again.goto('/covenant')
+  const visitsItem = again.getByRole('listitem').filter({ hasText: 'Đi cơ sở xã được phân công' })
+  await expect(visitsItem.getByTestId('progress')).toContainText('1 / 12 lượt, trong đó 1 chờ gửi')
+  const householdsItem = again.getByRole('listitem').filter({ hasText: 'hộ nghèo được hỗ trợ' })
+  await expect(householdsItem.getByTestId('progress')).toContainText('3 / 20 hộ, trong đó 3 chờ gửi')
+
+  await again.goto('/reports')
+  await expect(again.getByText('Chờ gửi (1)')).toBeVisible()
+  await again.getByLabel('Tìm kiếm').fill('lung cu nuoi bo')
+  await expect(again.getByTestId('report-list').getByRole('link')).toHaveCount(1)
+  await again.getByLabel('Tìm kiếm').fill('xin cai')
+  await expect(again.getByText('Không có báo cáo nào khớp.')).toBeVisible()
+})

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest'
+import {
+  checkReport,
+  commitmentsForReport,
+  foldVietnamese,
+  isEditable,
+  isPending,
+  isTouched,
+  matchesSearch,
+  progressOf,
+  REPORT_LIMITS,
+  type Commitment,
+  type Report,
+  type ReportEntry,
+  type ReportState,
+} from '@/domain'
+
+const visits: Commitment = {
+  id: 'visits',
+  covenantId: 'cov',
+  group: 'Giúp đỡ xã khó khăn',
+  order: 2,
+  title: 'Đi cơ sở xã được phân công',
+  description: '',
+  measure: 'count',
+  target: 12,
+  unitLabel: 'lượt',
+  maxPoints: 10,
+  scope: 'commune',
+}
+const poorHouseholds: Commitment = { ...visits, id: 'poor', order: 1, title: 'Tỷ lệ hộ nghèo được hỗ trợ', measure: 'percent', target: 80, unitLabel: '%' }
+const reform: Commitment = { ...visits, id: 'reform', order: 1, title: 'Hoàn thành cải cách hành chính', measure: 'done', target: null, unitLabel: '', scope: 'unit' }
+const commitments = [reform, visits, poorHouseholds]
+
+const entry = (commitmentId: string, overrides: Partial<ReportEntry> = {}): ReportEntry => ({
+  commitmentId,
+  status: 'in_progress',
+  amount: null,
+  note: '',
+  ...overrides,
+})
+
+const report = (overrides: Partial<Report> = {}): Report => ({
+  id: crypto.randomUUID(),
+  unitId: 'u1',
+  communeId: 'lung-cu',
+  authorId: 'm1',
+  covenantId: 'cov',
+  visitDate: '2026-11-20',
+  visitTime: '',
+  summary: 'Thăm 5 hộ nghèo, trao bò giống.',
+  location: null,
+  entries: [entry('visits', { status: 'done', amount: 1 })],
+  photoIds: [],
+  state: 'queued',
+  rejectedReason: null,
+  revision: 1,
+  createdAt: '2026-11-20T02:00:00.000Z',
+  updatedAt: '2026-11-20T02:00:00.000Z',
+  ...overrides,
+})
+
+const today = '2026-11-25'
+const rules = (r: Report) => checkReport(r, commitments, today).map((problem) => `${problem.field}:${problem.rule}`)
+
+describe('report states', () => {
+  it.each<[ReportState, boolean, boolean]>([
+    ['draft', true, false],
+    ['queued', true, true],
+    ['sending', false, true],
+    ['accepted', false, false],
+    ['rejected', false, false],
+  ])('%s: editable %s, pending %s', (state, editable, pending) => {
+    expect(isEditable({ state })).toBe(editable)
+    expect(isPending({ state })).toBe(pending)
+  })
+
+  it('an entry counts as touched once it has a status, an amount or a note', () => {
+    expect(isTouched(entry('visits', { status: 'not_started' }))).toBe(false)
+    expect(isTouched(entry('visits', { status: 'not_started', note: '   ' }))).toBe(false)
+    expect(isTouched(entry('visits', { status: 'not_started', amount: 0 }))).toBe(true)
+    expect(isTouched(entry('visits', { status: 'not_started', note: 'hẹn lần sau' }))).toBe(true)
+    expect(isTouched(entry('visits'))).toBe(true)
+  })
+})
+
+describe('checking a report before it is sent', () => {
+  it('accepts a complete report', () => {
+    expect(rules(report())).toEqual([])
+    expect(rules(report({ visitDate: today, visitTime: '23:59' }))).toEqual([])
+  })
+
+  it.each<[string, Partial<Report>, string[]]>([
+    ['a visit date that is not a date', { visitDate: '2026-02-30' }, ['visitDate:date']],
+    ['a visit in the future', { visitDate: '2026-11-26' }, ['visitDate:future']],
+    ['a time that is not a time', { visitTime: '24:00' }, ['visitTime:time']],
+    ['an empty summary', { summary: '  \n ' }, ['summary:required']],
+    ['a summary too long', { summary: 'a'.repeat(REPORT_LIMITS.summaryLength + 1) }, ['summary:tooLong']],
+    ['too many photos', { photoIds: Array.from({ length: REPORT_LIMITS.maxPhotos + 1 }, (_, i) => `p${i}`) }, ['photos:tooMany']],
+    ['no commitment touched', { entries: [entry('visits', { status: 'not_started' })] }, ['entries:required']],
+    ['a commitment not in the covenant', { entries: [entry('gone', { status: 'done' })] }, ['entries.gone:unknown']],
+    ['an amount on a done item', { entries: [entry('reform', { status: 'done', amount: 1 })] }, ['entries.reform:notForDone']],
+    ['a negative amount', { entries: [entry('visits', { amount: -1 })] }, ['entries.visits:amount']],
+    ['a fractional count', { entries: [entry('visits', { amount: 1.5 })] }, ['entries.visits:wholeNumber']],
+    ['a percent over 100', { entries: [entry('poor', { amount: 100.5 })] }, ['entries.poor:percent']],
+    ['a measured item in progress without an amount', { entries: [entry('poor')] }, ['entries.poor:amountRequired']],
+    ['a note too long', { entries: [entry('reform', { note: 'a'.repeat(REPORT_LIMITS.noteLength + 1) })] }, ['entries.reform:tooLong']],
+  ])('names %s', (_, overrides, expected) => {
+    expect(rules(report(overrides))).toEqual(expected)
+  })
+
+  it('lets a measured item that was not started go without an amount, and takes a fractional percent', () => {
+    expect(rules(report({ entries: [entry('visits', { status: 'not_started', note: 'dân đi nương' }), entry('poor', { amount: 62.5 })] }))).toEqual([])
+  })
+
+  it('names every problem at once, not only the first', () => {
+    expect(rules(report({ summary: '', visitDate: '', entries: [entry('visits', { amount: 0.5 })] }))).toEqual([
+      'visitDate:date',
+      'summary:required',
+      'entries.visits:wholeNumber',
+    ])
+  })
+})
+
+describe('the commitments a report form shows', () => {
+  it('puts those counted per commune first, each group in covenant order', () => {
+    expect(commitmentsForReport(commitments).map((item) => item.id)).toEqual(['poor', 'visits', 'reform'])
+    expect(commitments.map((item) => item.id)).toEqual(['reform', 'visits', 'poor'])
+  })
+})
+
+describe('progress from reports', () => {
+  const progress = (reports: Report[], communeId?: string) => progressOf(commitments, reports, communeId === undefined ? {} : { communeId })
+
+  it('starts every commitment at nothing', () => {
+    const result = progress([])
+    expect([...result.keys()]).toEqual(['reform', 'visits', 'poor'])
+    expect(result.get('visits')).toEqual({
+      commitmentId: 'visits',
+      accepted: 0,
+      pending: 0,
+      doneAccepted: false,
+      donePending: false,
+      reports: { accepted: 0, pending: 0 },
+      ratio: 0,
+    })
+    expect(result.get('reform')?.ratio).toBe(0)
+  })
+
+  it('adds counts, keeping accepted and pending apart, and ignores drafts and rejected reports', () => {
+    const result = progress([
+      report({ state: 'accepted', entries: [entry('visits', { amount: 2 })] }),
+      report({ state: 'accepted', entries: [entry('visits', { amount: 1 })] }),
+      report({ state: 'queued', entries: [entry('visits', { amount: 3 })] }),
+      report({ state: 'sending', entries: [entry('visits', { amount: 1 })] }),
+      report({ state: 'draft', entries: [entry('visits', { amount: 50 })] }),
+      report({ state: 'rejected', entries: [entry('visits', { amount: 50 })] }),
+    ]).get('visits')
+    expect(result).toMatchObject({ accepted: 3, pending: 4, reports: { accepted: 2, pending: 2 } })
+    expect(result?.ratio).toBeCloseTo(7 / 12)
+  })
+
+  it('takes the highest level reached for a percent, not the sum', () => {
+    const result = progress([
+      report({ state: 'accepted', entries: [entry('poor', { amount: 40 })] }),
+      report({ state: 'accepted', entries: [entry('poor', { amount: 60 })] }),
+      report({ state: 'queued', entries: [entry('poor', { amount: 50 })] }),
+    ]).get('poor')
+    expect(result).toMatchObject({ accepted: 60, pending: 50 })
+    expect(result?.ratio).toBeCloseTo(60 / 80)
+  })
+
+  it('marks a done item done by the first report that says so, accepted or pending', () => {
+    const pending = progress([report({ entries: [entry('reform', { status: 'done' })] })]).get('reform')
+    expect(pending).toMatchObject({ doneAccepted: false, donePending: true, ratio: 1 })
+    const started = progress([report({ state: 'accepted', entries: [entry('reform')] })]).get('reform')
+    expect(started).toMatchObject({ doneAccepted: false, donePending: false, ratio: 0, reports: { accepted: 1, pending: 0 } })
+  })
+
+  it('never goes past the target', () => {
+    expect(progress([report({ state: 'accepted', entries: [entry('visits', { amount: 30 })] })]).get('visits')?.ratio).toBe(1)
+  })
+
+  it('counts one commune alone when asked', () => {
+    const reports = [
+      report({ state: 'accepted', communeId: 'lung-cu', entries: [entry('visits', { amount: 2 })] }),
+      report({ state: 'accepted', communeId: 'sung-la', entries: [entry('visits', { amount: 5 })] }),
+    ]
+    expect(progress(reports, 'lung-cu').get('visits')?.accepted).toBe(2)
+    expect(progress(reports).get('visits')?.accepted).toBe(7)
+  })
+
+  it('ignores untouched entries and commitments the covenant no longer has', () => {
+    const result = progress([report({ entries: [entry('visits', { status: 'not_started', amount: 4 }), entry('gone', { amount: 9 })] })])
+    expect(result.get('visits')).toMatchObject({ pending: 0, reports: { accepted: 0, pending: 0 } })
+    expect(result.has('gone')).toBe(false)
+  })
+})
+
+describe('searching without diacritics', () => {
+  it.each([
+    ['Xã Lũng Cú', 'xa lung cu'],
+    ['ĐỒNG VĂN', 'dong van'],
+    ['  Nuôi   bò\tgiống ', 'nuoi bo giong'],
+    // The same word typed with precomposed and combining marks folds to the same text.
+    ['Nu\u0301i', 'nui'],
+  ])('folds %j to %j', (text, folded) => {
+    expect(foldVietnamese(text)).toBe(folded)
+  })
+
+  it('finds a text when every word appears, in any order and case', () => {
+    expect(matchesSearch('Lũng Cú: nuôi bò giống cho hộ nghèo', 'bò lung')).toBe(true)
+    expect(matchesSearch('Lũng Cú: nuôi bò giống cho hộ nghèo', 'LŨNG CÚ')).toBe(true)
+    expect(matchesSearch('Lũng Cú: nuôi bò giống cho hộ nghèo', 'lung dê')).toBe(false)
+    expect(matchesSearch('anything', '   ')).toBe(true)
+  })
+})

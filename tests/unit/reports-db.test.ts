@@ -1,0 +1,199 @@
+// @vitest-environment node
+// (Node's Blob survives structuredClone, and so fake-indexeddb, whole; the DOM test environment's does not.)
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AppDatabase, type PhotoRow } from '@/db/database'
+import {
+  addPhoto,
+  countedReports,
+  countReports,
+  getReport,
+  listReports,
+  queueReport,
+  removePhoto,
+  ReportLockedError,
+  reportStorage,
+  saveReport,
+} from '@/db/reports'
+import type { Report } from '@/domain'
+
+let db: AppDatabase
+const now = (minute: number) => new Date(Date.UTC(2026, 10, 20, 2, minute))
+
+const draft = (overrides: Partial<Report> = {}): Report => ({
+  id: crypto.randomUUID(),
+  unitId: 'u1',
+  communeId: 'lung-cu',
+  authorId: 'm1',
+  covenantId: 'cov',
+  visitDate: '2026-11-20',
+  visitTime: '09:30',
+  summary: 'Thăm hộ nghèo',
+  location: null,
+  entries: [{ commitmentId: 'visits', status: 'done', amount: 1, note: '' }],
+  photoIds: [],
+  state: 'draft',
+  rejectedReason: null,
+  revision: 0,
+  createdAt: now(0).toISOString(),
+  updatedAt: now(0).toISOString(),
+  ...overrides,
+})
+
+const photo = (reportId: string, overrides: Partial<PhotoRow> = {}): PhotoRow => ({
+  id: crypto.randomUUID(),
+  reportId,
+  blob: new Blob([new Uint8Array(1000)], { type: 'image/jpeg' }),
+  thumbnail: new Blob([new Uint8Array(100)], { type: 'image/jpeg' }),
+  type: 'image/jpeg',
+  size: 1000,
+  width: 1600,
+  height: 1200,
+  sha256: '0'.repeat(64),
+  caption: '',
+  takenAt: now(0).toISOString(),
+  location: null,
+  createdAt: now(0).toISOString(),
+  ...overrides,
+})
+
+beforeEach(async () => {
+  db = new AppDatabase(`test-${crypto.randomUUID()}`)
+  await db.open()
+  await db.communes.bulkPut([
+    { id: 'lung-cu', name: 'Lũng Cú', district: 'Đồng Văn', province: 'Hà Giang' },
+    { id: 'sung-la', name: 'Sủng Là', district: 'Đồng Văn', province: 'Hà Giang' },
+  ])
+})
+
+afterEach(async () => {
+  await db.delete()
+})
+
+describe('saving a report on the phone', () => {
+  it('stores a new report as a draft at revision 1, and bumps the revision with every change', async () => {
+    const report = draft()
+    const first = await saveReport(report, now(1), db)
+    expect(first).toMatchObject({ state: 'draft', revision: 1, createdAt: now(0).toISOString(), updatedAt: now(1).toISOString() })
+    const second = await saveReport({ ...first, summary: 'Thăm 5 hộ nghèo' }, now(2), db)
+    expect(second.revision).toBe(2)
+    expect(await getReport(report.id, db)).toEqual(second)
+    expect(await db.outbox.count()).toBe(0)
+  })
+
+  it('keeps the stored state and creation time whatever the screen sends', async () => {
+    const report = await saveReport(draft(), now(1), db)
+    const saved = await saveReport({ ...report, state: 'accepted', createdAt: now(9).toISOString() }, now(2), db)
+    expect(saved).toMatchObject({ state: 'draft', createdAt: now(0).toISOString() })
+  })
+
+  it('queues a report in the same transaction that saves it', async () => {
+    const queued = await queueReport(draft(), now(1), db)
+    expect(queued).toMatchObject({ state: 'queued', revision: 1 })
+    expect(await getReport(queued.id, db)).toEqual(queued)
+    expect(await db.outbox.get(queued.id)).toEqual({ reportId: queued.id, revision: 1, queuedAt: now(1).toISOString(), attempts: 0, lastError: null })
+  })
+
+  it('keeps a queued report queued when it is edited again, at the new revision', async () => {
+    const queued = await queueReport(draft(), now(1), db)
+    const edited = await saveReport({ ...queued, summary: 'Bổ sung' }, now(2), db)
+    expect(edited).toMatchObject({ state: 'queued', revision: 2 })
+    expect(await db.outbox.get(queued.id)).toMatchObject({ revision: 2, queuedAt: now(1).toISOString() })
+  })
+
+  it('saves nothing of a "Gửi" that fails half way', async () => {
+    const report = await saveReport(draft(), now(1), db)
+    // The queue refuses the row: the report must not be left saved as queued without it.
+    db.outbox.hook('creating', () => {
+      throw new Error('outbox unavailable')
+    })
+    await expect(queueReport({ ...report, summary: 'Đổi' }, now(2), db)).rejects.toThrow('outbox unavailable')
+    expect(await getReport(report.id, db)).toMatchObject({ state: 'draft', revision: 1, summary: 'Thăm hộ nghèo' })
+  })
+
+  it.each(['sending', 'accepted', 'rejected'] as const)('refuses to change a report that is %s', async (state) => {
+    const report = await saveReport(draft(), now(1), db)
+    await db.reports.update(report.id, { state })
+    await expect(saveReport({ ...report, summary: 'Đổi' }, now(2), db)).rejects.toBeInstanceOf(ReportLockedError)
+    await expect(addPhoto(photo(report.id), now(2), db)).rejects.toBeInstanceOf(ReportLockedError)
+    expect(await getReport(report.id, db)).toMatchObject({ summary: 'Thăm hộ nghèo', photoIds: [] })
+    expect(await db.photos.count()).toBe(0)
+  })
+})
+
+describe('photos of a report', () => {
+  it('adds and removes a photo together with the report’s list of photos', async () => {
+    const report = await saveReport(draft(), now(1), db)
+    const first = photo(report.id)
+    const withPhoto = await addPhoto(first, now(2), db)
+    expect(withPhoto).toMatchObject({ photoIds: [first.id], revision: 2 })
+    expect(await reportStorage(db)).toEqual({ reports: 1, photos: 1, photoBytes: 1100 })
+
+    const without = await removePhoto(report.id, first.id, now(3), db)
+    expect(without).toMatchObject({ photoIds: [], revision: 3 })
+    expect(await db.photos.count()).toBe(0)
+  })
+
+  it('refuses a photo for a report that is not on the phone', async () => {
+    await expect(addPhoto(photo('missing'), now(1), db)).rejects.toThrow('no report missing')
+    expect(await db.photos.count()).toBe(0)
+  })
+})
+
+describe('lists of reports', () => {
+  async function seed(): Promise<Report[]> {
+    const saved: Report[] = []
+    for (let i = 0; i < 7; i++) {
+      const report = draft({
+        communeId: i % 2 === 0 ? 'lung-cu' : 'sung-la',
+        summary: i === 3 ? 'Trao bò giống cho hộ nghèo' : `Lượt thăm ${i}`,
+        entries: [{ commitmentId: 'visits', status: 'done', amount: 1, note: i === 5 ? 'Đường trơn, đi bộ' : '' }],
+      })
+      saved.push(i < 3 ? await saveReport(report, now(i), db) : await queueReport(report, now(i), db))
+    }
+    return saved
+  }
+
+  it('shows the newest first, a page at a time', async () => {
+    const saved = await seed()
+    const newestFirst = [...saved].reverse().map((report) => report.id)
+    expect((await listReports({ limit: 3 }, db)).map((report) => report.id)).toEqual(newestFirst.slice(0, 3))
+    expect((await listReports({ offset: 3, limit: 3 }, db)).map((report) => report.id)).toEqual(newestFirst.slice(3, 6))
+    expect((await listReports({ offset: 6, limit: 3 }, db)).map((report) => report.id)).toEqual(newestFirst.slice(6))
+  })
+
+  it('filters by state, by commune, and by both', async () => {
+    const saved = await seed()
+    expect((await listReports({ state: 'draft' }, db)).map((report) => report.id)).toEqual([saved[2]?.id, saved[1]?.id, saved[0]?.id])
+    expect((await listReports({ communeId: 'sung-la' }, db)).map((report) => report.id)).toEqual([saved[5]?.id, saved[3]?.id, saved[1]?.id])
+    expect((await listReports({ state: 'queued', communeId: 'lung-cu' }, db)).map((report) => report.id)).toEqual([saved[6]?.id, saved[4]?.id])
+  })
+
+  it('finds words in the commune, the summary and the notes, without diacritics', async () => {
+    const saved = await seed()
+    expect((await listReports({ search: 'sung la bo giong' }, db)).map((report) => report.id)).toEqual([saved[3]?.id])
+    expect((await listReports({ search: 'DUONG TRON' }, db)).map((report) => report.id)).toEqual([saved[5]?.id])
+    expect(await listReports({ search: 'lung cu bo' }, db)).toEqual([])
+  })
+
+  it('counts reports per state, for the phone and for one commune', async () => {
+    await seed()
+    expect(await countReports(undefined, db)).toEqual({ draft: 3, queued: 4, sending: 0, accepted: 0, rejected: 0 })
+    expect(await countReports('lung-cu', db)).toEqual({ draft: 2, queued: 2, sending: 0, accepted: 0, rejected: 0 })
+  })
+
+  it('counts towards progress only what is queued, being sent or accepted', async () => {
+    const saved = await seed()
+    await db.reports.update(saved[3]?.id ?? '', { state: 'accepted' })
+    await db.reports.update(saved[4]?.id ?? '', { state: 'rejected' })
+    const counted = (await countedReports(db)).map((report) => report.id).sort()
+    expect(counted).toEqual([saved[3]?.id, saved[5]?.id, saved[6]?.id].sort())
+    expect(counted.every((id) => typeof id === 'string')).toBe(true)
+  })
+
+  it('hands back reports without the folded search text', async () => {
+    const [first] = await seed()
+    expect(Object.keys((await getReport(first?.id ?? '', db)) ?? {})).not.toContain('searchText')
+    expect(Object.keys((await listReports({}, db))[0] ?? {})).not.toContain('searchText')
+  })
+})
