@@ -5,6 +5,8 @@
  * browser has it (`photo.worker.ts`), on the page otherwise.
  */
 
+import { imageSize, sniffImageType } from '@/domain'
+
 export const PHOTO_LIMITS = {
   longEdge: 1600,
   thumbnailEdge: 320,
@@ -12,6 +14,8 @@ export const PHOTO_LIMITS = {
   /** Larger pictures are refused rather than decoded: 100 megapixels is 400 MB of pixels. */
   maxPixels: 100_000_000,
   maxFileBytes: 60 * 1024 * 1024,
+  /** Enough of the file to find the picture's size in its header, past any EXIF block. */
+  headerBytes: 256 * 1024,
 } as const
 
 export type PhotoProblem = 'notImage' | 'unreadable' | 'tooLarge'
@@ -78,8 +82,14 @@ export async function sha256Hex(blob: Blob): Promise<string> {
 
 /** Process one picture, wherever this runs (worker or page). */
 export async function processPhoto(file: Blob): Promise<ProcessedPhoto> {
-  if (!file.type.startsWith('image/')) throw new PhotoError('notImage')
+  const head = new Uint8Array(await file.slice(0, PHOTO_LIMITS.headerBytes).arrayBuffer())
+  // The bytes decide, not the name: galleries often give no type at all. A declared image in
+  // another format (GIF, HEIC…) is still tried, since some browsers decode it.
+  if (!sniffImageType(head) && !file.type.startsWith('image/')) throw new PhotoError('notImage')
   if (file.size > PHOTO_LIMITS.maxFileBytes) throw new PhotoError('tooLarge')
+  // Refused before decoding: decoding alone would take width × height × 4 bytes of memory.
+  const size = imageSize(head)
+  if (size && size.width * size.height > PHOTO_LIMITS.maxPixels) throw new PhotoError('tooLarge')
   let bitmap: ImageBitmap
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' })

@@ -9,6 +9,13 @@ function photoWorker(): Worker | null {
   if (worker !== undefined) return worker
   const canWork = typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' && 'convertToBlob' in OffscreenCanvas.prototype
   worker = canWork ? new Worker(new URL('./photo.worker.ts', import.meta.url), { type: 'module' }) : null
+  // A worker that dies (out of memory on a huge picture) fails what it held, and is replaced on the next photo.
+  worker?.addEventListener('error', () => {
+    worker?.terminate()
+    worker = undefined
+    for (const job of waiting.values()) job.reject(new PhotoError('tooLarge'))
+    waiting.clear()
+  })
   worker?.addEventListener('message', (event: MessageEvent<{ id: number; photo?: ProcessedPhoto; problem?: PhotoProblem }>) => {
     const job = waiting.get(event.data.id)
     waiting.delete(event.data.id)

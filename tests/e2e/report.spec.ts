@@ -18,29 +18,29 @@ test.afterAll(async () => {
   expect(await endpoint.stop()).toBe(0)
 })
 
-/** A 4000×3000 camera-sized JPEG drawn in the page, with noise so it compresses like a photo. */
-async function cameraJpeg(page: Page, seed: number): Promise<Buffer> {
-  const base64 = await page.evaluate(async (seed) => {
-    const canvas = new OffscreenCanvas(4000, 3000)
+/** A camera-sized JPEG (4000×3000 unless told) drawn in the page, with noise so it compresses like a photo. */
+async function cameraJpeg(page: Page, seed: number, width = 4000, height = 3000): Promise<Buffer> {
+  const base64 = await page.evaluate(async ({ seed, width, height }) => {
+    const canvas = new OffscreenCanvas(width, height)
     const context = canvas.getContext('2d')
     if (!context) throw new Error('no 2d context')
-    const gradient = context.createLinearGradient(0, 0, 4000, 3000)
+    const gradient = context.createLinearGradient(0, 0, width, height)
     gradient.addColorStop(0, `hsl(${seed * 90}, 60%, 40%)`)
     gradient.addColorStop(1, `hsl(${seed * 90 + 120}, 60%, 70%)`)
     context.fillStyle = gradient
-    context.fillRect(0, 0, 4000, 3000)
+    context.fillRect(0, 0, width, height)
     let state = seed + 1
     for (let i = 0; i < 40_000; i++) {
       state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
       context.fillStyle = `hsl(${state % 360}, 50%, ${30 + (state % 50)}%)`
-      context.fillRect(state % 4000, (state >> 8) % 3000, 6 + (state % 30), 6 + (state % 20))
+      context.fillRect(state % width, (state >> 8) % height, 6 + (state % 30), 6 + (state % 20))
     }
     const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 })
     const bytes = new Uint8Array(await blob.arrayBuffer())
     let binary = ''
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
     return btoa(binary)
-  }, seed)
+  }, { seed, width, height })
   return Buffer.from(base64, 'base64')
 }
 
@@ -87,7 +87,7 @@ function storedPhotos(page: Page): Promise<StoredPhoto[]> {
   )
 }
 
-test('offline after enrollment: a report with two photos survives reloads and closing, is queued, and shows in progress', async ({ page, context }) => {
+test('offline after enrollment: a report with camera photos survives reloads and closing, is queued, and shows in progress', async ({ page, context }) => {
   test.setTimeout(180_000)
   await page.goto(link)
   await expectHeading(page, 'Xã phụ trách')
@@ -126,15 +126,24 @@ test('offline after enrollment: a report with two photos survives reloads and cl
 
   await page.getByTestId('photo-gallery').setInputFiles({ name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.from('không phải ảnh') })
   await expect(page.getByText('Tệp «ghi-chu.txt» không phải là ảnh.')).toBeVisible()
+  const corrupt = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF hỏng '.repeat(200))])
+  await page.getByTestId('photo-gallery').setInputFiles({ name: 'hong.jpg', mimeType: 'image/jpeg', buffer: corrupt })
+  await expect(page.getByText('Không đọc được ảnh «hong.jpg»: tệp có thể bị hỏng.')).toBeVisible()
   await expect(page.getByTestId('photo')).toHaveCount(2)
+
+  // A 50-megapixel picture, with no declared type as some galleries give it, is kept like any other.
+  await page.getByTestId('photo-gallery').setInputFiles({ name: 'anh-lon', mimeType: '', buffer: await cameraJpeg(page, 3, 8192, 6144) })
+  await expect(page.getByTestId('photo')).toHaveCount(3, { timeout: 60_000 })
   await expectFitsPhone(page)
 
   await page.reload()
   await expectHeading(page, 'Báo cáo mới: Lũng Cú')
   await expect(page.getByLabel('Tóm tắt')).toHaveValue('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò')
-  await expect(page.getByTestId('photo')).toHaveCount(2)
+  await expect(page.getByTestId('photo')).toHaveCount(3)
   await expect(page.getByTestId('photo').first().getByPlaceholder('Chú thích')).toHaveValue('Trao bò giống')
-  for (const photo of await storedPhotos(page)) {
+  const stored = await storedPhotos(page)
+  expect(stored).toHaveLength(3)
+  for (const photo of stored) {
     expect(photo.blobSize).toBe(photo.size)
     expect(photo.size).toBeLessThan(400 * 1024)
     expect(photo.type).toBe('image/jpeg')
