@@ -7,6 +7,7 @@ import { listenForInstallPrompt } from './composables/install'
 import { useAppStore } from './stores/app'
 import { useSettingsStore } from './stores/settings'
 import { useFieldStore } from './stores/field'
+import { useOutboxStore } from './stores/outbox'
 import './styles.css'
 
 listenForInstallPrompt()
@@ -14,6 +15,7 @@ listenForInstallPrompt()
 const app = createApp(App).use(createPinia()).use(createAppRouter()).use(i18n)
 void useAppStore().start()
 void useFieldStore().start()
+useOutboxStore().start()
 void useSettingsStore()
   .setLocale(storedLocale(globalThis.localStorage))
   .finally(() => app.mount('#app'))

@@ -25,13 +25,34 @@ export interface ReportRow extends Report {
   searchText: string
 }
 
-/** The queue of reports waiting to be sent: one row per report, at the revision queued. */
+/** Why the last attempt to send something failed, for the screens to explain. */
+export type SendError = 'offline' | 'timeout' | 'server' | 'busy' | 'revoked'
+
+/** The queue of reports waiting to be pushed: one row per report, at the revision queued. */
 export interface OutboxRow {
   reportId: string
   revision: number
   queuedAt: string
   attempts: number
-  lastError: string | null
+  lastError: SendError | null
+  /** Not before this moment (backoff after a failure); null: at the next sync. */
+  nextAttemptAt: string | null
+}
+
+/** A photo the endpoint asked for, waiting to be uploaded (tus), in the order of its report. */
+export interface UploadRow {
+  photoId: string
+  reportId: string
+  /** The report's place in the queue, then the photo's place in the report: the upload order. */
+  queuedAt: string
+  order: number
+  /** The tus upload's address once created: kept so an upload resumes after the app restarts. */
+  url: string | null
+  attempts: number
+  lastError: SendError | null
+  nextAttemptAt: string | null
+  /** The endpoint refused the photo itself (too big, not a picture, damaged): not retried. */
+  refused: { status: number; message: string } | null
 }
 
 /** A photo as the phone keeps it: compressed, with a thumbnail, its checksum and where it was taken. */
@@ -51,6 +72,8 @@ export interface PhotoRow {
   takenAt: string
   location: ReportLocation | null
   createdAt: string
+  /** When the endpoint confirmed it holds the photo. */
+  uploadedAt?: string | null
 }
 
 /** Units of the bloc: the phone's own in full, the others by name only. */
@@ -73,6 +96,7 @@ export class AppDatabase extends Dexie {
   reports!: EntityTable<ReportRow, 'id'>
   outbox!: EntityTable<OutboxRow, 'reportId'>
   photos!: EntityTable<PhotoRow, 'id'>
+  uploads!: EntityTable<UploadRow, 'photoId'>
 
   constructor(name = 'giao-uoc') {
     super(name)
@@ -96,6 +120,28 @@ export class AppDatabase extends Dexie {
       outbox: 'reportId, queuedAt',
       photos: 'id, reportId',
     })
+    // Photo uploads the endpoint asked for; queued reports gain a time for their next attempt.
+    this.version(4)
+      .stores({
+        uploads: 'photoId, reportId, [queuedAt+order]',
+      })
+      .upgrade(async (tx) => {
+        await tx
+          .table<OutboxRow>('outbox')
+          .toCollection()
+          .modify((row) => {
+            row.nextAttemptAt ??= null
+          })
+        await tx
+          .table<Report>('reports')
+          .toCollection()
+          .modify((row) => {
+            const old = row as Report & { rejectedReason?: string | null }
+            row.rejection ??= old.rejectedReason ? { code: 'invalid', reason: old.rejectedReason } : null
+            row.receipt ??= null
+            delete old.rejectedReason
+          })
+      })
   }
 }
 

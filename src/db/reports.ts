@@ -24,9 +24,12 @@ export async function saveReport(report: Report, now: Date, db: AppDatabase = de
   return db.transaction('rw', db.reports, db.outbox, db.communes, async () => {
     const stored = await db.reports.get(report.id)
     if (stored && !isEditable(stored)) throw new ReportLockedError(`report ${report.id} is ${stored.state}`)
+    // State, receipt and refusal belong to the sync: a screen's copy of the report may be older.
     const next: Report = {
       ...report,
       state: stored?.state ?? 'draft',
+      receipt: stored?.receipt ?? null,
+      rejection: stored?.rejection ?? null,
       revision: (stored?.revision ?? 0) + 1,
       createdAt: stored?.createdAt ?? report.createdAt,
       updatedAt: now.toISOString(),
@@ -41,9 +44,17 @@ export async function saveReport(report: Report, now: Date, db: AppDatabase = de
 export async function queueReport(report: Report, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
   return db.transaction('rw', db.reports, db.outbox, db.communes, async () => {
     const saved = await saveReport(report, now, db)
-    const queued: Report = { ...saved, state: 'queued' }
+    const queued: Report = { ...saved, state: 'queued', rejection: null }
     await db.reports.put({ ...queued, searchText: searchTextOf(queued, await communeName(db, queued.communeId)) })
-    await db.outbox.put({ reportId: queued.id, revision: queued.revision, queuedAt: now.toISOString(), attempts: 0, lastError: null })
+    const waiting = await db.outbox.get(queued.id)
+    await db.outbox.put({
+      reportId: queued.id,
+      revision: queued.revision,
+      queuedAt: waiting?.queuedAt ?? now.toISOString(),
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: null,
+    })
     return queued
   })
 }
@@ -53,7 +64,7 @@ export async function getReport(id: string, db: AppDatabase = defaultDb): Promis
   return row && withoutSearch(row)
 }
 
-function withoutSearch({ searchText, ...report }: ReportRow): Report {
+export function withoutSearch({ searchText, ...report }: ReportRow): Report {
   void searchText
   return report
 }

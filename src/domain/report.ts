@@ -22,8 +22,24 @@ export interface ReportLocation {
 }
 
 export const REPORT_STATES = ['draft', 'queued', 'sending', 'accepted', 'rejected'] as const
-/** `draft` → `queued` → `sending` → `accepted`, or `rejected` with a reason. */
+/**
+ * `draft` → `queued` (waiting to be pushed) → `sending` (the endpoint has the report, its
+ * photos are on their way) → `accepted` (the endpoint has everything), or `rejected` with a
+ * reason: the cadre can fix it and send it again.
+ */
 export type ReportState = (typeof REPORT_STATES)[number]
+
+/** The endpoint's proof that it holds the report: a number a cadre can read out, and when. */
+export interface ReportReceipt {
+  number: string
+  committedAt: string
+}
+
+/** Why the endpoint refused a report: its `code`, and a `reason` in words a cadre understands. */
+export interface ReportRejection {
+  code: string
+  reason: string
+}
 
 /** Báo cáo kết quả: one visit by a member to one commune. */
 export interface Report {
@@ -42,7 +58,9 @@ export interface Report {
   entries: ReportEntry[]
   photoIds: Id[]
   state: ReportState
-  rejectedReason: string | null
+  rejection: ReportRejection | null
+  /** Set once the endpoint has stored a revision of this report. */
+  receipt: ReportReceipt | null
   /** Goes up by one with every saved change. */
   revision: number
   createdAt: string
@@ -51,9 +69,9 @@ export interface Report {
 
 export const REPORT_LIMITS = { summaryLength: 5000, noteLength: 2000, maxPhotos: 20, poorAccuracyMetres: 100 } as const
 
-/** Reports a cadre may still change: not yet taken by the sync. */
+/** Reports a cadre may still change: not yet sent, or refused and to be fixed. */
 export function isEditable(report: Pick<Report, 'state'>): boolean {
-  return report.state === 'draft' || report.state === 'queued'
+  return report.state === 'draft' || report.state === 'queued' || report.state === 'rejected'
 }
 
 /** Reports that count towards progress while the endpoint has not yet accepted them. */

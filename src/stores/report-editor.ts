@@ -1,7 +1,7 @@
 import { computed, ref, shallowRef } from 'vue'
 import { defineStore } from 'pinia'
 import { checkReport, commitmentsForReport, isEditable, type Problem, type Report, type ReportEntry, type ReportLocation } from '@/domain'
-import type { PhotoRow } from '@/db/database'
+import type { OutboxRow, PhotoRow, UploadRow } from '@/db/database'
 import { useFieldStore } from './field'
 
 /** A photo of a report, as the phone keeps it. */
@@ -35,8 +35,12 @@ export const useReportEditor = defineStore('report-editor', () => {
   const saveState = ref<SaveState>('idle')
   const problem = ref<EditorProblem | null>(null)
   const problems = ref<Problem[]>([])
+  /** For a report being shown (`follow`): its place in the queue and its photo uploads. */
+  const queued = shallowRef<OutboxRow | null>(null)
+  const uploads = shallowRef<UploadRow[]>([])
   let timer: ReturnType<typeof setTimeout> | null = null
   let saving: Promise<void> = Promise.resolve()
+  let stopFollowing: (() => void) | null = null
 
   const field = useFieldStore()
   const commitments = computed(() => commitmentsForReport(field.data.commitments))
@@ -50,6 +54,7 @@ export const useReportEditor = defineStore('report-editor', () => {
   function startNew(communeId: string, now = new Date()): void {
     const { enrollment, member, covenant } = field.data
     if (!enrollment || !covenant) return
+    unfollow()
     report.value = {
       id: crypto.randomUUID(),
       unitId: member?.unitId ?? enrollment.unitId,
@@ -63,7 +68,8 @@ export const useReportEditor = defineStore('report-editor', () => {
       entries: blankEntries(),
       photoIds: [],
       state: 'draft',
-      rejectedReason: null,
+      rejection: null,
+      receipt: null,
       revision: 0,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
@@ -75,20 +81,49 @@ export const useReportEditor = defineStore('report-editor', () => {
     saveState.value = 'idle'
   }
 
+  function withBlankEntries(found: Report): Report {
+    const missing = blankEntries().filter((blank) => !found.entries.some((entry) => entry.commitmentId === blank.commitmentId))
+    return { ...found, entries: [...found.entries, ...missing] }
+  }
+
   /** Open a stored report; entries for commitments it has not touched are added blank. */
   async function open(id: string): Promise<boolean> {
+    unfollow()
     await flush()
     const { getReport, getPhotos } = await loadReports()
     const found = await getReport(id)
     if (!found) return false
-    const missing = blankEntries().filter((blank) => !found.entries.some((entry) => entry.commitmentId === blank.commitmentId))
-    report.value = { ...found, entries: [...found.entries, ...missing] }
+    report.value = withBlankEntries(found)
     photos.value = await getPhotos(found.photoIds)
     stored.value = true
     problems.value = []
     problem.value = null
     saveState.value = 'saved'
     return true
+  }
+
+  /** Show a stored report and keep it current as the sync sends it (state, receipt, uploads). */
+  async function follow(id: string): Promise<boolean> {
+    if (!(await open(id))) return false
+    const { watchReportStatus } = await import('@/db/outbox')
+    stopFollowing = watchReportStatus(
+      id,
+      (status) => {
+        if (status.report) report.value = withBlankEntries(status.report)
+        photos.value = status.photos
+        queued.value = status.queued
+        uploads.value = status.uploads
+      },
+      () => undefined,
+    )
+    return true
+  }
+
+  function unfollow(): void {
+    stopFollowing?.()
+    stopFollowing = null
+    queued.value = null
+    uploads.value = []
   }
 
   /** Change the report; it is saved after a short pause. */
@@ -210,5 +245,5 @@ export const useReportEditor = defineStore('report-editor', () => {
     update({ location })
   }
 
-  return { report, stored, photos, saveState, problem, problems, commitments, editable, startNew, open, update, updateEntry, flush, send, hasRoom, addPhoto, removePhoto, setCaption, setLocation }
+  return { report, stored, photos, queued, uploads, saveState, problem, problems, commitments, editable, startNew, open, follow, unfollow, update, updateEntry, flush, send, hasRoom, addPhoto, removePhoto, setCaption, setLocation }
 })

@@ -1,4 +1,5 @@
 import type { ErrorResponse } from '@/protocol'
+import { parseRetryAfter } from './retry-after'
 
 /** The endpoint answered with an error: its status and, where it gave one, the case's `code`. */
 export class ApiError extends Error {
@@ -7,14 +8,21 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string | undefined,
     message: string,
+    /** From `Retry-After` on a 429 or 503: wait at least this long. */
+    readonly retryAfterMs = 0,
   ) {
     super(message)
   }
 }
 
-/** No answer at all: offline, the endpoint down, or too slow. */
+/** No answer at all: offline, or the endpoint down. */
 export class NetworkError extends Error {
   override name = 'NetworkError'
+}
+
+/** No answer in time: the request may or may not have reached the endpoint. */
+export class TimeoutError extends NetworkError {
+  override name = 'TimeoutError'
 }
 
 export interface RequestOptions {
@@ -42,13 +50,20 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
       cache: 'no-store',
     })
   } catch (error) {
+    if (error instanceof DOMException && error.name === 'TimeoutError') throw new TimeoutError(`no answer in ${timeoutMs} ms`)
     throw new NetworkError(error instanceof Error ? error.message : String(error))
   }
-  const text = await response.text().catch(() => '')
+  // A body cut off on the way is no answer either.
+  let text: string
+  try {
+    text = await response.text()
+  } catch (error) {
+    throw new NetworkError(error instanceof Error ? error.message : String(error))
+  }
   const parsed: unknown = text ? safeJson(text) : null
   if (!response.ok) {
     const problem = parsed as Partial<ErrorResponse> | null
-    throw new ApiError(response.status, problem?.code, problem?.message ?? response.statusText)
+    throw new ApiError(response.status, problem?.code, problem?.message ?? response.statusText, parseRetryAfter(response.headers.get('retry-after'), new Date()))
   }
   return parsed as T
 }

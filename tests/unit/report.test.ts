@@ -53,7 +53,8 @@ const report = (overrides: Partial<Report> = {}): Report => ({
   entries: [entry('visits', { status: 'done', amount: 1 })],
   photoIds: [],
   state: 'queued',
-  rejectedReason: null,
+  rejection: null,
+  receipt: null,
   revision: 1,
   createdAt: '2026-11-20T02:00:00.000Z',
   updatedAt: '2026-11-20T02:00:00.000Z',
@@ -69,7 +70,7 @@ describe('report states', () => {
     ['queued', true, true],
     ['sending', false, true],
     ['accepted', false, false],
-    ['rejected', false, false],
+    ['rejected', true, false],
   ])('%s: editable %s, pending %s', (state, editable, pending) => {
     expect(isEditable({ state })).toBe(editable)
     expect(isPending({ state })).toBe(pending)

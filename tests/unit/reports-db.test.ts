@@ -33,7 +33,8 @@ const draft = (overrides: Partial<Report> = {}): Report => ({
   entries: [{ commitmentId: 'visits', status: 'done', amount: 1, note: '' }],
   photoIds: [],
   state: 'draft',
-  rejectedReason: null,
+  rejection: null,
+  receipt: null,
   revision: 0,
   createdAt: now(0).toISOString(),
   updatedAt: now(0).toISOString(),
@@ -91,7 +92,7 @@ describe('saving a report on the phone', () => {
     const queued = await queueReport(draft(), now(1), db)
     expect(queued).toMatchObject({ state: 'queued', revision: 1 })
     expect(await getReport(queued.id, db)).toEqual(queued)
-    expect(await db.outbox.get(queued.id)).toEqual({ reportId: queued.id, revision: 1, queuedAt: now(1).toISOString(), attempts: 0, lastError: null })
+    expect(await db.outbox.get(queued.id)).toEqual({ reportId: queued.id, revision: 1, queuedAt: now(1).toISOString(), attempts: 0, lastError: null, nextAttemptAt: null })
   })
 
   it('keeps a queued report queued when it is edited again, at the new revision', async () => {
@@ -111,7 +112,21 @@ describe('saving a report on the phone', () => {
     expect(await getReport(report.id, db)).toMatchObject({ state: 'draft', revision: 1, summary: 'Thăm hộ nghèo' })
   })
 
-  it.each(['sending', 'accepted', 'rejected'] as const)('refuses to change a report that is %s', async (state) => {
+  it('lets a refused report be fixed: it stays refused, with its reason, until it is sent again', async () => {
+    const report = await saveReport(draft(), now(1), db)
+    await db.reports.update(report.id, { state: 'rejected', rejection: { code: 'invalid', reason: 'Thiếu ảnh' } })
+    const fixed = await saveReport({ ...report, summary: 'Đã bổ sung', rejection: null }, now(2), db)
+    expect(fixed).toMatchObject({ state: 'rejected', rejection: { reason: 'Thiếu ảnh' }, revision: 2 })
+    expect(await queueReport(fixed, now(3), db)).toMatchObject({ state: 'queued', rejection: null, revision: 3 })
+  })
+
+  it('keeps the receipt the sync stored, whatever the screen’s copy says', async () => {
+    const report = await saveReport(draft(), now(1), db)
+    await db.reports.update(report.id, { receipt: { number: '26-000001', committedAt: now(1).toISOString() } })
+    expect(await saveReport({ ...report, summary: 'Đổi' }, now(2), db)).toMatchObject({ receipt: { number: '26-000001' } })
+  })
+
+  it.each(['sending', 'accepted'] as const)('refuses to change a report that is %s', async (state) => {
     const report = await saveReport(draft(), now(1), db)
     await db.reports.update(report.id, { state })
     await expect(saveReport({ ...report, summary: 'Đổi' }, now(2), db)).rejects.toBeInstanceOf(ReportLockedError)

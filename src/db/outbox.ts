@@ -1,0 +1,222 @@
+import { liveQuery } from 'dexie'
+import type { Report, ReportReceipt, ReportRejection } from '@/domain'
+import { db as defaultDb, type AppDatabase, type OutboxRow, type PhotoRow, type SendError, type UploadRow } from './database'
+import { getMeta, setMeta } from './meta'
+import { getPhotos, getReport, withoutSearch } from './reports'
+
+/** A queued report with what goes with it: its queue row and its photos, in the report's order. */
+export interface Outgoing {
+  row: OutboxRow
+  report: Report
+  photos: PhotoRow[]
+}
+
+/** What the endpoint answered for one report, as the outbox needs it. */
+export type PushAnswer =
+  | { id: string; outcome: 'stored'; receipt: ReportReceipt; revision: number; missingPhotos: string[] }
+  | { id: string; outcome: 'conflict'; receipt: ReportReceipt; revision: number }
+  | { id: string; outcome: 'rejected'; rejection: ReportRejection }
+
+const isDue = (at: string | null, now: Date) => at === null || at <= now.toISOString()
+
+/** Reports due to be pushed, in the order they were queued, at most `limit`. */
+export async function dueReports(now: Date, limit: number, db: AppDatabase = defaultDb): Promise<Outgoing[]> {
+  return db.transaction('r', db.outbox, db.reports, db.photos, async () => {
+    const rows = await db.outbox
+      .orderBy('queuedAt')
+      .filter((row) => isDue(row.nextAttemptAt, now))
+      .limit(limit)
+      .toArray()
+    const outgoing: Outgoing[] = []
+    for (const row of rows) {
+      const report = await db.reports.get(row.reportId)
+      if (!report) continue
+      const photos = (await db.photos.bulkGet(report.photoIds)).filter((photo): photo is PhotoRow => photo !== undefined)
+      outgoing.push({ row, report: withoutSearch(report), photos })
+    }
+    return outgoing
+  })
+}
+
+/**
+ * Record the endpoint's answers to one push, in one transaction. `sent` is the revision pushed
+ * for each report: a report changed while the push was on its way stays queued at its new
+ * revision, so the change is sent too.
+ */
+export async function applyPushAnswers(sent: ReadonlyMap<string, number>, answers: readonly PushAnswer[], now: Date, db: AppDatabase = defaultDb): Promise<void> {
+  await db.transaction('rw', [db.reports, db.outbox, db.uploads, db.photos, db.meta], async () => {
+    for (const answer of answers) {
+      const report = await db.reports.get(answer.id)
+      const revision = sent.get(answer.id)
+      const queuedAt = (await db.outbox.get(answer.id))?.queuedAt ?? now.toISOString()
+      if (!report || revision === undefined) continue
+      const changedSince = report.revision !== revision
+      if (changedSince) await db.outbox.update(report.id, { attempts: 0, lastError: null, nextAttemptAt: null })
+      else await db.outbox.delete(report.id)
+
+      if (answer.outcome === 'rejected') {
+        if (!changedSince) await db.reports.update(report.id, { state: 'rejected', rejection: answer.rejection })
+        continue
+      }
+      if (answer.outcome === 'conflict') {
+        // The endpoint holds another version at this revision or a later one. The cadre's text
+        // stays, shown as refused; sent again, it goes at a revision above the endpoint's.
+        if (!changedSince) {
+          await db.reports.update(report.id, {
+            state: 'rejected',
+            rejection: { code: 'conflict', reason: '' },
+            receipt: answer.receipt,
+            revision: Math.max(report.revision, answer.revision),
+          })
+        }
+        continue
+      }
+      await db.reports.update(report.id, changedSince ? { receipt: answer.receipt } : { receipt: answer.receipt, state: answer.missingPhotos.length ? 'sending' : 'accepted' })
+      await queueUploads(report, queuedAt, answer.missingPhotos, db)
+      const held = report.photoIds.filter((id) => !answer.missingPhotos.includes(id))
+      await db.photos.where('id').anyOf(held).modify((photo) => {
+        photo.uploadedAt ??= now.toISOString()
+      })
+    }
+    await setMeta('lastSyncAt', now.toISOString(), db)
+  })
+}
+
+/** The endpoint's list of photos it lacks replaces the report's upload rows; rows already started keep their address. */
+async function queueUploads(report: Report, queuedAt: string, missing: readonly string[], db: AppDatabase): Promise<void> {
+  const existing = await db.uploads.where('reportId').equals(report.id).toArray()
+  await db.uploads.bulkDelete(existing.filter((row) => !missing.includes(row.photoId)).map((row) => row.photoId))
+  const rows: UploadRow[] = missing
+    .filter((photoId) => !existing.some((row) => row.photoId === photoId))
+    .map((photoId) => ({
+      photoId,
+      reportId: report.id,
+      queuedAt,
+      order: report.photoIds.indexOf(photoId),
+      url: null,
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: null,
+      refused: null,
+    }))
+  await db.uploads.bulkPut(rows)
+}
+
+/** A push that failed for a passing reason: each report waits, then is tried again. */
+export async function deferReports(ids: readonly string[], error: SendError, nextAttemptAt: (attempts: number) => Date, db: AppDatabase = defaultDb): Promise<void> {
+  await db.outbox
+    .where('reportId')
+    .anyOf([...ids])
+    .modify((row) => {
+      row.attempts += 1
+      row.lastError = error
+      row.nextAttemptAt = nextAttemptAt(row.attempts).toISOString()
+    })
+}
+
+/** A photo upload due now, with the photo itself. */
+export interface OutgoingPhoto {
+  row: UploadRow
+  photo: PhotoRow
+}
+
+/** Uploads due now, in the order of their reports, then of the photos in each report. */
+export async function dueUploads(now: Date, db: AppDatabase = defaultDb): Promise<OutgoingPhoto[]> {
+  return db.transaction('r', db.uploads, db.photos, async () => {
+    const rows = await db.uploads
+      .orderBy('[queuedAt+order]')
+      .filter((row) => row.refused === null && isDue(row.nextAttemptAt, now))
+      .toArray()
+    const photos = await db.photos.bulkGet(rows.map((row) => row.photoId))
+    return rows.flatMap((row, index) => {
+      const photo = photos[index]
+      return photo ? [{ row, photo }] : []
+    })
+  })
+}
+
+export async function setUploadUrl(photoId: string, url: string | null, db: AppDatabase = defaultDb): Promise<void> {
+  await db.uploads.update(photoId, { url })
+}
+
+/** The endpoint has the photo: its upload row goes, and a report whose photos are all in is accepted. */
+export async function finishUpload(photoId: string, now: Date, db: AppDatabase = defaultDb): Promise<void> {
+  await db.transaction('rw', [db.uploads, db.photos, db.reports, db.meta], async () => {
+    const row = await db.uploads.get(photoId)
+    if (!row) return
+    await db.uploads.delete(photoId)
+    await db.photos.update(photoId, { uploadedAt: now.toISOString() })
+    const left = await db.uploads.where('reportId').equals(row.reportId).count()
+    const report = await db.reports.get(row.reportId)
+    if (left === 0 && report?.state === 'sending') await db.reports.update(report.id, { state: 'accepted' })
+    await setMeta('lastSyncAt', now.toISOString(), db)
+  })
+}
+
+export async function deferUpload(photoId: string, error: SendError, nextAttemptAt: (attempts: number) => Date, db: AppDatabase = defaultDb): Promise<void> {
+  await db.uploads
+    .where('photoId')
+    .equals(photoId)
+    .modify((row) => {
+      row.attempts += 1
+      row.lastError = error
+      row.nextAttemptAt = nextAttemptAt(row.attempts).toISOString()
+    })
+}
+
+/**
+ * The endpoint refused a photo itself (too big, not a picture, damaged on the way). Its report
+ * goes back to the cadre, refused with the endpoint's words, to replace the photo and send again.
+ */
+export async function refuseUpload(photoId: string, status: number, message: string, db: AppDatabase = defaultDb): Promise<void> {
+  await db.transaction('rw', db.uploads, db.reports, async () => {
+    const row = await db.uploads.get(photoId)
+    if (!row) return
+    await db.uploads.delete(photoId)
+    await db.reports.update(row.reportId, { state: 'rejected', rejection: { code: `photo_${status}`, reason: message } })
+  })
+}
+
+/** What waits to be sent, and when the next attempt is due (null: now, or nothing waits). */
+export interface OutboxSummary {
+  reports: number
+  photos: number
+  nextAttemptAt: string | null
+  lastSyncAt: string | null
+}
+
+export async function outboxSummary(db: AppDatabase = defaultDb): Promise<OutboxSummary> {
+  return db.transaction('r', db.outbox, db.uploads, db.meta, async () => {
+    const reports = await db.outbox.toArray()
+    const photos = (await db.uploads.toArray()).filter((row) => row.refused === null)
+    const times = [...reports, ...photos].map((row) => row.nextAttemptAt)
+    const nextAttemptAt = times.includes(null) ? null : (times.filter((at): at is string => at !== null).sort()[0] ?? null)
+    return { reports: reports.length, photos: photos.length, nextAttemptAt, lastSyncAt: (await getMeta<string>('lastSyncAt', db)) ?? null }
+  })
+}
+
+export function watchOutbox(onChange: (summary: OutboxSummary) => void, onError: (error: unknown) => void, db: AppDatabase = defaultDb): () => void {
+  const subscription = liveQuery(() => outboxSummary(db)).subscribe({ next: onChange, error: onError })
+  return () => subscription.unsubscribe()
+}
+
+/** A report as its page shows it, kept current: the report, its photos, and what still waits to be sent. */
+export interface ReportStatus {
+  report: Report | undefined
+  photos: PhotoRow[]
+  queued: OutboxRow | null
+  uploads: UploadRow[]
+}
+
+export function watchReportStatus(id: string, onChange: (status: ReportStatus) => void, onError: (error: unknown) => void, db: AppDatabase = defaultDb): () => void {
+  const subscription = liveQuery(async () => {
+    const report = await getReport(id, db)
+    return {
+      report,
+      photos: report ? await getPhotos(report.photoIds, db) : [],
+      queued: (await db.outbox.get(id)) ?? null,
+      uploads: await db.uploads.where('reportId').equals(id).toArray(),
+    }
+  }).subscribe({ next: onChange, error: onError })
+  return () => subscription.unsubscribe()
+}

@@ -1,0 +1,150 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ENTRY_STATUSES, IMAGE_TYPES, REPORT_LIMITS } from '../domain'
+import { Id, IsoDate, IsoDateTime } from './common'
+
+const closed = { additionalProperties: false } as const
+const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)))
+
+/** The most reports one push may carry; the body is also limited to `PUSH_LIMITS.bytes`. */
+export const PUSH_LIMITS = { reports: 50, bytes: 1024 * 1024 } as const
+
+export const PushedEntry = Type.Object(
+  {
+    commitmentId: Id,
+    status: oneOf(ENTRY_STATUSES),
+    amount: Type.Union([Type.Number(), Type.Null()]),
+    note: Type.String({ maxLength: REPORT_LIMITS.noteLength }),
+  },
+  closed,
+)
+
+export const PushedLocation = Type.Object(
+  {
+    latitude: Type.Number({ minimum: -90, maximum: 90 }),
+    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    accuracy: Type.Number({ minimum: 0 }),
+    takenAt: IsoDateTime,
+  },
+  closed,
+)
+
+/** A photo as the report lists it; its bytes follow separately, by tus upload. */
+export const PushedPhoto = Type.Object(
+  {
+    id: Id,
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    size: Type.Integer({ minimum: 1 }),
+    type: oneOf(IMAGE_TYPES),
+    width: Type.Integer({ minimum: 1 }),
+    height: Type.Integer({ minimum: 1 }),
+    caption: Type.String({ maxLength: 500 }),
+    takenAt: IsoDateTime,
+  },
+  closed,
+)
+
+/**
+ * A report as the phone sends it. The author is the device's member and is not sent; `unitId`
+ * is checked against the device's unit, whatever it says.
+ */
+export const PushedReport = Type.Object(
+  {
+    id: Id,
+    unitId: Id,
+    communeId: Id,
+    covenantId: Id,
+    visitDate: IsoDate,
+    visitTime: Type.String({ pattern: '^(\\d{2}:\\d{2})?$' }),
+    summary: Type.String({ maxLength: REPORT_LIMITS.summaryLength }),
+    location: Type.Union([PushedLocation, Type.Null()]),
+    entries: Type.Array(PushedEntry, { maxItems: 200 }),
+    photos: Type.Array(PushedPhoto, { maxItems: REPORT_LIMITS.maxPhotos }),
+    revision: Type.Integer({ minimum: 1 }),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+  },
+  closed,
+)
+export type PushedReport = Static<typeof PushedReport>
+export type PushedPhoto = Static<typeof PushedPhoto>
+
+/** What the phone says of itself with each push, for the dashboard's device list. */
+export const DeviceStatus = Type.Object(
+  {
+    appVersion: Type.String({ maxLength: 50 }),
+    waiting: Type.Integer({ minimum: 0, description: 'Reports and photos waiting to be sent' }),
+    freeBytes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  },
+  closed,
+)
+export type DeviceStatus = Static<typeof DeviceStatus>
+
+/** `POST /api/push`. */
+export const PushRequest = Type.Object(
+  {
+    reports: Type.Array(PushedReport, { minItems: 1, maxItems: PUSH_LIMITS.reports }),
+    device: Type.Optional(DeviceStatus),
+  },
+  closed,
+)
+export type PushRequest = Static<typeof PushRequest>
+
+/** Proof that the endpoint holds a report: a short number a cadre can read out, and when it was committed. */
+export const Receipt = Type.Object(
+  {
+    number: Type.String({ description: 'Short and human-readable, e.g. "26-000123"' }),
+    committedAt: IsoDateTime,
+  },
+  closed,
+)
+export type Receipt = Static<typeof Receipt>
+
+const stored = {
+  id: Id,
+  receipt: Receipt,
+  revision: Type.Integer({ minimum: 1, description: 'The revision the endpoint now holds' }),
+  missingPhotos: Type.Array(Id, { description: 'Photos of the report the endpoint does not have yet: upload these' }),
+}
+
+export const PushResult = Type.Union([
+  /** Stored now: new, or a newer revision than the endpoint had. */
+  Type.Object({ outcome: Type.Literal('accepted'), ...stored }, closed),
+  /** The same id, revision and content again: nothing written, the first answer again. */
+  Type.Object({ outcome: Type.Literal('duplicate'), ...stored }, closed),
+  /** The same id with other content at the same revision, or an older revision: the endpoint's version wins and comes back. */
+  Type.Object({ outcome: Type.Literal('conflict'), ...stored, current: PushedReport }, closed),
+  /** Not stored: `reason` says why in words a cadre understands (Vietnamese); `code` names the case. */
+  Type.Object(
+    {
+      outcome: Type.Literal('rejected'),
+      id: Id,
+      code: oneOf(['invalid', 'wrong_unit', 'commune_not_assigned', 'covenant_not_active', 'unknown_commitment'] as const),
+      reason: Type.String(),
+    },
+    closed,
+  ),
+])
+export type PushResult = Static<typeof PushResult>
+export type RejectionCode = Extract<PushResult, { outcome: 'rejected' }>['code']
+
+export const PushResponse = Type.Object({ results: Type.Array(PushResult) }, closed)
+export type PushResponse = Static<typeof PushResponse>
+
+/** tus upload metadata every photo upload carries (`Upload-Metadata`). */
+export const UPLOAD_METADATA = ['photoId', 'reportId', 'sha256', 'filetype'] as const
+export const UPLOADS_PATH = '/api/uploads'
+
+/**
+ * `code`s of a refused photo upload (a JSON error body, like every route's), beside the shared
+ * `ERROR_CODES` (`invalid` for missing metadata, `forbidden` for another unit's report).
+ */
+export const UPLOAD_ERROR_CODES = {
+  /** 409: the report the endpoint holds does not list this photo with this SHA-256 and size: push the report first. */
+  photoNotListed: 'photo_not_listed',
+  /** 413: over the endpoint's PHOTO_MAX_BYTES. */
+  photoTooLarge: 'photo_too_large',
+  /** 415: not a JPEG, PNG or WebP, whatever it claims. */
+  notAnImage: 'not_an_image',
+  /** 422: the bytes received do not have the SHA-256 the upload announced. */
+  hashMismatch: 'photo_hash_mismatch',
+} as const

@@ -1,0 +1,250 @@
+// @vitest-environment node
+// (Node's Blob survives fake-indexeddb whole; without XMLHttpRequest the sync pushes reports only.)
+import 'fake-indexeddb/auto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { db } from '@/db/database'
+import { outboxSummary } from '@/db/outbox'
+import { getEnrollment, saveEnrollment } from '@/db/reference'
+import { addPhoto, getReport, queueReport, saveReport } from '@/db/reports'
+import type { Report } from '@/domain'
+import type { PushRequest, PushResult } from '@/protocol'
+import { syncOutbox } from '@/sync/outbox'
+
+const start = new Date('2026-11-25T02:00:00Z')
+const now = () => start
+
+const report = (overrides: Partial<Report> = {}): Report => ({
+  id: crypto.randomUUID(),
+  unitId: 'u1',
+  communeId: 'lung-cu',
+  authorId: 'm1',
+  covenantId: 'cov',
+  visitDate: '2026-11-20',
+  visitTime: '',
+  summary: 'Thăm hộ nghèo',
+  location: null,
+  entries: [{ commitmentId: 'visits', status: 'done', amount: 1, note: '' }],
+  photoIds: [],
+  state: 'draft',
+  rejection: null,
+  receipt: null,
+  revision: 0,
+  createdAt: start.toISOString(),
+  updatedAt: start.toISOString(),
+  ...overrides,
+})
+
+/**
+ * A stand-in for the endpoint's push route with its rules (new → accepted, same revision →
+ * duplicate, older → conflict), counting requests and what it stores. `fail` answers a request
+ * before (or, with `afterCommit`, after) storing it.
+ */
+function fakeEndpoint() {
+  const stored = new Map<string, { revision: number; number: string }>()
+  const state = {
+    requests: 0,
+    batches: [] as number[],
+    holds: new Set<string>(),
+    reject: new Set<string>(),
+    refuseBatchWith: null as string | null,
+    fail: null as null | { status?: number; network?: boolean; afterCommit?: boolean; retryAfter?: string },
+  }
+  const fetch = async (_url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    state.requests += 1
+    const body = (await new Response(init?.body).json()) as PushRequest
+    state.batches.push(body.reports.length)
+    const failure = state.fail
+    if (failure && !failure.afterCommit) {
+      if (failure.network) throw new TypeError('Failed to fetch')
+      return new Response(JSON.stringify({ statusCode: failure.status, error: 'x', message: 'down' }), {
+        status: failure.status,
+        headers: failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+      })
+    }
+    if (state.refuseBatchWith && body.reports.some((item) => item.id === state.refuseBatchWith)) {
+      return new Response(JSON.stringify({ statusCode: 400, error: 'Bad Request', message: 'Báo cáo không đọc được.' }), { status: 400 })
+    }
+    const results: PushResult[] = body.reports.map((item) => {
+      if (state.reject.has(item.id)) return { outcome: 'rejected', id: item.id, code: 'commune_not_assigned', reason: 'Xã này không được phân công cho đơn vị.' }
+      const held = stored.get(item.id)
+      const missingPhotos = item.photos.map((photo) => photo.id).filter((id) => !state.holds.has(id))
+      const receipt = { number: held?.number ?? `26-${String(stored.size + 1).padStart(6, '0')}`, committedAt: start.toISOString() }
+      if (held && held.revision > item.revision) {
+        return { outcome: 'conflict', id: item.id, receipt, revision: held.revision, missingPhotos: [], current: item }
+      }
+      const outcome = held && held.revision === item.revision ? 'duplicate' : 'accepted'
+      stored.set(item.id, { revision: item.revision, number: receipt.number })
+      return { outcome, id: item.id, receipt, revision: item.revision, missingPhotos }
+    })
+    if (failure?.afterCommit) throw new TypeError('connection reset')
+    return new Response(JSON.stringify({ results }), { status: 200, headers: { 'content-type': 'application/json' } })
+  }
+  return { stored, state, fetch }
+}
+
+async function queued(count: number, overrides: Partial<Report> = {}): Promise<Report[]> {
+  const reports: Report[] = []
+  for (let i = 0; i < count; i++) reports.push(await queueReport(report(overrides), new Date(start.getTime() + i), db))
+  return reports
+}
+
+beforeEach(async () => {
+  await db.open()
+  await saveEnrollment({ deviceId: 'd1', deviceName: 'Điện thoại', token: 'gud_test', memberId: 'm1', unitId: 'u1', enrolledAt: start.toISOString() })
+})
+
+afterEach(async () => {
+  await db.delete()
+})
+
+describe('the outbox', () => {
+  it('sends 120 queued reports in three pushes and keeps each receipt', async () => {
+    const endpoint = fakeEndpoint()
+    const reports = await queued(120)
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('done')
+    expect(endpoint.state.batches).toEqual([50, 50, 20])
+    expect(endpoint.stored.size).toBe(120)
+    const first = await getReport(reports[0]?.id ?? '', db)
+    expect(first).toMatchObject({ state: 'accepted', receipt: { number: '26-000001', committedAt: start.toISOString() } })
+    expect(await outboxSummary(db)).toEqual({ reports: 0, photos: 0, nextAttemptAt: null, lastSyncAt: start.toISOString() })
+  })
+
+  it('waits for the photos the endpoint lacks, in the order of the report', async () => {
+    const endpoint = fakeEndpoint()
+    const draft = await saveReport(report(), start, db)
+    const photo = (id: string) => ({
+      id,
+      reportId: draft.id,
+      blob: new Blob([new Uint8Array(10)], { type: 'image/jpeg' }),
+      thumbnail: new Blob([new Uint8Array(5)], { type: 'image/jpeg' }),
+      type: 'image/jpeg',
+      size: 10,
+      width: 1600,
+      height: 1200,
+      sha256: 'a'.repeat(64),
+      caption: '',
+      takenAt: start.toISOString(),
+      location: null,
+      createdAt: start.toISOString(),
+    })
+    const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()]
+    for (const id of ids) await addPhoto(photo(id), start, db)
+    await queueReport((await getReport(draft.id, db)) as Report, start, db)
+    endpoint.state.holds.add(ids[1] ?? '')
+
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('waiting')
+    expect(await getReport(draft.id, db)).toMatchObject({ state: 'sending' })
+    const uploads = await db.uploads.orderBy('[queuedAt+order]').toArray()
+    expect(uploads.map((row) => row.photoId)).toEqual([ids[0], ids[2]])
+    expect((await db.photos.get(ids[1] ?? ''))?.uploadedAt).toBe(start.toISOString())
+    expect(await outboxSummary(db)).toMatchObject({ reports: 0, photos: 2 })
+  })
+
+  it('keeps reports queued after a cut network, and tries again after a backoff', async () => {
+    const endpoint = fakeEndpoint()
+    const [only] = await queued(1)
+    endpoint.state.fail = { network: true }
+    expect(await syncOutbox({ fetch: endpoint.fetch, now, random: () => 1 })).toBe('waiting')
+    expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'queued' })
+    expect(await db.outbox.get(only?.id ?? '')).toMatchObject({ attempts: 1, lastError: 'offline', nextAttemptAt: '2026-11-25T02:00:02.000Z' })
+
+    // Not due yet: nothing is sent.
+    endpoint.state.fail = null
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('waiting')
+    expect(endpoint.state.requests).toBe(1)
+
+    const later = () => new Date(start.getTime() + 2000)
+    expect(await syncOutbox({ fetch: endpoint.fetch, now: later })).toBe('done')
+    expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'accepted' })
+  })
+
+  it('waits as long as a busy endpoint asks', async () => {
+    const endpoint = fakeEndpoint()
+    const [only] = await queued(1)
+    endpoint.state.fail = { status: 503, retryAfter: '120' }
+    expect(await syncOutbox({ fetch: endpoint.fetch, now, random: () => 0 })).toBe('waiting')
+    expect(await db.outbox.get(only?.id ?? '')).toMatchObject({ lastError: 'busy', nextAttemptAt: '2026-11-25T02:02:00.000Z' })
+  })
+
+  it('stores a report once when the answer to its push is lost', async () => {
+    const endpoint = fakeEndpoint()
+    const [only] = await queued(1)
+    endpoint.state.fail = { afterCommit: true }
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('waiting')
+    expect(endpoint.stored.size).toBe(1)
+    expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'queued', receipt: null })
+
+    endpoint.state.fail = null
+    expect(await syncOutbox({ fetch: endpoint.fetch, now: () => new Date(start.getTime() + 60_000) })).toBe('done')
+    expect(endpoint.stored.size).toBe(1)
+    expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'accepted', receipt: { number: '26-000001' } })
+  })
+
+  it('stops on a revoked token and keeps the whole queue', async () => {
+    const endpoint = fakeEndpoint()
+    await queued(3)
+    endpoint.state.fail = { status: 401 }
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('revoked')
+    expect((await getEnrollment(db))?.revokedAt).toBe(start.toISOString())
+    expect(await outboxSummary(db)).toMatchObject({ reports: 3 })
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('revoked')
+    expect(endpoint.state.requests).toBe(1)
+  })
+
+  it('gives a refused report back with its reason and does not retry it; sent again, it goes', async () => {
+    const endpoint = fakeEndpoint()
+    const [bad, good] = await queued(2)
+    endpoint.state.reject.add(bad?.id ?? '')
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('done')
+    const refused = (await getReport(bad?.id ?? '', db)) as Report
+    expect(refused).toMatchObject({ state: 'rejected', rejection: { code: 'commune_not_assigned', reason: 'Xã này không được phân công cho đơn vị.' } })
+    expect(await getReport(good?.id ?? '', db)).toMatchObject({ state: 'accepted' })
+    expect(await outboxSummary(db)).toMatchObject({ reports: 0 })
+
+    endpoint.state.reject.clear()
+    const again = await queueReport({ ...refused, communeId: 'sung-la' }, start, db)
+    expect(again).toMatchObject({ state: 'queued', rejection: null, revision: 2 })
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('done')
+    expect(await getReport(bad?.id ?? '', db)).toMatchObject({ state: 'accepted' })
+  })
+
+  it('finds the one report an endpoint cannot read by halving the batch', async () => {
+    const endpoint = fakeEndpoint()
+    const reports = await queued(8)
+    endpoint.state.refuseBatchWith = reports[5]?.id ?? ''
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('done')
+    expect(endpoint.stored.size).toBe(7)
+    expect(await getReport(reports[5]?.id ?? '', db)).toMatchObject({ state: 'rejected', rejection: { code: 'invalid', reason: 'Báo cáo không đọc được.' } })
+  })
+
+  it('keeps the cadre’s text when the endpoint holds a later revision, and lets the next revision win', async () => {
+    const endpoint = fakeEndpoint()
+    const [only] = await queued(1)
+    endpoint.stored.set(only?.id ?? '', { revision: 5, number: '26-000042' })
+    await syncOutbox({ fetch: endpoint.fetch, now })
+    const conflicted = (await getReport(only?.id ?? '', db)) as Report
+    expect(conflicted).toMatchObject({ state: 'rejected', rejection: { code: 'conflict' }, revision: 5, summary: 'Thăm hộ nghèo', receipt: { number: '26-000042' } })
+
+    await queueReport(conflicted, start, db)
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('done')
+    expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'accepted', revision: 6 })
+  })
+
+  it('sends again a report changed while its push was on the way', async () => {
+    const endpoint = fakeEndpoint()
+    const [only] = await queued(1)
+    const inner = endpoint.fetch
+    let edited = false
+    const fetch = async (url: RequestInfo | URL, init?: RequestInit) => {
+      if (!edited) {
+        edited = true
+        await saveReport({ ...((await getReport(only?.id ?? '', db)) as Report), summary: 'Thăm 5 hộ nghèo' }, start, db)
+      }
+      return inner(url, init)
+    }
+    expect(await syncOutbox({ fetch, now })).toBe('done')
+    expect(endpoint.state.batches).toEqual([1, 1])
+    expect(endpoint.stored.get(only?.id ?? '')?.revision).toBe(2)
+    expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'accepted', revision: 2 })
+  })
+})
