@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { BACKGROUND_SYNC_TAG } from '../sync/background'
+import { syncOutbox } from '../sync/outbox'
 
 /**
  * Background Sync: the browser wakes the worker once it has a network. An open window sends
@@ -18,7 +19,6 @@ async function syncFromWorker(self: ServiceWorkerGlobalScope): Promise<void> {
     for (const client of windows) client.postMessage({ type: 'sync-outbox' })
     return
   }
-  const { syncOutbox } = await import('../sync/outbox')
   const outcome = await syncOutbox({ appVersion: __APP_VERSION__ })
   // A failure tells the browser to try this sync again later.
   if (outcome === 'waiting') throw new Error('the outbox still waits')
