@@ -11,6 +11,8 @@ import health from './routes/health'
 import auth from './routes/auth'
 import enrollment from './routes/enrollment'
 import pull from './routes/pull'
+import push from './routes/push'
+import uploads from './routes/uploads'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -34,6 +36,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(auth)
   await app.register(enrollment, { publicUrl: config.publicUrl })
   await app.register(pull)
+  await app.register(push)
+  await app.register(uploads, { uploadsDir: config.uploadsDir, photosDir: config.photosDir, photoMaxBytes: config.PHOTO_MAX_BYTES, publicUrl: config.publicUrl })
   await app.register(appFiles, { root: config.appDir })
 
   return app

@@ -6,6 +6,12 @@ const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port to listen on' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 for every interface' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Folder for the database and photos' }),
+  PHOTO_MAX_BYTES: Type.Integer({
+    minimum: 1,
+    maximum: 100 * 1024 * 1024,
+    default: 10 * 1024 * 1024,
+    description: 'largest photo upload accepted, in bytes, at most 104857600',
+  }),
   APP_DIR: Type.String({ minLength: 1, default: './dist', description: 'Folder of the built app to serve' }),
   SEED_DEMO: Type.Boolean({ default: true, description: 'true to load the demo bloc into an empty database, false to start empty' }),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, description: 'password of the bloc admin created on first start, at least 10 characters' })),
@@ -23,6 +29,10 @@ export interface Config extends RawConfig {
   dataDir: string
   appDir: string
   databaseFile: string
+  /** Photo uploads under way (tus). */
+  uploadsDir: string
+  /** Received photos, by SHA-256. */
+  photosDir: string
   /** PUBLIC_URL, or the local address the endpoint listens on. */
   publicUrl: string
 }
@@ -62,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     dataDir,
     appDir: path.resolve(cwd, raw.APP_DIR),
     databaseFile: path.join(dataDir, 'giao-uoc.sqlite'),
+    uploadsDir: path.join(dataDir, 'uploads'),
+    photosDir: path.join(dataDir, 'photos'),
     publicUrl: (raw.PUBLIC_URL ?? `http://${localName(raw.HOST)}:${raw.PORT}`).replace(/\/$/, ''),
   }
 }

@@ -14,6 +14,11 @@ export interface Database {
   device: DeviceTable
   session: SessionTable
   enrollment_code: EnrollmentCodeTable
+  receipt_sequence: ReceiptSequenceTable
+  report: ReportTable
+  report_entry: ReportEntryTable
+  photo: PhotoTable
+  photo_blob: PhotoBlobTable
 }
 
 export interface MetaTable {
@@ -104,6 +109,11 @@ export interface DeviceTable {
   enrolled_at: Generated<string>
   revoked_at: string | null
   last_seen_at: string | null
+  /** What the phone last said of itself with a push. */
+  app_version: string | null
+  waiting: number | null
+  free_bytes: number | null
+  last_push_at: string | null
 }
 
 export interface SessionTable {
@@ -124,4 +134,74 @@ export interface EnrollmentCodeTable {
   device_id: string | null
   /** The phone's id for the attempt that used the code, so that it may retry a lost answer. */
   request_id: string | null
+}
+
+export interface ReceiptSequenceTable {
+  year: number
+  value: number
+}
+
+/** A visit report as the endpoint holds it: its latest revision, and that revision as pushed. */
+export interface ReportTable {
+  id: string
+  unit_id: string
+  commune_id: string
+  /** The member of the device that first pushed it. */
+  author_id: string
+  device_id: string
+  covenant_id: string
+  visit_date: string
+  visit_time: string
+  summary: string
+  latitude: number | null
+  longitude: number | null
+  accuracy: number | null
+  located_at: string | null
+  revision: number
+  /** SHA-256 of the pushed report's canonical JSON: the same revision sent again is a duplicate only if this matches. */
+  content_hash: string
+  /** The pushed report's JSON, answered as `current` on a conflict. */
+  body: string
+  receipt_number: string
+  /** When the endpoint committed the revision it holds. */
+  committed_at: string
+  /** As the phone stamped them. */
+  created_at: string
+  updated_at: string
+}
+
+/** The entries of a report's latest revision that say something (`isTouched`). */
+export interface ReportEntryTable {
+  report_id: string
+  commitment_id: string
+  status: 'not_started' | 'in_progress' | 'done'
+  amount: number | null
+  note: string
+}
+
+export interface PhotoTable {
+  report_id: string
+  /** The phone's id for the photo, unique within its report. */
+  id: string
+  position: number
+  sha256: string
+  size: number
+  type: string
+  width: number
+  height: number
+  caption: string
+  taken_at: string
+  /** When its bytes were in the photo store; null while the phone still has to upload them. */
+  received_at: string | null
+  /** When a newer revision stopped listing it. Only received photos are kept so: evidence is never thrown away. */
+  removed_at: string | null
+}
+
+/** A received photo's bytes, stored once under `photos/<first two hex>/<sha256>`. */
+export interface PhotoBlobTable {
+  sha256: string
+  size: number
+  /** The real type, from the file's first bytes. */
+  type: string
+  stored_at: Generated<string>
 }

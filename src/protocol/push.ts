@@ -5,6 +5,12 @@ import { Id, IsoDate, IsoDateTime } from './common'
 const closed = { additionalProperties: false } as const
 const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)))
 
+/**
+ * A number or null as one JSON Schema type list, not `anyOf`: the endpoint's Ajv coerces types,
+ * and trying the number branch of an `anyOf` first would turn a null into 0.
+ */
+const numberOrNull = (type: 'number' | 'integer', options: { minimum?: number } = {}) => Type.Unsafe<number | null>({ type: [type, 'null'], ...options })
+
 /** The most reports one push may carry; the body is also limited to `PUSH_LIMITS.bytes`. */
 export const PUSH_LIMITS = { reports: 50, bytes: 1024 * 1024 } as const
 
@@ -12,7 +18,7 @@ export const PushedEntry = Type.Object(
   {
     commitmentId: Id,
     status: oneOf(ENTRY_STATUSES),
-    amount: Type.Union([Type.Number(), Type.Null()]),
+    amount: numberOrNull('number'),
     note: Type.String({ maxLength: REPORT_LIMITS.noteLength }),
   },
   closed,
@@ -73,7 +79,7 @@ export const DeviceStatus = Type.Object(
   {
     appVersion: Type.String({ maxLength: 50 }),
     waiting: Type.Integer({ minimum: 0, description: 'Reports and photos waiting to be sent' }),
-    freeBytes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+    freeBytes: numberOrNull('integer', { minimum: 0 }),
   },
   closed,
 )

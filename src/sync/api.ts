@@ -40,25 +40,25 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
   const headers: Record<string, string> = { accept: 'application/json' }
   if (token) headers.authorization = `Bearer ${token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
+  // The whole exchange, body included, gets `timeoutMs`: a stalled answer on 2G is no answer.
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
   let response: Response
+  let text: string
   try {
     response = await (options.fetch ?? fetch)(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: controller.signal,
       cache: 'no-store',
     })
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'TimeoutError') throw new TimeoutError(`no answer in ${timeoutMs} ms`)
-    throw new NetworkError(error instanceof Error ? error.message : String(error))
-  }
-  // A body cut off on the way is no answer either.
-  let text: string
-  try {
     text = await response.text()
   } catch (error) {
+    if (controller.signal.aborted) throw new TimeoutError(`no answer in ${timeoutMs} ms`)
     throw new NetworkError(error instanceof Error ? error.message : String(error))
+  } finally {
+    clearTimeout(timer)
   }
   const parsed: unknown = text ? safeJson(text) : null
   if (!response.ok) {

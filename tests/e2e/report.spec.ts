@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
+import fs from 'node:fs'
+import path from 'node:path'
 import { startEndpoint, tempDir, type Endpoint } from './endpoint'
 import { expectFitsPhone, expectHeading } from './helpers'
 
@@ -7,9 +9,10 @@ const port = 4177
 test.use({ baseURL: `http://localhost:${port}` })
 let endpoint: Endpoint
 let link: string
+const dataDir = tempDir('giao-uoc-report-')
 
 test.beforeAll(async () => {
-  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: tempDir('giao-uoc-report-') })
+  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: dataDir })
   link = /(http:\/\/localhost:\d+\/enroll#code=[0-9A-Z-]+)/.exec(endpoint.output())?.[1] ?? ''
   expect(link).not.toBe('')
 })
@@ -200,4 +203,18 @@ test('offline after enrollment: a report with camera photos survives reloads and
   await expect(again.getByTestId('report-list').getByRole('link')).toHaveCount(1)
   await again.getByLabel('Tìm kiếm').fill('xin cai')
   await expect(again.getByText('Không có báo cáo nào khớp.')).toBeVisible()
+  await expect(again.getByTestId('outbox-waiting')).toHaveText('1 mục chờ gửi')
+
+  // Back in signal: the report and its three photos go by themselves, and the receipt comes back.
+  await again.getByLabel('Tìm kiếm').fill('')
+  await again.getByTestId('report-list').getByRole('link').first().click()
+  await context.setOffline(false)
+  await expect(again.getByTestId('report-state')).toHaveText('Đã tiếp nhận', { timeout: 60_000 })
+  await expect(again.getByTestId('report-receipt')).toContainText(/Số tiếp nhận \d{2}-\d{6}/)
+  await expect(again.getByTestId('outbox-status')).toContainText('Đã gửi hết')
+  const photoFiles = fs.readdirSync(path.join(dataDir, 'photos'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+  expect(photoFiles).toHaveLength(3)
+  await again.goto('/covenant')
+  await expect(visitsItem.getByTestId('progress')).toContainText('1 / 12 lượt')
+  await expect(visitsItem.getByTestId('progress')).not.toContainText('chờ gửi')
 })

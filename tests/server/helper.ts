@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterEach } from 'vitest'
 import { buildApp, type App } from '../../server/app'
 import { loadConfig } from '../../server/config'
+import { createEnrollmentCode } from '../../server/services/access'
 
 const cleanups: (() => Promise<void> | void)[] = []
 
@@ -35,4 +36,12 @@ export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
   const app = await buildApp(config, { logger: false })
   cleanups.push(() => app.close())
   return app
+}
+
+/** Enroll a phone for the named member; answers its Authorization header. */
+export async function enrolledAs(app: App, name: string): Promise<{ authorization: string }> {
+  const member = await app.db.selectFrom('member').select('id').where('name', '=', name).executeTakeFirstOrThrow()
+  const { code } = await createEnrollmentCode(app.db, 'endpoint', member.id, { publicUrl: '' })
+  const response = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy thử' } })
+  return { authorization: `Bearer ${response.json<{ deviceToken: string }>().deviceToken}` }
 }

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { PullResponse } from '../../src/protocol'
 import { nextRevision } from '../../server/services/reference'
-import { createEnrollmentCode } from '../../server/services/access'
-import { buildTestApp } from './helper'
+import { buildTestApp, enrolledAs } from './helper'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
-
-/** Enroll a phone for the named member; answers its Authorization header. */
-async function enrolledAs(app: App, name: string) {
-  const member = await app.db.selectFrom('member').select('id').where('name', '=', name).executeTakeFirstOrThrow()
-  const { code } = await createEnrollmentCode(app.db, 'endpoint', member.id, { publicUrl: '' })
-  const response = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy thử' } })
-  return { authorization: `Bearer ${response.json<{ deviceToken: string }>().deviceToken}` }
-}
 
 async function pull(app: App, headers: Record<string, string>, cursor?: number | string) {
   const url = cursor === undefined ? '/api/pull' : `/api/pull?cursor=${cursor}`
@@ -118,10 +109,11 @@ describe('GET /api/openapi.json', () => {
     }>()
     expect(document.openapi).toBe('3.1.0')
     expect(Object.keys(document.paths).sort()).toEqual(
-      ['/api/auth/login', '/api/auth/logout', '/api/devices/{deviceId}/revoke', '/api/enroll', '/api/enrollment-codes', '/api/health', '/api/pull'].sort(),
+      ['/api/auth/login', '/api/auth/logout', '/api/devices/{deviceId}/revoke', '/api/enroll', '/api/enrollment-codes', '/api/health', '/api/pull', '/api/push'].sort(),
     )
     expect(document.paths['/api/enroll']?.post?.requestBody).toBeDefined()
     expect(Object.keys(document.paths['/api/enroll']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '404', '409', '410']))
     expect(document.paths['/api/pull']?.get?.parameters).toEqual([expect.objectContaining({ name: 'cursor', in: 'query' })])
+    expect(Object.keys(document.paths['/api/push']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '413']))
   })
 })

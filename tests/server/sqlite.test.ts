@@ -21,13 +21,13 @@ describe('the SQLite database', () => {
   it('applies migrations once, and again on restart changes nothing', async () => {
     const file = path.join(tempDir(), 'db.sqlite')
     const first = openSqlite(file)
-    expect(await migrateToLatest(first)).toBe('0002-covenant')
+    expect(await migrateToLatest(first)).toBe('0003-reports')
     await first.insertInto('meta').values({ key: 'k', value: 'v' }).execute()
     await first.destroy()
 
     const again = openSqlite(file)
     try {
-      expect(await migrateToLatest(again)).toBe('0002-covenant')
+      expect(await migrateToLatest(again)).toBe('0003-reports')
       const rows = await again.selectFrom('meta').select(['key', 'value']).execute()
       expect(rows).toEqual([{ key: 'k', value: 'v' }])
     } finally {
@@ -43,7 +43,9 @@ describe('the migrations on an empty database', () => {
       await migrateToLatest(db)
       const tables = (await db.introspection.getTables()).map((table) => table.name).sort()
       expect(tables).toEqual(
-        ['assignment', 'bloc', 'commitment', 'commune', 'covenant', 'device', 'enrollment_code', 'member', 'meta', 'revision', 'session', 'unit'].sort(),
+        ['assignment', 'bloc', 'commitment', 'commune', 'covenant', 'device', 'enrollment_code', 'member', 'meta', 'revision', 'session', 'unit']
+          .concat(['photo', 'photo_blob', 'receipt_sequence', 'report', 'report_entry'])
+          .sort(),
       )
       expect(await db.selectFrom('revision').select('value').executeTakeFirst()).toEqual({ value: 0 })
       expect(await db.selectFrom('member').selectAll().execute()).toEqual([])

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely'
 import * as m0001 from './0001-meta'
 import * as m0002 from './0002-covenant'
+import * as m0003 from './0003-reports'
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '0001-meta': m0001,
   '0002-covenant': m0002,
+  '0003-reports': m0003,
 }

@@ -1,0 +1,331 @@
+import { createHash } from 'node:crypto'
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely'
+import { checkReport, isTouched, type Commitment, type Member, type Problem, type Report } from '../../src/domain'
+import type { DeviceStatus, PushedReport, PushRequest, PushResponse, PushResult, RejectionCode } from '../../src/protocol'
+import type { CovenantTable, Database, ReportTable } from '../db/schema'
+import { activeCovenant, toCommitment } from './reference'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** The phone pushing, as `requireDevice` found it. */
+export interface Pusher {
+  deviceId: string
+  member: Member
+}
+
+/** What every report of a push is checked against. */
+interface Rules {
+  unitId: string
+  /** The bloc's active covenant, while it is signed: a closed year takes no more reports. */
+  covenant: Selectable<CovenantTable> | undefined
+  commitments: Map<string, Commitment>
+  /** Communes assigned to the unit for the covenant's year. */
+  communeIds: Set<string>
+  /** The latest visit date allowed: the endpoint's UTC date plus a day, for phones ahead of UTC. */
+  today: string
+}
+
+interface Rejection {
+  code: RejectionCode
+  reason: string
+}
+
+const DAY = 24 * 60 * 60 * 1000
+
+/**
+ * `POST /api/push`: store a batch of reports and answer each by id, all in one transaction, so
+ * that the phone marks a report sent only once the endpoint has committed it. The same revision
+ * sent again is answered as the first time; see `pushOne` for the order of the checks.
+ */
+export async function pushReports(db: Kysely<Database>, pusher: Pusher, request: PushRequest, now = new Date()): Promise<PushResponse> {
+  const at = now.toISOString()
+  return db.transaction().execute(async (trx) => {
+    const rules = await rulesFor(trx, pusher.member.unitId, now)
+    const results: PushResult[] = []
+    for (const report of request.reports) results.push(await pushOne(trx, rules, pusher, report, at))
+    await recordDevice(trx, pusher.deviceId, request.device, at)
+    return { results }
+  })
+}
+
+async function rulesFor(trx: Transaction<Database>, unitId: string, now: Date): Promise<Rules> {
+  const unit = await trx.selectFrom('unit').select('bloc_id').where('id', '=', unitId).executeTakeFirstOrThrow()
+  const active = await activeCovenant(trx, unit.bloc_id)
+  const covenant = active?.status === 'signed' ? active : undefined
+  const commitments = covenant ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).execute() : []
+  const assigned = covenant
+    ? await trx.selectFrom('assignment').select('commune_id').where('unit_id', '=', unitId).where('year', '=', covenant.year).execute()
+    : []
+  return {
+    unitId,
+    covenant,
+    commitments: new Map(commitments.map((row) => [row.id, toCommitment(row)])),
+    communeIds: new Set(assigned.map((row) => row.commune_id)),
+    today: new Date(now.getTime() + DAY).toISOString().slice(0, 10),
+  }
+}
+
+/**
+ * One report. Another unit's report id is refused exactly like a wrong `unitId`, so the answer
+ * never tells that it exists. What the endpoint already holds is answered before the report is
+ * checked: a phone retrying after a lost answer hears "duplicate" even if the year has closed.
+ */
+async function pushOne(trx: Transaction<Database>, rules: Rules, pusher: Pusher, report: PushedReport, at: string): Promise<PushResult> {
+  const stored = await trx.selectFrom('report').selectAll().where('id', '=', report.id).executeTakeFirst()
+  if (report.unitId !== rules.unitId || (stored && stored.unit_id !== rules.unitId)) {
+    return { outcome: 'rejected', id: report.id, code: 'wrong_unit', reason: 'Báo cáo không thuộc đơn vị của bạn nên không được tiếp nhận.' }
+  }
+  const hash = contentHash(report)
+  if (stored && stored.revision === report.revision && stored.content_hash === hash) return { outcome: 'duplicate', ...(await held(trx, stored)) }
+  if (stored && stored.revision >= report.revision) {
+    return { outcome: 'conflict', ...(await held(trx, stored)), current: JSON.parse(stored.body) as PushedReport }
+  }
+  const rejection = check(report, rules)
+  if (rejection) return { outcome: 'rejected', id: report.id, ...rejection }
+  const saved = stored ? await replaceReport(trx, stored, report, hash, at) : await insertReport(trx, pusher, report, hash, at)
+  return { outcome: 'accepted', ...(await held(trx, saved)) }
+}
+
+/** How the endpoint answers for a report it holds. */
+async function held(trx: Transaction<Database>, row: Pick<Selectable<ReportTable>, 'id' | 'receipt_number' | 'committed_at' | 'revision'>) {
+  return {
+    id: row.id,
+    receipt: { number: row.receipt_number, committedAt: row.committed_at },
+    revision: row.revision,
+    missingPhotos: (await photoProgress(trx, row.id)).missingPhotos,
+  }
+}
+
+/** The first reason, in order, not to store a report; null when it may be stored. */
+function check(report: PushedReport, rules: Rules): Rejection | null {
+  const { covenant } = rules
+  if (!covenant || covenant.id !== report.covenantId) {
+    return {
+      code: 'covenant_not_active',
+      reason: 'Báo cáo lập theo giao ước không còn thực hiện. Hãy đồng bộ dữ liệu rồi lập lại báo cáo theo giao ước hiện hành.',
+    }
+  }
+  if (!rules.communeIds.has(report.communeId)) {
+    return { code: 'commune_not_assigned', reason: `Xã trong báo cáo không được phân công cho đơn vị của bạn trong năm ${covenant.year}.` }
+  }
+  if (report.entries.some((entry) => !rules.commitments.has(entry.commitmentId))) {
+    return { code: 'unknown_commitment', reason: `Báo cáo có nội dung không thuộc giao ước năm ${covenant.year}. Hãy đồng bộ dữ liệu rồi sửa lại báo cáo.` }
+  }
+  const problem = repeated(report) ?? checkReport(asReport(report), [...rules.commitments.values()], rules.today)[0]
+  return problem ? { code: 'invalid', reason: reasonFor(problem, rules.commitments) } : null
+}
+
+/** The domain's view of a pushed report, for the rules the phone checked before queueing it. */
+function asReport({ photos, ...report }: PushedReport): Report {
+  return { ...report, authorId: '', photoIds: photos.map((photo) => photo.id), state: 'queued', rejection: null, receipt: null }
+}
+
+/** A commitment or a photo listed twice: the phone never does it, and the tables could not hold it. */
+function repeated(report: PushedReport): Problem | null {
+  const seen = new Set<string>()
+  for (const entry of report.entries) {
+    if (seen.has(entry.commitmentId)) return { field: `entries.${entry.commitmentId}`, rule: 'duplicate' }
+    seen.add(entry.commitmentId)
+  }
+  const photoIds = report.photos.map((photo) => photo.id)
+  return new Set(photoIds).size === photoIds.length ? null : { field: 'photos', rule: 'duplicate' }
+}
+
+/** The domain's rules, in the words of the report form (src/i18n/locales/vi.json, `report.rules`). */
+const REASONS: Record<string, string> = {
+  'visitDate:date': 'Ngày đi cơ sở không hợp lệ.',
+  'visitDate:future': 'Ngày đi cơ sở không được sau hôm nay.',
+  'visitTime:time': 'Giờ đi cơ sở không hợp lệ (HH:mm).',
+  'summary:required': 'Báo cáo chưa có phần tóm tắt.',
+  'summary:tooLong': 'Phần tóm tắt quá dài.',
+  'photos:tooMany': 'Quá nhiều ảnh cho một báo cáo.',
+  'photos:duplicate': 'Một ảnh được đính kèm hai lần.',
+  'entries:required': 'Hãy đánh dấu ít nhất một nội dung giao ước đã thực hiện.',
+}
+
+/** An entry's rules, naming its commitment so the cadre finds it. */
+const ENTRY_REASONS: Record<string, (title: string) => string> = {
+  tooLong: (title) => `Ghi chú của nội dung «${title}» quá dài.`,
+  notForDone: (title) => `Nội dung «${title}» không cần số lượng.`,
+  amount: (title) => `Số lượng của nội dung «${title}» phải là số không âm.`,
+  wholeNumber: (title) => `Số lượng của nội dung «${title}» phải là số nguyên.`,
+  percent: (title) => `Tỷ lệ của nội dung «${title}» không được quá 100%.`,
+  amountRequired: (title) => `Hãy nhập số lượng đã thực hiện cho nội dung «${title}».`,
+  duplicate: (title) => `Nội dung «${title}» được ghi hai lần.`,
+}
+
+function reasonFor({ field, rule }: Problem, commitments: Map<string, Commitment>): string {
+  const title = commitments.get(field.replace(/^entries\./, ''))?.title
+  const reason = title ? ENTRY_REASONS[rule]?.(title) : REASONS[`${field}:${rule}`]
+  return reason ?? 'Báo cáo chưa hợp lệ.'
+}
+
+/** JSON with the keys of every object sorted: the same report hashes the same whatever order its fields came in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+const contentHash = (report: PushedReport) => createHash('sha256').update(canonicalJson(report)).digest('hex')
+
+/** "26-000123": the covenant's year in two digits, then its reports in the order they arrived. */
+const formatReceipt = (year: number, sequence: number) => `${String(year % 100).padStart(2, '0')}-${String(sequence).padStart(6, '0')}`
+
+async function nextReceipt(trx: Transaction<Database>, year: number): Promise<string> {
+  const { value } = await trx
+    .insertInto('receipt_sequence')
+    .values({ year, value: 1 })
+    .onConflict((conflict) => conflict.column('year').doUpdateSet((eb) => ({ value: eb('receipt_sequence.value', '+', 1) })))
+    .returning('value')
+    .executeTakeFirstOrThrow()
+  return formatReceipt(year, value)
+}
+
+/** The columns each revision replaces. */
+function revisionColumns(report: PushedReport, hash: string, at: string) {
+  return {
+    commune_id: report.communeId,
+    covenant_id: report.covenantId,
+    visit_date: report.visitDate,
+    visit_time: report.visitTime,
+    summary: report.summary,
+    latitude: report.location?.latitude ?? null,
+    longitude: report.location?.longitude ?? null,
+    accuracy: report.location?.accuracy ?? null,
+    located_at: report.location?.takenAt ?? null,
+    revision: report.revision,
+    content_hash: hash,
+    body: JSON.stringify(report),
+    committed_at: at,
+    created_at: report.createdAt,
+    updated_at: report.updatedAt,
+  }
+}
+
+/** A report checked by `check`: of the pusher's unit, under the active covenant. */
+async function insertReport(trx: Transaction<Database>, pusher: Pusher, report: PushedReport, hash: string, at: string) {
+  const covenant = await trx.selectFrom('covenant').select('year').where('id', '=', report.covenantId).executeTakeFirstOrThrow()
+  const row: Insertable<ReportTable> = {
+    id: report.id,
+    unit_id: report.unitId,
+    author_id: pusher.member.id,
+    device_id: pusher.deviceId,
+    receipt_number: await nextReceipt(trx, covenant.year),
+    ...revisionColumns(report, hash, at),
+  }
+  await trx.insertInto('report').values(row).execute()
+  await writeDetails(trx, report, at)
+  return row
+}
+
+/** A newer revision: the same receipt number, everything else as now pushed. */
+async function replaceReport(trx: Transaction<Database>, stored: Selectable<ReportTable>, report: PushedReport, hash: string, at: string) {
+  const columns = revisionColumns(report, hash, at)
+  await trx.updateTable('report').set(columns).where('id', '=', report.id).execute()
+  await trx.deleteFrom('report_entry').where('report_id', '=', report.id).execute()
+  await writeDetails(trx, report, at)
+  return { ...stored, ...columns }
+}
+
+/** Entries that say something, for the dashboards' progress; then the photo list. */
+async function writeDetails(trx: Transaction<Database>, report: PushedReport, at: string): Promise<void> {
+  const entries = report.entries.filter(isTouched)
+  if (entries.length) {
+    await trx
+      .insertInto('report_entry')
+      .values(entries.map((entry) => ({ report_id: report.id, commitment_id: entry.commitmentId, status: entry.status, amount: entry.amount, note: entry.note })))
+      .execute()
+  }
+  await replacePhotos(trx, report, at)
+}
+
+/**
+ * The report's photo list becomes the pushed one. A photo no longer listed goes if its bytes
+ * never came; a received one stays, marked removed: evidence is never thrown away. A listed
+ * photo whose bytes the store already holds (sent before, or in another report) is received at
+ * once, without an upload.
+ */
+async function replacePhotos(trx: Transaction<Database>, report: PushedReport, at: string): Promise<void> {
+  const listed = new Set(report.photos.map((photo) => photo.id))
+  const before = await trx.selectFrom('photo').select(['id', 'sha256', 'received_at']).where('report_id', '=', report.id).execute()
+  const gone = before.filter((row) => !listed.has(row.id)).map((row) => row.id)
+  if (gone.length) {
+    await trx.deleteFrom('photo').where('report_id', '=', report.id).where('id', 'in', gone).where('received_at', 'is', null).execute()
+    await trx.updateTable('photo').set({ removed_at: at }).where('report_id', '=', report.id).where('id', 'in', gone).where('removed_at', 'is', null).execute()
+  }
+  if (report.photos.length === 0) return
+  const stored = new Set(
+    (await trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', report.photos.map((photo) => photo.sha256)).execute()).map((row) => row.sha256),
+  )
+  for (const [position, photo] of report.photos.entries()) {
+    const earlier = before.find((row) => row.id === photo.id)
+    const receivedAt = !stored.has(photo.sha256) ? null : earlier?.sha256 === photo.sha256 && earlier.received_at ? earlier.received_at : at
+    const columns = {
+      position,
+      sha256: photo.sha256,
+      size: photo.size,
+      type: photo.type,
+      width: photo.width,
+      height: photo.height,
+      caption: photo.caption,
+      taken_at: photo.takenAt,
+      received_at: receivedAt,
+      removed_at: null,
+    }
+    await trx
+      .insertInto('photo')
+      .values({ report_id: report.id, id: photo.id, ...columns })
+      .onConflict((conflict) => conflict.columns(['report_id', 'id']).doUpdateSet(columns))
+      .execute()
+  }
+}
+
+async function recordDevice(trx: Transaction<Database>, deviceId: string, status: DeviceStatus | undefined, at: string): Promise<void> {
+  await trx
+    .updateTable('device')
+    .set({ last_push_at: at, ...(status && { app_version: status.appVersion, waiting: status.waiting, free_bytes: status.freeBytes }) })
+    .where('id', '=', deviceId)
+    .execute()
+}
+
+/** The photos of a report the endpoint still waits for, in the report's order; it is complete when there are none. */
+export async function photoProgress(db: Db, reportId: string): Promise<{ missingPhotos: string[]; complete: boolean }> {
+  const missing = await db
+    .selectFrom('photo')
+    .select('id')
+    .where('report_id', '=', reportId)
+    .where('removed_at', 'is', null)
+    .where('received_at', 'is', null)
+    .orderBy('position')
+    .execute()
+  return { missingPhotos: missing.map((row) => row.id), complete: missing.length === 0 }
+}
+
+/** Whether `reportId` is a report of `unitId`: false as well when there is no such report. */
+export async function isUnitReport(db: Db, reportId: string, unitId: string): Promise<boolean> {
+  const row = await db.selectFrom('report').select('unit_id').where('id', '=', reportId).executeTakeFirst()
+  return row?.unit_id === unitId
+}
+
+/** A photo as its report now lists it, or undefined. */
+export async function listedPhoto(db: Db, reportId: string, photoId: string) {
+  return db
+    .selectFrom('photo')
+    .select(['sha256', 'size'])
+    .where('report_id', '=', reportId)
+    .where('id', '=', photoId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst()
+}
+
+/** Note a photo's bytes as stored and every photo with those bytes as received, in one transaction. */
+export async function recordPhotoBlob(db: Kysely<Database>, blob: { sha256: string; size: number; type: string }, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('photo_blob').values(blob).onConflict((conflict) => conflict.column('sha256').doNothing()).execute()
+    await trx.updateTable('photo').set({ received_at: now.toISOString() }).where('sha256', '=', blob.sha256).where('received_at', 'is', null).execute()
+  })
+}

@@ -1,0 +1,302 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { Upload } from 'tus-js-client'
+import { describe, expect, it } from 'vitest'
+import { UPLOADS_PATH, type PushedPhoto, type PushedReport } from '../../src/protocol'
+import { photoProgress } from '../../server/services/reports'
+import { fieldOf, jpeg, photoOf, pushOne, reportOf, type Field } from './field'
+import { buildTestApp, tempDir } from './helper'
+
+type App = Awaited<ReturnType<typeof buildTestApp>>
+type Headers = Record<string, string>
+
+const TUS = { 'tus-resumable': '1.0.0' }
+
+/** The endpoint on a real port, for tus's real HTTP: answers its address. */
+async function listening(app: App): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (!address || typeof address === 'string') throw new Error('not listening')
+  return `http://127.0.0.1:${address.port}`
+}
+
+/** An endpoint with its data folder, a cadre's phone, and a pushed report listing photos of these bytes. */
+async function reportWithPhotos(env: NodeJS.ProcessEnv, ...contents: Buffer[]) {
+  const dataDir = tempDir()
+  const app = await buildTestApp({ DATA_DIR: dataDir, ...env })
+  const field = await fieldOf(app)
+  const photos = contents.map((bytes) => photoOf(bytes))
+  const report = reportOf(field, { photos })
+  await pushOne(app, field, report)
+  return { app, dataDir, field, report, photos, base: await listening(app) }
+}
+
+const encodeMetadata = (metadata: Record<string, string>) =>
+  Object.entries(metadata)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+    .join(',')
+
+const metadataOf = (photo: PushedPhoto, report: PushedReport) => ({ photoId: photo.id, reportId: report.id, sha256: photo.sha256, filetype: photo.type })
+
+async function create(base: string, headers: Headers, length: number, metadata: Record<string, string>) {
+  return fetch(`${base}${UPLOADS_PATH}`, { method: 'POST', headers: { ...headers, ...TUS, 'upload-length': String(length), 'upload-metadata': encodeMetadata(metadata) } })
+}
+
+/** Create the upload of a listed photo; answers its address. */
+async function created(base: string, field: Field, photo: PushedPhoto, report: PushedReport): Promise<string> {
+  const response = await create(base, field.headers, photo.size, metadataOf(photo, report))
+  expect(response.status).toBe(201)
+  return new URL(response.headers.get('location') ?? '', base).href
+}
+
+async function patch(url: string, headers: Headers, offset: number, bytes: Buffer) {
+  return fetch(url, {
+    method: 'PATCH',
+    headers: { ...headers, ...TUS, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+    body: new Uint8Array(bytes),
+  })
+}
+
+async function head(url: string, headers: Headers) {
+  return fetch(url, { method: 'HEAD', headers: { ...headers, ...TUS } })
+}
+
+/** A PATCH whose connection drops after `sent` of its bytes, as on a weak network. */
+function interruptedPatch(url: string, headers: Headers, offset: number, bytes: Buffer, sent: number): Promise<void> {
+  return new Promise((resolve) => {
+    const request = http.request(url, {
+      method: 'PATCH',
+      headers: { ...headers, ...TUS, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', 'content-length': String(bytes.length) },
+    })
+    request.on('error', () => resolve())
+    request.write(bytes.subarray(0, sent), () => {
+      setTimeout(() => {
+        request.destroy()
+        resolve()
+      }, 100)
+    })
+  })
+}
+
+/** The offset HEAD gives once the endpoint has let go of an interrupted request. */
+async function settledOffset(url: string, headers: Headers, above: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const response = await head(url, headers)
+    const offset = Number(response.headers.get('upload-offset'))
+    if (response.status === 200 && offset > above) return offset
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('the offset never moved')
+}
+
+const filesUnder = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((entry) => fs.statSync(path.join(dir, entry)).isFile()) : [])
+const blobFile = (dataDir: string, sha256: string) => path.join(dataDir, 'photos', sha256.slice(0, 2), sha256)
+
+async function errorOf(response: Response) {
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+  return (await response.json()) as { statusCode: number; error: string; message: string; code: string }
+}
+
+describe('photo uploads (tus)', () => {
+  it('stores a JPEG sent in chunks, interrupted and resumed from the offset HEAD gives, once, by its SHA-256', async () => {
+    const bytes = jpeg(40_000, 'resumed')
+    const { app, dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes, jpeg(2_000, 'second'))
+    const [photo, second] = photos
+    if (!photo || !second) throw new Error('photos')
+    const url = await created(base, field, photo, report)
+    expect(url).toMatch(/\/api\/uploads\/[0-9a-f]{32}$/)
+
+    const first = await patch(url, field.headers, 0, bytes.subarray(0, 10_000))
+    expect(first.status).toBe(204)
+    expect(first.headers.get('upload-offset')).toBe('10000')
+    await interruptedPatch(url, field.headers, 10_000, bytes.subarray(10_000), 15_000)
+    const offset = await settledOffset(url, field.headers, 10_000)
+    expect(offset).toBeLessThan(bytes.length)
+    const last = await patch(url, field.headers, offset, bytes.subarray(offset))
+    expect(last.status).toBe(204)
+    expect(last.headers.get('upload-offset')).toBe(String(bytes.length))
+
+    expect(fs.readFileSync(blobFile(dataDir, photo.sha256))).toEqual(bytes)
+    expect(filesUnder(path.join(dataDir, 'photos'))).toEqual([path.join(photo.sha256.slice(0, 2), photo.sha256)])
+    expect(filesUnder(path.join(dataDir, 'uploads'))).toEqual([])
+    expect((await head(url, field.headers)).status).toBe(404)
+    expect(await app.db.selectFrom('photo_blob').select(['sha256', 'size', 'type']).execute()).toEqual([{ sha256: photo.sha256, size: bytes.length, type: 'image/jpeg' }])
+
+    // The phone pushing the report again hears that only the second photo is missing now.
+    expect(await pushOne(app, field, report)).toMatchObject({ outcome: 'duplicate', missingPhotos: [second.id] })
+    expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [second.id], complete: false })
+    const secondUrl = await created(base, field, second, report)
+    expect((await patch(secondUrl, field.headers, 0, jpeg(2_000, 'second'))).status).toBe(204)
+    expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [], complete: true })
+  })
+
+  it('resumes with tus-js-client, as the app does, after an abort', async () => {
+    const bytes = jpeg(30_000, 'tus-js-client')
+    const { dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const options = { endpoint: `${base}${UPLOADS_PATH}`, chunkSize: 8_000, retryDelays: [], metadata: metadataOf(photo, report), headers: field.headers }
+
+    const uploadUrl = await new Promise<string>((resolve, reject) => {
+      const upload = new Upload(bytes, {
+        ...options,
+        onChunkComplete: (_chunk, accepted) => {
+          if (accepted >= 16_000) void upload.abort().then(() => resolve(upload.url ?? ''))
+        },
+        onSuccess: () => reject(new Error('finished before the abort')),
+        onError: reject,
+      })
+      upload.start()
+    })
+    const requests: string[] = []
+    await new Promise<void>((resolve, reject) => {
+      const upload = new Upload(bytes, {
+        ...options,
+        uploadUrl,
+        onBeforeRequest: (request) => {
+          requests.push(`${request.getMethod()} ${request.getHeader('Upload-Offset') ?? ''}`.trim())
+        },
+        onSuccess: () => resolve(),
+        onError: reject,
+      })
+      upload.start()
+    })
+    expect(requests.slice(0, 2)).toEqual(['HEAD', 'PATCH 16000'])
+    expect(fs.readFileSync(blobFile(dataDir, photo.sha256))).toEqual(bytes)
+  })
+
+  it('takes a photo bigger than the API’s 1 MB body limit in one PATCH', async () => {
+    const bytes = jpeg(1_500_000, 'big')
+    const { dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const response = await patch(await created(base, field, photo, report), field.headers, 0, bytes)
+    expect(response.status).toBe(204)
+    expect(fs.statSync(blobFile(dataDir, photo.sha256)).size).toBe(bytes.length)
+  })
+
+  it('stores the same bytes once, however often and for however many photos they come', async () => {
+    const bytes = jpeg(3_000, 'twice')
+    const { app, dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes, bytes)
+    const [one, two] = photos
+    if (!one || !two) throw new Error('photos')
+    expect((await patch(await created(base, field, one, report), field.headers, 0, bytes)).status).toBe(204)
+    // Both photos have these bytes: both are received.
+    expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [], complete: true })
+    // Sent again all the same: taken, and still stored once.
+    expect((await patch(await created(base, field, two, report), field.headers, 0, bytes)).status).toBe(204)
+    // Another report with the same photo needs no upload at all.
+    expect(await pushOne(app, field, reportOf(field, { photos: [photoOf(bytes)] }))).toMatchObject({ outcome: 'accepted', missingPhotos: [] })
+    expect(filesUnder(path.join(dataDir, 'photos'))).toHaveLength(1)
+    expect(await app.db.selectFrom('photo_blob').select('sha256').execute()).toHaveLength(1)
+  })
+})
+
+describe('photo upload refusals', () => {
+  it('refuses a photo over PHOTO_MAX_BYTES with a 413 before a byte is sent', async () => {
+    const { dataDir, field, report, photos, base } = await reportWithPhotos({ PHOTO_MAX_BYTES: '20000' }, jpeg(30_000))
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const response = await create(base, field.headers, photo.size, metadataOf(photo, report))
+    expect(response.status).toBe(413)
+    expect(await errorOf(response)).toMatchObject({ statusCode: 413, error: 'Payload Too Large', code: 'photo_too_large', message: expect.stringContaining('MB') as string })
+    expect(filesUnder(path.join(dataDir, 'uploads'))).toEqual([])
+  })
+
+  it('refuses what is not an image with a 415 once it has arrived, and removes it', async () => {
+    const text = Buffer.from('Đây không phải là ảnh. '.repeat(40))
+    const { app, dataDir, field, report, photos, base } = await reportWithPhotos({}, text)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const url = await created(base, field, photo, report)
+    const response = await patch(url, field.headers, 0, text)
+    expect(response.status).toBe(415)
+    expect(await errorOf(response)).toMatchObject({ code: 'not_an_image', message: expect.stringContaining('không phải là ảnh') as string })
+    expect((await head(url, field.headers)).status).toBe(404)
+    expect(filesUnder(dataDir).filter((file) => !file.startsWith('giao-uoc.sqlite'))).toEqual([])
+    expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [photo.id], complete: false })
+  })
+
+  it('refuses bytes without the announced SHA-256 with a 422, and removes them', async () => {
+    const { app, dataDir, field, report, photos, base } = await reportWithPhotos({}, jpeg(2_000, 'announced'))
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const url = await created(base, field, photo, report)
+    const response = await patch(url, field.headers, 0, jpeg(2_000, 'something else'))
+    expect(response.status).toBe(422)
+    expect(await errorOf(response)).toMatchObject({ statusCode: 422, code: 'photo_hash_mismatch' })
+    expect((await head(url, field.headers)).status).toBe(404)
+    expect(filesUnder(path.join(dataDir, 'photos'))).toEqual([])
+    expect(await app.db.selectFrom('photo_blob').select('sha256').execute()).toEqual([])
+  })
+
+  it('refuses incomplete metadata with a 400, and a photo its report does not list with a 409', async () => {
+    const bytes = jpeg(2_000)
+    const { field, report, photos, base } = await reportWithPhotos({}, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const withoutHash: Record<string, string> = metadataOf(photo, report)
+    delete withoutHash.sha256
+    const incomplete = await create(base, field.headers, photo.size, withoutHash)
+    expect(incomplete.status).toBe(400)
+    expect(await errorOf(incomplete)).toMatchObject({ code: 'invalid', message: expect.stringContaining('sha256') as string })
+
+    const other = photoOf(jpeg(2_000, 'not listed'))
+    for (const [length, metadata] of [
+      [other.size, metadataOf(other, report)],
+      [photo.size, { ...metadataOf(photo, report), sha256: other.sha256 }],
+      [photo.size + 1, metadataOf(photo, report)],
+    ] as const) {
+      const response = await create(base, field.headers, length, metadata)
+      expect(response.status).toBe(409)
+      expect(await errorOf(response)).toMatchObject({ code: 'photo_not_listed' })
+    }
+  })
+
+  it('refuses uploads for another unit’s report: 403 at creation, and for HEAD, PATCH and DELETE of its uploads', async () => {
+    const bytes = jpeg(2_000)
+    const { app, field, report, photos, base } = await reportWithPhotos({}, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const other = await fieldOf(app, 'Giàng Seo Chứ')
+
+    const creation = await create(base, other.headers, photo.size, metadataOf(photo, report))
+    expect(creation.status).toBe(403)
+    expect(await errorOf(creation)).toMatchObject({ code: 'forbidden' })
+    // A report that does not exist is refused the same way.
+    const unknown = await create(base, other.headers, photo.size, { ...metadataOf(photo, report), reportId: crypto.randomUUID() })
+    expect(unknown.status).toBe(403)
+
+    const url = await created(base, field, photo, report)
+    expect((await head(url, other.headers)).status).toBe(403)
+    const patched = await patch(url, other.headers, 0, bytes)
+    expect(patched.status).toBe(403)
+    expect(await errorOf(patched)).toMatchObject({ code: 'forbidden' })
+    expect((await fetch(url, { method: 'DELETE', headers: { ...other.headers, ...TUS } })).status).toBe(403)
+    const own = await head(url, field.headers)
+    expect(own.status).toBe(200)
+    expect(own.headers.get('upload-offset')).toBe('0')
+  })
+
+  it('refuses every upload request without a device token with a 401; OPTIONS is open', async () => {
+    const bytes = jpeg(2_000)
+    const { field, report, photos, base } = await reportWithPhotos({}, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const anonymous = await create(base, {}, photo.size, metadataOf(photo, report))
+    expect(anonymous.status).toBe(401)
+    expect(await errorOf(anonymous)).toMatchObject({ code: 'unauthorized' })
+
+    const url = await created(base, field, photo, report)
+    const badToken = { authorization: 'Bearer gud_not-a-real-token' }
+    expect((await head(url, badToken)).status).toBe(401)
+    expect((await patch(url, {}, 0, bytes)).status).toBe(401)
+    expect((await fetch(url, { method: 'DELETE', headers: TUS })).status).toBe(401)
+    const options = await fetch(`${base}${UPLOADS_PATH}`, { method: 'OPTIONS' })
+    expect(options.status).toBe(204)
+    expect(options.headers.get('tus-version')).toBe('1.0.0')
+    // The upload is untouched.
+    expect((await head(url, field.headers)).headers.get('upload-offset')).toBe('0')
+  })
+})
