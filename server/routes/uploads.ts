@@ -20,6 +20,8 @@ export interface UploadsOptions {
   publicUrl: string
 }
 
+const UPLOAD_EXPIRY_MS = 7 * 24 * 3600 * 1000
+
 type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0]
 type Metadata = Record<(typeof UPLOAD_METADATA)[number], string>
 
@@ -64,7 +66,9 @@ function metadataOf(upload: Upload): Metadata {
  * each request's bytes itself, as they arrive.
  */
 const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photosDir, photoMaxBytes, publicUrl }) => {
-  const datastore = new FileStore({ directory: uploadsDir })
+  // Uploads left unfinished (a reset phone, a photo edited out) go after a week; a phone that
+  // comes back to one then starts it again.
+  const datastore = new FileStore({ directory: uploadsDir, expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS })
   // tus hands its hooks its own request object; this finds the caller requireDevice found.
   const callers = new WeakMap<object, Caller>()
   const unitOf = (request: TusRequest) => {
@@ -100,8 +104,10 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
   }
 
   /**
-   * Into the photo store, then received in the database. The upload goes either way: kept after
-   * a failure, it would look complete to a phone resuming it, which would never send it again.
+   * Into the photo store, then received in the database. A finished upload is kept (its file is
+   * a hard link to the stored photo, so it costs no space): a phone that lost the answer asks
+   * again and hears "complete" instead of sending the photo twice. One that fails its checks is
+   * removed, so that it can never look complete.
    */
   async function finish(upload: Upload): Promise<void> {
     const { reportId, photoId, sha256 } = metadataOf(upload)
@@ -110,8 +116,9 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
       const photo = await checkedPhoto(file, sha256)
       await storePhoto(file, photosDir, photo.sha256)
       await recordPhotoBlob(app.db, photo)
-    } finally {
+    } catch (error) {
       await datastore.remove(upload.id)
+      throw error
     }
     const { complete } = await photoProgress(app.db, reportId)
     app.log.info({ reportId, photoId, sha256, complete }, 'photo received')
@@ -133,15 +140,29 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
     },
   })
 
-  /** An upload belongs to the unit of its report: another unit's device may neither see nor touch it. */
+  /**
+   * An upload belongs to the unit of its report: another unit's device may neither see nor touch
+   * it. tus finds the upload from the whole address, so one with a query string, which could
+   * name another upload than the path checked here, is refused.
+   */
   async function requireOwnUpload(request: FastifyRequest<{ Params: { uploadId: string } }>): Promise<void> {
     await app.requireDevice(request)
     if (request.caller?.kind !== 'device') throw new AccessError(401, ERROR_CODES.unauthorized, 'Enroll this device first')
+    if (request.raw.url?.includes('?')) throw new AccessError(400, ERROR_CODES.invalid, 'An upload address takes no query string')
     // tus answers itself for an upload it does not have.
     const upload = await datastore.getUpload(request.params.uploadId).catch(() => null)
-    if (upload && !(await isUnitReport(app.db, upload.metadata?.reportId ?? '', request.caller.member.unitId))) {
+    if (!upload) return
+    if (!(await isUnitReport(app.db, upload.metadata?.reportId ?? '', request.caller.member.unitId))) {
       throw new AccessError(403, ERROR_CODES.forbidden, 'Ảnh này thuộc báo cáo của đơn vị khác.')
     }
+    // Every byte arrived but the endpoint stopped before checking them (killed, power cut):
+    // finish now, or the phone, told the upload is complete, would never send the photo again.
+    if (upload.size !== undefined && upload.offset === upload.size && !(await isReceived(upload))) await finish(upload).catch(() => undefined)
+  }
+
+  async function isReceived(upload: Upload): Promise<boolean> {
+    const { reportId, photoId } = metadataOf(upload)
+    return (await listedPhoto(app.db, reportId, photoId))?.receivedAt != null
   }
 
   // OPTIONS (a browser's preflight) carries no token.
@@ -156,6 +177,10 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
     reply.hijack()
     await tus.handle(request.raw, reply.raw)
   }
+
+  const sweep = setInterval(() => void tus.cleanUpExpiredUploads().catch((error: unknown) => app.log.warn({ error }, 'could not sweep expired uploads')), 3600 * 1000)
+  sweep.unref()
+  app.addHook('onClose', () => clearInterval(sweep))
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))

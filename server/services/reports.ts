@@ -315,7 +315,7 @@ export async function isUnitReport(db: Db, reportId: string, unitId: string): Pr
 export async function listedPhoto(db: Db, reportId: string, photoId: string) {
   return db
     .selectFrom('photo')
-    .select(['sha256', 'size'])
+    .select(['sha256', 'size', 'received_at as receivedAt'])
     .where('report_id', '=', reportId)
     .where('id', '=', photoId)
     .where('removed_at', 'is', null)

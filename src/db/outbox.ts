@@ -177,6 +177,17 @@ export async function refuseUpload(photoId: string, status: number, message: str
   })
 }
 
+/** The endpoint asked for a photo its copy of the report does not list: the report goes again, and asks anew. */
+export async function requeueReport(reportId: string, now: Date, db: AppDatabase = defaultDb): Promise<void> {
+  await db.transaction('rw', db.reports, db.outbox, db.uploads, async () => {
+    const report = await db.reports.get(reportId)
+    if (!report) return
+    await db.uploads.where('reportId').equals(reportId).delete()
+    await db.reports.update(reportId, { state: 'queued' })
+    await db.outbox.put({ reportId, revision: report.revision, queuedAt: now.toISOString(), attempts: 0, lastError: null, nextAttemptAt: null })
+  })
+}
+
 /** What waits to be sent, and when the next attempt is due (null: now, or nothing waits). */
 export interface OutboxSummary {
   reports: number

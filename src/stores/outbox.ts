@@ -63,13 +63,13 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   /** Send what waits, if the phone is enrolled and online. Never throws. */
-  async function send(): Promise<SyncOutcome | 'failed' | 'skipped'> {
+  async function send(ignoreBackoff = false): Promise<SyncOutcome | 'failed' | 'skipped'> {
     const field = useFieldStore()
     if (!field.enrolled || field.revoked || !useAppStore().online || syncing.value) return 'skipped'
     syncing.value = true
     try {
       const { syncOutbox } = await loadSync()
-      lastOutcome.value = await syncOutbox({ appVersion: __APP_VERSION__, onProgress: (value) => (progress.value = value) })
+      lastOutcome.value = await syncOutbox({ appVersion: __APP_VERSION__, ignoreBackoff, onProgress: (value) => (progress.value = value) })
       if (lastOutcome.value === 'revoked') await field.pull()
     } catch {
       lastOutcome.value = 'failed'
@@ -80,10 +80,10 @@ export const useOutboxStore = defineStore('outbox', () => {
     return lastOutcome.value
   }
 
-  /** "Đồng bộ ngay": the unit's reference data, then the outbox. */
+  /** "Đồng bộ ngay": the unit's reference data, then everything in the outbox, backoff or not. */
   async function syncNow(): Promise<void> {
     await useFieldStore().pull()
-    await send()
+    await send(true)
   }
 
   return { summary, syncing, progress, lastOutcome, waiting, start, send, syncNow }

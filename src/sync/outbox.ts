@@ -1,5 +1,7 @@
 import { DetailedError, Upload } from 'tus-js-client'
 import type { PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
+// Values from the protocol would bring TypeBox along: the codes the phone acts on are named here.
+const UPLOAD_ERROR_CODES = { photoNotListed: 'photo_not_listed' } as const
 import { isTouched } from '@/domain'
 import type { EnrollmentRow } from '@/db/database'
 import {
@@ -11,6 +13,7 @@ import {
   finishUpload,
   outboxSummary,
   refuseUpload,
+  requeueReport,
   setUploadUrl,
   type Outgoing,
   type OutgoingPhoto,
@@ -26,6 +29,7 @@ export const PUSH_BATCH = { items: 50, bytes: 900 * 1024 } as const
 /** tus chunks sized for 2G/3G: a cut costs at most this much again. */
 export const CHUNK_BYTES = 256 * 1024
 const UPLOADS_PATH = '/api/uploads'
+const encoder = new TextEncoder()
 
 export interface SyncOptions {
   fetch?: typeof fetch
@@ -36,6 +40,8 @@ export interface SyncOptions {
   /** Progress of the whole sync: items sent of those waiting when it started, and the photo on its way. */
   onProgress?: (progress: SyncProgress) => void
   appVersion?: string
+  /** "Đồng bộ ngay": try everything now, even what waits out a backoff. */
+  ignoreBackoff?: boolean
 }
 
 export interface SyncProgress {
@@ -69,12 +75,14 @@ async function syncOnce(options: SyncOptions): Promise<SyncOutcome> {
   if (!enrollment) return 'not-enrolled'
   if (enrollment.revokedAt) return 'revoked'
   const now = options.now ?? (() => new Date())
+  // Due times are compared with this: far ahead when the cadre asks to send everything now.
+  const dueBy = () => (options.ignoreBackoff ? new Date(8.64e15) : now())
   const waitingAtStart = await outboxSummary()
   const progress: SyncProgress = { done: 0, total: waitingAtStart.reports + waitingAtStart.photos, photo: null }
   const report = () => options.onProgress?.({ ...progress })
   report()
 
-  const pushed = await pushReports(enrollment, options, now, (sent) => {
+  const pushed = await pushReports(enrollment, options, now, dueBy, (sent) => {
     progress.done += sent
     progress.total = Math.max(progress.total, progress.done)
     report()
@@ -85,7 +93,7 @@ async function syncOnce(options: SyncOptions): Promise<SyncOutcome> {
   if (typeof XMLHttpRequest === 'undefined') return (await somethingWaits()) ? 'waiting' : 'done'
   // Photos the last push asked for count from here.
   progress.total = progress.done + (await outboxSummary()).photos
-  for (const upload of await dueUploads(now())) {
+  for (const upload of await dueUploads(dueBy())) {
     const outcome = await sendPhoto(enrollment, upload, options, now, (sent) => {
       progress.photo = { id: upload.photo.id, sent, size: upload.photo.size }
       report()
@@ -152,15 +160,21 @@ async function freeBytes(): Promise<number | null> {
   }
 }
 
-async function pushReports(enrollment: EnrollmentRow, options: SyncOptions, now: () => Date, onSent: (count: number) => void): Promise<SyncOutcome | 'done'> {
+async function pushReports(
+  enrollment: EnrollmentRow,
+  options: SyncOptions,
+  now: () => Date,
+  dueBy: () => Date,
+  onSent: (count: number) => void,
+): Promise<SyncOutcome | 'done'> {
   const random = options.random ?? Math.random
   // Halved after the endpoint refuses a whole batch, to find the one report it refuses.
   let maxItems: number = PUSH_BATCH.items
   for (;;) {
-    const due = await dueReports(now(), maxItems)
+    const due = await dueReports(dueBy(), maxItems)
     if (due.length === 0) return 'done'
     const wire = due.map(toWire)
-    const batch = takeBatch(wire, (item) => JSON.stringify(item).length * 1.1, maxItems, PUSH_BATCH.bytes)
+    const batch = takeBatch(wire, (item) => encoder.encode(JSON.stringify(item)).length, maxItems, PUSH_BATCH.bytes)
     const summary = await outboxSummary()
     const body: PushRequest = {
       reports: batch,
@@ -204,20 +218,34 @@ async function pushReports(enrollment: EnrollmentRow, options: SyncOptions, now:
   }
 }
 
-/** What a failed tus request means, from the response it got, if any. */
-function uploadFailure(error: unknown): Failure {
-  if (error instanceof DetailedError && error.originalResponse) {
-    const response = error.originalResponse
-    let message = response.getBody() || error.message
-    try {
-      message = (JSON.parse(message) as { message?: string }).message ?? message
-    } catch {
-      // A plain-text body is the message itself.
-    }
-    return classify(new ApiError(response.getStatus(), undefined, message, parseRetryAfter(response.getHeader('Retry-After') ?? null, new Date())))
+/** The endpoint's answer to a failed tus request, if one came. */
+function uploadAnswer(error: unknown): { status: number; code: string | undefined; message: string; retryAfterMs: number } | null {
+  if (!(error instanceof DetailedError) || !error.originalResponse) return null
+  const response = error.originalResponse
+  let body: { code?: string; message?: string } = {}
+  try {
+    body = JSON.parse(response.getBody()) as typeof body
+  } catch {
+    // A plain-text body says nothing more than the status.
   }
-  if (error instanceof TimeoutError) return classify(error)
-  return classify(new NetworkError(error instanceof Error ? error.message : String(error)))
+  return { status: response.getStatus(), code: body.code, message: body.message ?? error.message, retryAfterMs: parseRetryAfter(response.getHeader('Retry-After') ?? null, new Date()) }
+}
+
+// The upload went wrong, not the photo. Out of step (409: a retried request raced the first) or
+// locked (423): ask the endpoint where it stands, later. Gone (404, 410) or damaged on the way
+// (422): a new upload, later.
+const RESUME_UPLOAD = [409, 423]
+const RESTART_UPLOAD = [404, 410, 422]
+
+/** What a failed tus request means. `resume` and `restart`: try again later, from where the endpoint stands or afresh. */
+function uploadFailure(error: unknown): Failure | { kind: 'resume' } | { kind: 'restart' } | { kind: 'push-first' } {
+  const answer = uploadAnswer(error)
+  if (!answer) return classify(error instanceof TimeoutError ? error : new NetworkError(error instanceof Error ? error.message : String(error)))
+  // The endpoint's copy of the report does not list this photo (yet): the report goes again first.
+  if (answer.code === UPLOAD_ERROR_CODES.photoNotListed) return { kind: 'push-first' }
+  if (RESUME_UPLOAD.includes(answer.status)) return { kind: 'resume' }
+  if (RESTART_UPLOAD.includes(answer.status)) return { kind: 'restart' }
+  return classify(new ApiError(answer.status, answer.code, answer.message, answer.retryAfterMs))
 }
 
 async function sendPhoto(
@@ -237,6 +265,16 @@ async function sendPhoto(
     })
   } catch (error) {
     const failure = uploadFailure(error)
+    const later = (retryAfterMs = 0) => (attempts: number) => new Date(now().getTime() + backoffMs(attempts, random(), retryAfterMs))
+    if (failure.kind === 'push-first') {
+      await requeueReport(photo.reportId, now())
+      return 'waiting'
+    }
+    if (failure.kind === 'resume' || failure.kind === 'restart') {
+      if (failure.kind === 'restart') await setUploadUrl(photo.id, null)
+      await deferUpload(photo.id, 'server', later())
+      return 'waiting'
+    }
     if (failure.kind === 'revoked') {
       await markRevoked(enrollment.deviceId, now())
       return 'revoked'
@@ -245,7 +283,7 @@ async function sendPhoto(
       await refuseUpload(photo.id, failure.status, failure.message)
       return 'refused'
     }
-    await deferUpload(photo.id, failure.error, (attempts) => new Date(now().getTime() + backoffMs(attempts, random(), failure.retryAfterMs)))
+    await deferUpload(photo.id, failure.error, later(failure.retryAfterMs))
     return 'waiting'
   }
   await finishUpload(photo.id, now())

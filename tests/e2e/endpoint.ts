@@ -10,6 +10,8 @@ export interface Endpoint {
   output: () => string
   /** SIGTERM, then the exit code once it has stopped. */
   stop: () => Promise<number | null>
+  /** SIGKILL: the process dies at once, mid-request, as in a power cut. */
+  kill: () => Promise<number | null>
 }
 
 export function tempDir(prefix: string): string {
@@ -40,6 +42,10 @@ export async function startEndpoint(script: string, port: number, env: NodeJS.Pr
     output: () => output,
     stop: () => {
       if (child.exitCode === null) child.kill('SIGTERM')
+      return exited
+    },
+    kill: () => {
+      if (child.exitCode === null) child.kill('SIGKILL')
       return exited
     },
   }

@@ -119,8 +119,11 @@ describe('photo uploads (tus)', () => {
 
     expect(fs.readFileSync(blobFile(dataDir, photo.sha256))).toEqual(bytes)
     expect(filesUnder(path.join(dataDir, 'photos'))).toEqual([path.join(photo.sha256.slice(0, 2), photo.sha256)])
-    expect(filesUnder(path.join(dataDir, 'uploads'))).toEqual([])
-    expect((await head(url, field.headers)).status).toBe(404)
+    // The finished upload stays, linked to the stored photo: asked again, it says "complete".
+    const again = await head(url, field.headers)
+    expect(again.status).toBe(200)
+    expect(again.headers.get('upload-offset')).toBe(String(bytes.length))
+    expect(fs.statSync(path.join(dataDir, 'uploads', url.split('/').pop() ?? '')).ino).toBe(fs.statSync(blobFile(dataDir, photo.sha256)).ino)
     expect(await app.db.selectFrom('photo_blob').select(['sha256', 'size', 'type']).execute()).toEqual([{ sha256: photo.sha256, size: bytes.length, type: 'image/jpeg' }])
 
     // The phone pushing the report again hears that only the second photo is missing now.
@@ -190,6 +193,26 @@ describe('photo uploads (tus)', () => {
     expect(await pushOne(app, field, reportOf(field, { photos: [photoOf(bytes)] }))).toMatchObject({ outcome: 'accepted', missingPhotos: [] })
     expect(filesUnder(path.join(dataDir, 'photos'))).toHaveLength(1)
     expect(await app.db.selectFrom('photo_blob').select('sha256').execute()).toHaveLength(1)
+  })
+
+  it('finishes, when asked about it, an upload whose bytes all arrived before the endpoint stopped', async () => {
+    const bytes = jpeg(4_000, 'killed')
+    const { app, dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const url = await created(base, field, photo, report)
+    expect((await patch(url, field.headers, 0, bytes)).status).toBe(204)
+    // As if killed between the last byte and the checks: the bytes are there, nothing else.
+    fs.rmSync(blobFile(dataDir, photo.sha256))
+    await app.db.deleteFrom('photo_blob').execute()
+    await app.db.updateTable('photo').set({ received_at: null }).execute()
+    expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [photo.id], complete: false })
+
+    const resumed = await head(url, field.headers)
+    expect(resumed.status).toBe(200)
+    expect(resumed.headers.get('upload-offset')).toBe(String(bytes.length))
+    expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [], complete: true })
+    expect(fs.readFileSync(blobFile(dataDir, photo.sha256))).toEqual(bytes)
   })
 })
 
@@ -277,6 +300,11 @@ describe('photo upload refusals', () => {
     const own = await head(url, field.headers)
     expect(own.status).toBe(200)
     expect(own.headers.get('upload-offset')).toBe('0')
+    // tus reads the upload's id from the end of the whole address: a query string could point
+    // past the path checked for the unit, so any is refused.
+    const sneaky = `${base}${UPLOADS_PATH}/${'0'.repeat(32)}?/${url.split('/').pop() ?? ''}`
+    expect((await head(sneaky, other.headers)).status).toBe(400)
+    expect((await patch(sneaky, other.headers, 0, bytes)).status).toBe(400)
   })
 
   it('refuses every upload request without a device token with a 401; OPTIONS is open', async () => {

@@ -1,0 +1,166 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** What the proxy does to one request, decided when it arrives. */
+export type Fault =
+  /** Forward the headers and this many bytes of the body, then cut both connections. */
+  | { kind: 'cut-request'; afterBytes: number }
+  /** Answer with this status without asking the endpoint. */
+  | { kind: 'status'; status: number; retryAfter?: string }
+  /** Let the endpoint answer (and commit), then cut the connection instead of passing the answer on. */
+  | { kind: 'lose-answer' }
+  /** Hold the endpoint's answer this long before passing it on. */
+  | { kind: 'delay-answer'; ms: number }
+
+/** A rule: requests matching `method` and `path` get `fault`, `times` times (then pass untouched). */
+export interface Rule {
+  method?: string
+  path: RegExp
+  fault: Fault
+  times: number
+}
+
+export interface Seen {
+  method: string
+  path: string
+  /** Request body bytes that came in from the browser. */
+  bodyBytes: number
+  uploadOffset: number | null
+  status: number | null
+  /** Milliseconds since the proxy started. */
+  at: number
+}
+
+/**
+ * A fault-injecting HTTP proxy between the browser and the endpoint, like a weak 2G link or a
+ * failing reverse proxy: it cuts requests part way, loses answers after the endpoint has
+ * committed, delays them, answers errors itself, and can cut every upload every N bytes. When
+ * the endpoint is down it answers 502, as a real proxy does.
+ */
+export class FaultProxy {
+  readonly seen: Seen[] = []
+  private rules: Rule[] = []
+  /** Cut the upload link after every this many PATCH bytes in total (0: never). */
+  cutUploadsEvery = 0
+  /** Slow every PATCH body to about this many bytes per second (0: full speed). */
+  uploadBytesPerSecond = 0
+  private uploadBytesSinceCut = 0
+  private server: http.Server
+  private readonly started = Date.now()
+  port = 0
+
+  constructor(private readonly upstreamPort: number) {
+    this.server = http.createServer((request, response) => this.handle(request, response))
+  }
+
+  async listen(port = 0): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve))
+    this.port = (this.server.address() as AddressInfo).port
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections()
+    await new Promise((resolve) => this.server.close(resolve))
+  }
+
+  add(rule: Omit<Rule, 'times'> & { times?: number }): void {
+    this.rules.push({ times: 1, ...rule })
+  }
+
+  clear(): void {
+    this.rules = []
+    this.cutUploadsEvery = 0
+    this.uploadBytesPerSecond = 0
+  }
+
+  /** Requests seen for `method` on paths matching `path`. */
+  count(method: string, path: RegExp): number {
+    return this.seen.filter((entry) => entry.method === method && path.test(entry.path)).length
+  }
+
+  private take(request: http.IncomingMessage): Fault | null {
+    const rule = this.rules.find((candidate) => candidate.times > 0 && (!candidate.method || candidate.method === request.method) && candidate.path.test(request.url ?? ''))
+    if (!rule) return null
+    rule.times -= 1
+    return rule.fault
+  }
+
+  private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const seen: Seen = {
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      bodyBytes: 0,
+      uploadOffset: request.headers['upload-offset'] ? Number(request.headers['upload-offset']) : null,
+      status: null,
+      at: Date.now() - this.started,
+    }
+    this.seen.push(seen)
+    const fault = this.take(request)
+    if (fault?.kind === 'status') {
+      seen.status = fault.status
+      request.resume()
+      response.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}), 'tus-resumable': '1.0.0' })
+      response.end(JSON.stringify({ statusCode: fault.status, error: 'Injected', message: 'injected by the fault proxy' }))
+      return
+    }
+
+    const upstream = http.request(
+      { host: '127.0.0.1', port: this.upstreamPort, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        seen.status = answer.statusCode ?? null
+        if (fault?.kind === 'lose-answer') {
+          answer.resume()
+          answer.on('end', () => request.socket.destroy())
+          return
+        }
+        const pass = () => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(response)
+        }
+        if (fault?.kind === 'delay-answer') {
+          answer.pause()
+          setTimeout(pass, fault.ms)
+        } else pass()
+      },
+    )
+    upstream.on('error', () => {
+      if (response.headersSent) response.destroy()
+      else {
+        seen.status = 502
+        response.writeHead(502, { 'content-type': 'application/json' })
+        response.end(JSON.stringify({ statusCode: 502, error: 'Bad Gateway', message: 'the endpoint is not answering' }))
+      }
+    })
+    const cut = () => {
+      upstream.destroy()
+      request.socket.destroy()
+    }
+    const isUpload = request.method === 'PATCH'
+    let forwarded = 0
+    request.on('data', (chunk: Buffer) => {
+      let piece = chunk
+      if (fault?.kind === 'cut-request' && forwarded + piece.length > fault.afterBytes) {
+        upstream.write(piece.subarray(0, Math.max(0, fault.afterBytes - forwarded)))
+        seen.bodyBytes += piece.length
+        return cut()
+      }
+      if (isUpload && this.cutUploadsEvery > 0 && this.uploadBytesSinceCut + piece.length > this.cutUploadsEvery) {
+        piece = piece.subarray(0, this.cutUploadsEvery - this.uploadBytesSinceCut)
+        upstream.write(piece)
+        seen.bodyBytes += chunk.length
+        this.uploadBytesSinceCut = 0
+        return cut()
+      }
+      forwarded += piece.length
+      seen.bodyBytes += piece.length
+      if (isUpload) this.uploadBytesSinceCut += piece.length
+      upstream.write(piece)
+      if (isUpload && this.uploadBytesPerSecond > 0) {
+        request.pause()
+        setTimeout(() => request.resume(), (piece.length / this.uploadBytesPerSecond) * 1000)
+      }
+    })
+    request.on('end', () => upstream.end())
+    request.on('aborted', () => upstream.destroy())
+  }
+}

@@ -1,0 +1,253 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { expect, type Page } from '@playwright/test'
+import { startEndpoint, tempDir, type Endpoint } from '../e2e/endpoint'
+import { FaultProxy } from './proxy'
+
+/** One row of the fault table: what the phone queued, and what the endpoint ended up holding. */
+export interface FaultRow {
+  scenario: string
+  queued: number
+  stored: number
+  duplicates: number
+  lost: number
+}
+
+let nextPort = 4300
+
+/**
+ * A real endpoint process on its own data folder, behind a fault proxy: the browser only ever
+ * talks to the proxy, as a phone talks to the endpoint through a weak link.
+ */
+export class Rig {
+  readonly dataDir = tempDir('giao-uoc-faults-')
+  readonly endpointPort = nextPort++
+  endpoint!: Endpoint
+  proxy!: FaultProxy
+  /** The first enrollment link the endpoint printed, through the proxy. */
+  link = ''
+
+  constructor(private readonly env: NodeJS.ProcessEnv = {}) {}
+
+  get url(): string {
+    return `http://localhost:${this.proxy.port}`
+  }
+
+  async start(): Promise<void> {
+    await this.startEndpoint()
+    this.proxy = new FaultProxy(this.endpointPort)
+    await this.proxy.listen()
+    const printed = /http:\/\/localhost:\d+(\/enroll#code=[0-9A-Z-]+)/.exec(this.endpoint.output())?.[1]
+    if (!printed) throw new Error(`no enrollment link in:\n${this.endpoint.output()}`)
+    this.link = `${this.url}${printed}`
+  }
+
+  async startEndpoint(): Promise<void> {
+    this.endpoint = await startEndpoint('server.ts', this.endpointPort, { DATA_DIR: this.dataDir, ADMIN_PASSWORD: 'mat-khau-thu-nghiem', ...this.env })
+  }
+
+  async stop(): Promise<void> {
+    await this.proxy.close()
+    await this.endpoint.stop()
+  }
+
+  /** What the endpoint holds of these reports and photos, read from its SQLite file. */
+  held(reportIds: readonly string[], photoIds: readonly string[]): { reports: Set<string>; reportRows: number; photos: Set<string>; photoFiles: number; blobs: number } {
+    const db = new Database(path.join(this.dataDir, 'giao-uoc.sqlite'), { readonly: true, fileMustExist: true })
+    try {
+      const list = (ids: readonly string[]) => (ids.length ? ids.map((id) => `'${id}'`).join(',') : "''")
+      const reportRows = db.prepare(`select id from report where id in (${list(reportIds)})`).all() as { id: string }[]
+      const photoRows = db.prepare(`select id from photo where received_at is not null and id in (${list(photoIds)})`).all() as { id: string }[]
+      const blobs = db.prepare('select count(*) as n from photo_blob').get() as { n: number }
+      const photoDir = path.join(this.dataDir, 'photos')
+      const photoFiles = fs.existsSync(photoDir) ? fs.readdirSync(photoDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length : 0
+      return { reports: new Set(reportRows.map((r) => r.id)), reportRows: reportRows.length, photos: new Set(photoRows.map((r) => r.id)), photoFiles, blobs: blobs.n }
+    } finally {
+      db.close()
+    }
+  }
+
+  /** An admin session on the endpoint, straight (not through the proxy). */
+  async admin(): Promise<string> {
+    const answer = await fetch(`http://localhost:${this.endpointPort}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'mat-khau-thu-nghiem' }),
+    })
+    return ((await answer.json()) as { token: string }).token
+  }
+}
+
+/** Enroll the page's phone through the rig's link and wait until the worker controls the page. */
+export async function enroll(page: Page, link: string): Promise<void> {
+  await page.goto(link)
+  await expect(page.getByRole('heading', { level: 1, name: 'Xã phụ trách' })).toBeVisible({ timeout: 30_000 })
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
+}
+
+export interface Seeded {
+  reportIds: string[]
+  photoIds: string[]
+  photoBytes: number[]
+}
+
+export interface SeedOptions {
+  reports: number
+  /** Photos for each of the first reports: `photos[i]` for report i. */
+  photos?: number[]
+  /** Size of each photo, drawn in the page: 1600×1200 (what the phone keeps) unless told. */
+  photo?: { width: number; height: number; quality: number }
+}
+
+/**
+ * Put queued reports (and their photos) into the phone's IndexedDB as "Gửi" leaves them, with
+ * the unit's real communes and commitments, then reload so the app reads them. The page must be
+ * offline, so that nothing is sent before the test is ready.
+ */
+export async function seedQueue(page: Page, options: SeedOptions): Promise<Seeded> {
+  const seeded = await page.evaluate(async ({ reports, photos, photo }) => {
+    const open = () =>
+      new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('giao-uoc')
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(new Error(String(request.error)))
+      })
+    const done = (request: IDBRequest) => new Promise<unknown>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(new Error(String(request.error))))))
+    const db = await open()
+    const read = db.transaction(['enrollment', 'meta', 'communes', 'commitments'])
+    const enrollment = (await done(read.objectStore('enrollment').get('current'))) as { memberId: string; unitId: string }
+    const covenantId = ((await done(read.objectStore('meta').get('activeCovenantId'))) as { value: string }).value
+    const communes = (await done(read.objectStore('communes').getAll())) as { id: string; name: string }[]
+    const commitments = ((await done(read.objectStore('commitments').getAll())) as { id: string; covenantId: string; measure: string }[]).filter(
+      (item) => item.covenantId === covenantId && item.measure === 'count',
+    )
+
+    async function drawPhoto(seed: number): Promise<{ blob: Blob; thumbnail: Blob; sha256: string }> {
+      const canvas = new OffscreenCanvas(photo.width, photo.height)
+      const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D
+      let state = seed + 1
+      for (let i = 0; i < 30_000; i++) {
+        state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+        context.fillStyle = `hsl(${state % 360}, 60%, ${20 + (state % 60)}%)`
+        context.fillRect(state % photo.width, (state >> 8) % photo.height, 4 + (state % 40), 4 + (state % 30))
+      }
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: photo.quality })
+      const small = new OffscreenCanvas(32, 24)
+      small.getContext('2d')?.drawImage(canvas, 0, 0, 32, 24)
+      const thumbnail = await small.convertToBlob({ type: 'image/jpeg' })
+      const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
+      return { blob, thumbnail, sha256: [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('') }
+    }
+
+    const reportIds: string[] = []
+    const photoIds: string[] = []
+    const photoBytes: number[] = []
+    const rows: { report: Record<string, unknown>; outbox: Record<string, unknown>; photos: Record<string, unknown>[] }[] = []
+    const base = Date.now() - 60_000
+    for (let i = 0; i < reports; i++) {
+      const id = crypto.randomUUID()
+      const at = new Date(base + i).toISOString()
+      const commune = communes[i % communes.length] as { id: string; name: string }
+      const photoRows: Record<string, unknown>[] = []
+      for (let p = 0; p < (photos[i] ?? 0); p++) {
+        const drawn = await drawPhoto(i * 100 + p)
+        const photoId = crypto.randomUUID()
+        photoIds.push(photoId)
+        photoBytes.push(drawn.blob.size)
+        photoRows.push({ id: photoId, reportId: id, ...drawn, type: 'image/jpeg', size: drawn.blob.size, width: photo.width, height: photo.height, caption: `Ảnh ${p + 1}`, takenAt: at, location: null, createdAt: at })
+      }
+      reportIds.push(id)
+      const summary = `Lượt đi cơ sở số ${i + 1} tại xã ${commune.name}`
+      rows.push({
+        report: {
+          id,
+          unitId: enrollment.unitId,
+          communeId: commune.id,
+          authorId: enrollment.memberId,
+          covenantId,
+          visitDate: at.slice(0, 10),
+          visitTime: '08:30',
+          summary,
+          location: null,
+          entries: [{ commitmentId: commitments[0]?.id, status: 'done', amount: 1, note: '' }],
+          photoIds: photoRows.map((row) => row.id),
+          state: 'queued',
+          rejection: null,
+          receipt: null,
+          revision: 1,
+          createdAt: at,
+          updatedAt: at,
+          searchText: summary.toLowerCase(),
+        },
+        outbox: { reportId: id, revision: 1, queuedAt: at, attempts: 0, lastError: null, nextAttemptAt: null },
+        photos: photoRows,
+      })
+    }
+    const write = db.transaction(['reports', 'outbox', 'photos'], 'readwrite')
+    for (const row of rows) {
+      write.objectStore('reports').put(row.report)
+      write.objectStore('outbox').put(row.outbox)
+      for (const photoRow of row.photos) write.objectStore('photos').put(photoRow)
+    }
+    await new Promise<void>((resolve, reject) => ((write.oncomplete = () => resolve()), (write.onerror = () => reject(new Error(String(write.error))))))
+    db.close()
+    return { reportIds, photoIds, photoBytes }
+  }, { reports: options.reports, photos: options.photos ?? [], photo: options.photo ?? { width: 1600, height: 1200, quality: 0.8 } })
+  await page.reload()
+  await expect(page.getByTestId('outbox-waiting')).toBeVisible()
+  return seeded
+}
+
+/** What the phone still holds to send: ids of queued reports and of photos waiting (in an upload row, or with their queued report). */
+export async function phoneWaiting(page: Page): Promise<{ waiting: Set<string>; accepted: number }> {
+  const { waiting, accepted } = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('giao-uoc')
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(new Error(String(request.error)))
+    })
+    const done = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(new Error(String(request.error))))))
+    const read = db.transaction(['outbox', 'uploads', 'reports'])
+    const outbox = (await done(read.objectStore('outbox').getAllKeys())) as string[]
+    const uploads = (await done(read.objectStore('uploads').getAllKeys())) as string[]
+    const reports = (await done(read.objectStore('reports').getAll())) as { id: string; state: string; photoIds: string[] }[]
+    db.close()
+    const queuedPhotos = reports.filter((report) => outbox.includes(report.id)).flatMap((report) => report.photoIds)
+    return { waiting: [...outbox, ...uploads, ...queuedPhotos], accepted: reports.filter((report) => report.state === 'accepted').length }
+  })
+  return { waiting: new Set(waiting), accepted }
+}
+
+/**
+ * Wait until the endpoint holds everything seeded and the phone has nothing left to send, then
+ * make the row: stored counts distinct items; duplicates are rows or files beyond one per item;
+ * lost is what was queued and is neither on the endpoint nor waiting on the phone.
+ */
+export async function settle(scenario: string, rig: Rig, page: Page, seeded: Seeded, timeoutMs = 90_000): Promise<{ row: FaultRow; settled: boolean }> {
+  const settled = await expect
+    .poll(
+      async () => {
+        const held = rig.held(seeded.reportIds, seeded.photoIds)
+        const phone = await phoneWaiting(page)
+        return held.reports.size === seeded.reportIds.length && held.photos.size === seeded.photoIds.length && phone.waiting.size === 0 && phone.accepted >= seeded.reportIds.length
+      },
+      { timeout: timeoutMs, intervals: [250, 500, 1000] },
+    )
+    .toBe(true)
+    .then(
+      () => true,
+      () => false,
+    )
+  return { row: await row(scenario, rig, page, seeded), settled }
+}
+
+export async function row(scenario: string, rig: Rig, page: Page, seeded: Seeded): Promise<FaultRow> {
+  const held = rig.held(seeded.reportIds, seeded.photoIds)
+  const { waiting } = await phoneWaiting(page)
+  const ids = [...seeded.reportIds, ...seeded.photoIds]
+  const stored = seeded.reportIds.filter((id) => held.reports.has(id)).length + seeded.photoIds.filter((id) => held.photos.has(id)).length
+  const lost = ids.filter((id) => !held.reports.has(id) && !held.photos.has(id) && !waiting.has(id)).length
+  const duplicates = held.reportRows - held.reports.size + (held.photoFiles - held.blobs)
+  return { scenario, queued: ids.length, stored, duplicates, lost }
+}
