@@ -1,14 +1,17 @@
 import fs from 'node:fs'
+import { tempDir } from '../e2e/endpoint'
 import { expect, test, type Page } from '@playwright/test'
-import { enroll, Rig, seedQueue, settle, type FaultRow, type SeedOptions, type Seeded } from './rig'
+import { buildRelease, enroll, Rig, row, seedQueue, settle, type FaultRow, type SeedOptions, type Seeded } from './rig'
 
 // Every scenario queues reports and photos on a phone with no network, breaks the link or the
 // endpoint in one way, lets the signal come back, and counts what arrived: all of it, once.
 const rows: FaultRow[] = []
 let rig: Rig
+/** The app as the phone holds it before an update, and as the endpoint serves it. */
+let served: string | undefined
 
 test.beforeEach(async () => {
-  rig = new Rig()
+  rig = new Rig(served ? { APP_DIR: served } : {})
   await rig.start()
 })
 
@@ -20,7 +23,7 @@ test.afterAll(() => {
   fs.mkdirSync('test-results', { recursive: true })
   fs.writeFileSync('test-results/faults.json', `${JSON.stringify(rows, null, 2)}\n`)
   const width = Math.max(...rows.map((entry) => entry.scenario.length), 8)
-  const line = (cells: (string | number)[]) => `${String(cells[0]).padEnd(width)}  ${cells.slice(1).map((cell) => String(cell).padStart(10)).join('')}`
+  const line = (cells: (string | number)[]) => `${String(cells[0]).padEnd(width)}  ${cells.slice(1).map((cell) => String(cell).padStart(12)).join('')}`
   // The table is the suite's output: printed whatever the reporter.
   process.stdout.write(`${['', line(['scenario', 'queued', 'stored', 'duplicates', 'lost']), ...rows.map((entry) => line([entry.scenario, entry.queued, entry.stored, entry.duplicates, entry.lost]))].join('\n')}\n`)
 })
@@ -34,12 +37,20 @@ async function offlineWithQueue(page: Page, seed: SeedOptions): Promise<Seeded> 
 
 /** Wait for the phone to have sent everything, add the scenario's row, and hold it to 0 lost and 0 duplicated. */
 async function record(scenario: string, page: Page, seeded: Seeded): Promise<FaultRow> {
-  const { row, settled } = await settle(scenario, rig, page, seeded)
-  rows.push(row)
-  expect(row).toEqual({ scenario, queued: row.queued, stored: row.queued, duplicates: 0, lost: 0 })
+  const { row: result, settled } = await settle(scenario, rig, page, seeded)
+  rows.push(result)
+  expect(result).toEqual({ scenario, queued: result.queued, stored: result.queued, duplicates: 0, lost: 0 })
   expect(settled, 'the phone still had something to send').toBe(true)
-  return row
+  return result
 }
+
+test('no fault: 500 queued reports', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 500 })
+  await page.context().setOffline(false)
+  await record('no fault, 500 reports', page, seeded)
+  // Batches of 50: ten pushes.
+  expect(rig.proxy.count('POST', /^\/api\/push/)).toBeLessThanOrEqual(10)
+})
 
 test('network cut mid-push', async ({ page }) => {
   const seeded = await offlineWithQueue(page, { reports: 60, photos: [1, 1] })
@@ -65,4 +76,152 @@ test('500 and 503 answers', async ({ page }) => {
   rig.proxy.add({ method: 'POST', path: /^\/api\/uploads/, fault: { kind: 'status', status: 503, retryAfter: '1' } })
   await page.context().setOffline(false)
   await record('500 and 503 answers', page, seeded)
+})
+
+const UPLOAD = /^\/api\/uploads\/[0-9a-f]+$/
+/** The phone's tus chunk: a cut costs at most this much again. */
+const CHUNK_BYTES = 256 * 1024
+/**
+ * Bytes of photo sent beyond the photos' own size: what cuts and resumes cost. Not counted: a
+ * request the endpoint refused with 409 (wrong offset). Chromium repeats a request cut on a
+ * reused connection once by itself; the endpoint refuses that copy as soon as its headers
+ * arrive, and on a slow link the browser stops sending its body then.
+ */
+const resent = (seeded: Seeded) =>
+  rig.proxy.seen.filter((entry) => entry.method === 'PATCH' && entry.status !== 409).reduce((sum, entry) => sum + entry.bodyBytes, 0) -
+  seeded.photoBytes.reduce((sum, size) => sum + size, 0)
+
+test('network cut mid-photo', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 1, photos: [1], photo: { width: 2400, height: 1800, quality: 0.9 } })
+  expect(seeded.photoBytes[0]).toBeGreaterThan(CHUNK_BYTES * 2)
+  // The second chunk is cut part way.
+  rig.proxy.add({ method: 'PATCH', path: UPLOAD, fault: { kind: 'cut-request', afterBytes: 100_000 }, skip: 1 })
+  await page.context().setOffline(false)
+  await record('network cut mid-photo', page, seeded)
+  // The upload resumed where the endpoint stood (asked with HEAD), not from the start, and resent at most one chunk.
+  const resumed = rig.proxy.seen.findIndex((entry) => entry.method === 'HEAD')
+  expect(rig.proxy.seen.slice(resumed).find((entry) => entry.method === 'PATCH')?.uploadOffset).toBeGreaterThanOrEqual(CHUNK_BYTES)
+  expect(resent(seeded)).toBeLessThanOrEqual(CHUNK_BYTES)
+})
+
+test('a 12-megapixel photo over a link cut every 1 MB', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 1, photos: [1], photo: { width: 4000, height: 3000, quality: 0.92, noise: true } })
+  expect(seeded.photoBytes[0]).toBeGreaterThan(2 * 1024 * 1024)
+  rig.proxy.cutUploadsEvery = 1024 * 1024
+  await page.context().setOffline(false)
+  await record('12 MP photo, link cut every 1 MB', page, seeded)
+  // Whole and once: the endpoint checked its SHA-256 before storing it.
+  expect(rig.held(seeded.reportIds, seeded.photoIds).blobs).toBe(1)
+  expect(resent(seeded)).toBeLessThanOrEqual(CHUNK_BYTES * Math.ceil((seeded.photoBytes[0] ?? 0) / (1024 * 1024)))
+})
+
+test('endpoint killed and restarted mid-sync', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 20, photos: [1, 1, 1], photo: { width: 2400, height: 1800, quality: 0.9 } })
+  rig.proxy.uploadBytesPerSecond = 400 * 1024
+  await page.context().setOffline(false)
+  await expect.poll(() => rig.proxy.seen.some((entry) => entry.method === 'PATCH' && entry.bodyBytes > 100_000), { timeout: 30_000 }).toBe(true)
+  await rig.endpoint.kill()
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  await rig.startEndpoint()
+  await record('endpoint killed and restarted mid-sync', page, seeded)
+})
+
+test('answers slower than the phone waits', async ({ page }) => {
+  // The phone's clock is driven by the test, so its 60-second timeout passes without waiting a minute.
+  await page.clock.install()
+  const seeded = await offlineWithQueue(page, { reports: 5, photos: [1] })
+  rig.proxy.add({ method: 'POST', path: /^\/api\/push/, fault: { kind: 'delay-answer', ms: 120_000 } })
+  await page.context().setOffline(false)
+  await expect.poll(() => rig.proxy.count('POST', /^\/api\/push/), { timeout: 30_000 }).toBe(1)
+  // The endpoint has committed; the phone gives up waiting, then sends again and hears "duplicate".
+  await expect.poll(() => rig.held(seeded.reportIds, []).reports.size).toBe(5)
+  await page.clock.fastForward(61_000)
+  await record('answers slower than the timeout', page, seeded)
+  expect(rig.proxy.count('POST', /^\/api\/push/)).toBeGreaterThanOrEqual(2)
+})
+
+test('two tabs syncing at once', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 40, photos: [1, 1] })
+  const second = await page.context().newPage()
+  await second.goto(`${rig.url}/reports`)
+  await expect(second.getByTestId('outbox-waiting')).toBeVisible()
+  await page.context().setOffline(false)
+  await record('two tabs syncing at once', page, seeded)
+  // One tab sent; the other found the lock taken, then nothing left to send.
+  expect(rig.proxy.count('POST', /^\/api\/push/)).toBe(1)
+  expect(rig.proxy.count('POST', /^\/api\/uploads$/)).toBe(2)
+})
+
+test('page reloaded mid-sync', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 1, photos: [1], photo: { width: 2400, height: 1800, quality: 0.9 } })
+  rig.proxy.uploadBytesPerSecond = 200 * 1024
+  await page.context().setOffline(false)
+  // Reloaded while the second chunk is on its way.
+  await expect.poll(() => rig.proxy.seen.some((entry) => entry.method === 'PATCH' && (entry.uploadOffset ?? 0) > 0 && entry.bodyBytes > 50_000), { timeout: 30_000 }).toBe(true)
+  await page.reload()
+  rig.proxy.uploadBytesPerSecond = 0
+  await record('page reloaded mid-sync', page, seeded)
+  const afterReload = rig.proxy.seen.filter((entry) => entry.method === 'PATCH' && entry.uploadOffset !== null && entry.uploadOffset > 0)
+  expect(afterReload.length).toBeGreaterThan(0)
+  expect(rig.proxy.count('POST', /^\/api\/uploads$/)).toBe(1)
+})
+
+test('device revoked with items queued', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 5, photos: [1] })
+  const { deviceId, memberId } = await page.evaluate(
+    () =>
+      new Promise<{ deviceId: string; memberId: string }>((resolve) => {
+        const open = indexedDB.open('giao-uoc')
+        open.onsuccess = () => {
+          const read = open.result.transaction('enrollment').objectStore('enrollment').get('current')
+          read.onsuccess = () => resolve(read.result as { deviceId: string; memberId: string })
+        }
+      }),
+  )
+  const admin = await rig.admin()
+  const api = (url: string, body?: unknown) =>
+    fetch(`http://localhost:${rig.endpointPort}${url}`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })
+  expect((await api(`/api/devices/${deviceId}/revoke`)).status).toBe(200)
+
+  await page.context().setOffline(false)
+  await page.goto(`${rig.url}/`)
+  await expect(page.getByTestId('sync-revoked')).toBeVisible({ timeout: 30_000 })
+  // Revoked: nothing is deleted, everything still waits.
+  expect((await row('device revoked, before re-enrolling', rig, page, seeded)).lost).toBe(0)
+  await expect(page.getByTestId('outbox-waiting')).toHaveText('5 mục chờ gửi')
+
+  const code = (await (await api('/api/enrollment-codes', { memberId })).json()) as { code: string }
+  await page.goto(`${rig.url}/enroll#code=${code.code}`)
+  await record('device revoked with items queued', page, seeded)
+})
+
+test.describe('a new app version installed with a full queue', () => {
+  // The last release before the outbox: Dexie schema 3, a worker that sends nothing.
+  const previousRelease = 'abb9978'
+
+  test.beforeAll(() => {
+    test.setTimeout(180_000)
+    served = tempDir('giao-uoc-served-')
+    fs.cpSync(buildRelease(previousRelease), served, { recursive: true })
+  })
+
+  test.afterAll(() => {
+    served = undefined
+  })
+
+  test('updates the worker and the database, then sends the queue', async ({ page }) => {
+    const seeded = await offlineWithQueue(page, { reports: 12, photos: [1, 1], schema3: true })
+    // Deploy the current build where the endpoint serves from; the phone finds it once online.
+    fs.rmSync(served ?? '', { recursive: true, force: true })
+    fs.cpSync('dist', served ?? '', { recursive: true })
+    await page.context().setOffline(false)
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update())
+    const prompt = page.getByTestId('pwa-prompt')
+    await expect(prompt).toContainText('Có phiên bản mới.', { timeout: 30_000 })
+    expect(await page.evaluate(() => indexedDB.databases().then((all) => all.find((db) => db.name === 'giao-uoc')?.version))).toBe(30)
+    await prompt.getByRole('button', { name: 'Tải lại' }).click()
+    await expect(page.getByTestId('outbox-status')).toBeVisible()
+    await record('new app version with a full queue', page, seeded)
+    expect(await page.evaluate(() => indexedDB.databases().then((all) => all.find((db) => db.name === 'giao-uoc')?.version))).toBe(40)
+  })
 })

@@ -18,6 +18,8 @@ export interface Rule {
   path: RegExp
   fault: Fault
   times: number
+  /** Let this many matching requests pass untouched first. */
+  skip: number
 }
 
 export interface Seen {
@@ -63,8 +65,8 @@ export class FaultProxy {
     await new Promise((resolve) => this.server.close(resolve))
   }
 
-  add(rule: Omit<Rule, 'times'> & { times?: number }): void {
-    this.rules.push({ times: 1, ...rule })
+  add(rule: Omit<Rule, 'times' | 'skip'> & { times?: number; skip?: number }): void {
+    this.rules.push({ times: 1, skip: 0, ...rule })
   }
 
   clear(): void {
@@ -81,6 +83,10 @@ export class FaultProxy {
   private take(request: http.IncomingMessage): Fault | null {
     const rule = this.rules.find((candidate) => candidate.times > 0 && (!candidate.method || candidate.method === request.method) && candidate.path.test(request.url ?? ''))
     if (!rule) return null
+    if (rule.skip > 0) {
+      rule.skip -= 1
+      return null
+    }
     rule.times -= 1
     return rule.fault
   }

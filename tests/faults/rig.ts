@@ -1,3 +1,4 @@
+import { execFileSync, execSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -86,6 +87,23 @@ export async function enroll(page: Page, link: string): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 })
 }
 
+/**
+ * Build the app as it was at `commit` into a folder of its own (with this checkout's
+ * node_modules): an older version for a phone to hold before an update.
+ */
+export function buildRelease(commit: string): string {
+  const source = tempDir('giao-uoc-release-')
+  execSync(`git archive ${commit} | tar -x -C ${source}`)
+  fs.symlinkSync(path.resolve('node_modules'), path.join(source, 'node_modules'))
+  const out = tempDir('giao-uoc-release-dist-')
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: source,
+    env: { ...process.env, APP_BUILD: `release-${commit}` },
+    stdio: 'inherit',
+  })
+  return out
+}
+
 export interface Seeded {
   reportIds: string[]
   photoIds: string[]
@@ -96,8 +114,10 @@ export interface SeedOptions {
   reports: number
   /** Photos for each of the first reports: `photos[i]` for report i. */
   photos?: number[]
+  /** Rows as schema version 3 kept them (before the outbox), for a phone still on that version. */
+  schema3?: boolean
   /** Size of each photo, drawn in the page: 1600×1200 (what the phone keeps) unless told. */
-  photo?: { width: number; height: number; quality: number }
+  photo?: { width: number; height: number; quality: number; noise?: boolean }
 }
 
 /**
@@ -106,7 +126,7 @@ export interface SeedOptions {
  * offline, so that nothing is sent before the test is ready.
  */
 export async function seedQueue(page: Page, options: SeedOptions): Promise<Seeded> {
-  const seeded = await page.evaluate(async ({ reports, photos, photo }) => {
+  const seeded = await page.evaluate(async ({ reports, photos, photo, schema3 }) => {
     const open = () =>
       new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open('giao-uoc')
@@ -131,6 +151,12 @@ export async function seedQueue(page: Page, options: SeedOptions): Promise<Seede
         state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
         context.fillStyle = `hsl(${state % 360}, 60%, ${20 + (state % 60)}%)`
         context.fillRect(state % photo.width, (state >> 8) % photo.height, 4 + (state % 40), 4 + (state % 30))
+      }
+      // Fine grain, like a camera sensor's, keeps a full-size photo as large as a real one.
+      if (photo.noise) {
+        const grain = context.createImageData(1500, 1500)
+        for (let i = 0; i < grain.data.length; i++) grain.data[i] = i % 4 === 3 ? 255 : (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) & 255
+        context.putImageData(grain, 0, 0)
       }
       const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: photo.quality })
       const small = new OffscreenCanvas(32, 24)
@@ -173,14 +199,13 @@ export async function seedQueue(page: Page, options: SeedOptions): Promise<Seede
           entries: [{ commitmentId: commitments[0]?.id, status: 'done', amount: 1, note: '' }],
           photoIds: photoRows.map((row) => row.id),
           state: 'queued',
-          rejection: null,
-          receipt: null,
+          ...(schema3 ? { rejectedReason: null } : { rejection: null, receipt: null }),
           revision: 1,
           createdAt: at,
           updatedAt: at,
           searchText: summary.toLowerCase(),
         },
-        outbox: { reportId: id, revision: 1, queuedAt: at, attempts: 0, lastError: null, nextAttemptAt: null },
+        outbox: { reportId: id, revision: 1, queuedAt: at, attempts: 0, lastError: null, ...(schema3 ? {} : { nextAttemptAt: null }) },
         photos: photoRows,
       })
     }
@@ -193,9 +218,9 @@ export async function seedQueue(page: Page, options: SeedOptions): Promise<Seede
     await new Promise<void>((resolve, reject) => ((write.oncomplete = () => resolve()), (write.onerror = () => reject(new Error(String(write.error))))))
     db.close()
     return { reportIds, photoIds, photoBytes }
-  }, { reports: options.reports, photos: options.photos ?? [], photo: options.photo ?? { width: 1600, height: 1200, quality: 0.8 } })
+  }, { reports: options.reports, photos: options.photos ?? [], photo: options.photo ?? { width: 1600, height: 1200, quality: 0.8 }, schema3: options.schema3 ?? false })
   await page.reload()
-  await expect(page.getByTestId('outbox-waiting')).toBeVisible()
+  if (!options.schema3) await expect(page.getByTestId('outbox-waiting')).toBeVisible()
   return seeded
 }
 
@@ -208,9 +233,11 @@ export async function phoneWaiting(page: Page): Promise<{ waiting: Set<string>; 
       request.onerror = () => reject(new Error(String(request.error)))
     })
     const done = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(new Error(String(request.error))))))
-    const read = db.transaction(['outbox', 'uploads', 'reports'])
+    // A phone still on schema 3 (before an update) has no uploads yet.
+    const hasUploads = db.objectStoreNames.contains('uploads')
+    const read = db.transaction(hasUploads ? ['outbox', 'uploads', 'reports'] : ['outbox', 'reports'])
     const outbox = (await done(read.objectStore('outbox').getAllKeys())) as string[]
-    const uploads = (await done(read.objectStore('uploads').getAllKeys())) as string[]
+    const uploads = hasUploads ? ((await done(read.objectStore('uploads').getAllKeys())) as string[]) : []
     const reports = (await done(read.objectStore('reports').getAll())) as { id: string; state: string; photoIds: string[] }[]
     db.close()
     const queuedPhotos = reports.filter((report) => outbox.includes(report.id)).flatMap((report) => report.photoIds)
@@ -229,8 +256,9 @@ export async function settle(scenario: string, rig: Rig, page: Page, seeded: See
     .poll(
       async () => {
         const held = rig.held(seeded.reportIds, seeded.photoIds)
-        const phone = await phoneWaiting(page)
-        return held.reports.size === seeded.reportIds.length && held.photos.size === seeded.photoIds.length && phone.waiting.size === 0 && phone.accepted >= seeded.reportIds.length
+        // A page between two loads cannot be asked: ask again.
+        const phone = await phoneWaiting(page).catch(() => null)
+        return held.reports.size === seeded.reportIds.length && held.photos.size === seeded.photoIds.length && phone?.waiting.size === 0 && phone.accepted >= seeded.reportIds.length
       },
       { timeout: timeoutMs, intervals: [250, 500, 1000] },
     )
