@@ -57,3 +57,16 @@ export interface ReportStorage {
 export async function reportStorage(): Promise<ReportStorage | null> {
   return (await import('@/db/reports')).reportStorage().catch(() => null)
 }
+
+/** Whether full-size photos the endpoint has accepted are dropped to free space (off unless chosen). */
+export async function sentPhotoPruning(): Promise<boolean> {
+  const [{ getMeta }, { PRUNE_SENT_PHOTOS }] = await Promise.all([import('@/db/meta'), import('@/db/outbox')])
+  return (await getMeta<boolean>(PRUNE_SENT_PHOTOS)) === true
+}
+
+/** Choose it; turned on, it frees the space of photos already sent at once. */
+export async function setSentPhotoPruning(on: boolean): Promise<void> {
+  const [{ setMeta }, { PRUNE_SENT_PHOTOS, pruneSentPhotos }] = await Promise.all([import('@/db/meta'), import('@/db/outbox')])
+  await setMeta(PRUNE_SENT_PHOTOS, on)
+  if (on) await pruneSentPhotos()
+}

@@ -59,7 +59,8 @@ export interface UploadRow {
 export interface PhotoRow {
   id: string
   reportId: string
-  blob: Blob
+  /** Null once the endpoint holds the photo and the cadre chose to free the space; the thumbnail stays. */
+  blob: Blob | null
   thumbnail: Blob
   type: string
   size: number

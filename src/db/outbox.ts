@@ -1,4 +1,4 @@
-import { liveQuery } from 'dexie'
+import { Dexie, liveQuery } from 'dexie'
 import type { Report, ReportReceipt, ReportRejection } from '@/domain'
 import { db as defaultDb, type AppDatabase, type OutboxRow, type PhotoRow, type SendError, type UploadRow } from './database'
 import { getMeta, setMeta } from './meta'
@@ -174,6 +174,27 @@ export async function refuseUpload(photoId: string, status: number, message: str
     if (!row) return
     await db.uploads.delete(photoId)
     await db.reports.update(row.reportId, { state: 'rejected', rejection: { code: `photo_${status}`, reason: message } })
+  })
+}
+
+/** Setting (in `meta`): free the space of photos the endpoint has accepted, keeping their thumbnails. */
+export const PRUNE_SENT_PHOTOS = 'pruneSentPhotos'
+
+/**
+ * When the cadre chose it, drop the full-size photos of accepted reports: the endpoint holds
+ * them, and the thumbnails stay for the report pages. Nothing unsent is ever touched.
+ */
+export async function pruneSentPhotos(db: AppDatabase = defaultDb): Promise<number> {
+  if ((await getMeta<boolean>(PRUNE_SENT_PHOTOS, db)) !== true) return 0
+  return db.transaction('rw', db.photos, db.reports, db.uploads, async () => {
+    const accepted = await db.reports.where('[state+updatedAt]').between(['accepted', Dexie.minKey], ['accepted', Dexie.maxKey]).primaryKeys()
+    return db.photos
+      .where('reportId')
+      .anyOf(accepted)
+      .filter((photo) => photo.blob !== null && Boolean(photo.uploadedAt))
+      .modify((photo) => {
+        photo.blob = null
+      })
   })
 }
 

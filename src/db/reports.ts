@@ -148,7 +148,7 @@ export async function getPhotos(ids: readonly string[], db: AppDatabase = defaul
 export async function reportStorage(db: AppDatabase = defaultDb): Promise<{ reports: number; photos: number; photoBytes: number }> {
   let photoBytes = 0
   await db.photos.each((row) => {
-    photoBytes += row.size + row.thumbnail.size
+    photoBytes += (row.blob?.size ?? 0) + row.thumbnail.size
   })
   return { reports: await db.reports.count(), photos: await db.photos.count(), photoBytes }
 }

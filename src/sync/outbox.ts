@@ -12,6 +12,7 @@ import {
   dueUploads,
   finishUpload,
   outboxSummary,
+  pruneSentPhotos,
   refuseUpload,
   requeueReport,
   setUploadUrl,
@@ -104,6 +105,7 @@ async function syncOnce(options: SyncOptions): Promise<SyncOutcome> {
     progress.done += 1
     report()
   }
+  await pruneSentPhotos()
   return (await somethingWaits()) ? 'waiting' : 'done'
 }
 
@@ -257,6 +259,8 @@ async function sendPhoto(
 ): Promise<'sent' | 'waiting' | 'revoked' | 'refused'> {
   const random = options.random ?? Math.random
   try {
+    // Only photos the endpoint holds are ever pruned; one without its bytes cannot be sent.
+    if (!photo.blob) throw new Error(`photo ${photo.id} has no bytes`)
     await uploadWithTus(enrollment.token, row.url, photo.blob, {
       metadata: { photoId: photo.id, reportId: photo.reportId, sha256: photo.sha256, filetype: photo.type },
       timeoutMs: options.timeoutMs ?? 60_000,

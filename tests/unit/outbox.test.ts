@@ -3,7 +3,8 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { db } from '@/db/database'
-import { outboxSummary } from '@/db/outbox'
+import { outboxSummary, PRUNE_SENT_PHOTOS, pruneSentPhotos } from '@/db/outbox'
+import { setMeta } from '@/db/meta'
 import { getEnrollment, saveEnrollment } from '@/db/reference'
 import { addPhoto, getReport, queueReport, saveReport } from '@/db/reports'
 import type { Report } from '@/domain'
@@ -138,6 +139,43 @@ describe('the outbox', () => {
     expect(uploads.map((row) => row.photoId)).toEqual([ids[0], ids[2]])
     expect((await db.photos.get(ids[1] ?? ''))?.uploadedAt).toBe(start.toISOString())
     expect(await outboxSummary(db)).toMatchObject({ reports: 0, photos: 2 })
+  })
+
+  it('frees the space of sent photos only when the cadre chose it, and never of unsent ones', async () => {
+    const endpoint = fakeEndpoint()
+    const sent = await saveReport(report(), start, db)
+    const waiting = await saveReport(report(), start, db)
+    const photo = (reportId: string) => ({
+      id: crypto.randomUUID(),
+      reportId,
+      blob: new Blob([new Uint8Array(1000)], { type: 'image/jpeg' }),
+      thumbnail: new Blob([new Uint8Array(50)], { type: 'image/jpeg' }),
+      type: 'image/jpeg',
+      size: 1000,
+      width: 1600,
+      height: 1200,
+      sha256: 'b'.repeat(64),
+      caption: '',
+      takenAt: start.toISOString(),
+      location: null,
+      createdAt: start.toISOString(),
+    })
+    const sentPhoto = photo(sent.id)
+    const waitingPhoto = photo(waiting.id)
+    await addPhoto(sentPhoto, start, db)
+    await addPhoto(waitingPhoto, start, db)
+    endpoint.state.holds.add(sentPhoto.id)
+    await queueReport((await getReport(sent.id, db)) as Report, start, db)
+
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('done')
+    expect((await db.photos.get(sentPhoto.id))?.blob).not.toBeNull()
+
+    await setMeta(PRUNE_SENT_PHOTOS, true, db)
+    expect(await pruneSentPhotos(db)).toBe(1)
+    const pruned = await db.photos.get(sentPhoto.id)
+    expect(pruned?.blob).toBeNull()
+    expect(pruned?.thumbnail.size).toBe(50)
+    expect((await db.photos.get(waitingPhoto.id))?.blob?.size).toBe(1000)
   })
 
   it('keeps reports queued after a cut network, and tries again after a backoff', async () => {
