@@ -15,6 +15,17 @@ export const chromiumArgs = [
   '--disable-sync',
 ]
 
+/** A cheap Android phone held upright, in Vietnamese, in the machine's Chromium. */
+export const phone = {
+  serviceWorkers: 'allow',
+  viewport: { width: 360, height: 740 },
+  hasTouch: true,
+  isMobile: true,
+  locale: 'vi-VN',
+  trace: 'retain-on-failure',
+  launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+} as const
+
 const port = Number(process.env.E2E_PORT ?? 4173)
 // Set once in the runner; its workers inherit it, so every process agrees on one folder.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'giao-uoc-e2e-'))
@@ -27,16 +38,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   reporter: [['list']],
-  use: {
-    baseURL: `http://localhost:${port}`,
-    serviceWorkers: 'allow',
-    viewport: { width: 360, height: 740 },
-    hasTouch: true,
-    isMobile: true,
-    locale: 'vi-VN',
-    trace: 'retain-on-failure',
-    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
-  },
+  use: { baseURL: `http://localhost:${port}`, ...phone },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
     command: 'node --import tsx server/server.ts',

@@ -9,31 +9,13 @@ import { getEnrollment, saveEnrollment } from '@/db/reference'
 import { addPhoto, getReport, queueReport, saveReport } from '@/db/reports'
 import type { Report } from '@/domain'
 import type { PushRequest, PushResult } from '@/protocol'
+import { aPhoto, aReport } from './fixtures'
 import { syncOutbox } from '@/sync/outbox'
 
 const start = new Date('2026-11-25T02:00:00Z')
 const now = () => start
 
-const report = (overrides: Partial<Report> = {}): Report => ({
-  id: crypto.randomUUID(),
-  unitId: 'u1',
-  communeId: 'lung-cu',
-  authorId: 'm1',
-  covenantId: 'cov',
-  visitDate: '2026-11-20',
-  visitTime: '',
-  summary: 'Thăm hộ nghèo',
-  location: null,
-  entries: [{ commitmentId: 'visits', status: 'done', amount: 1, note: '' }],
-  photoIds: [],
-  state: 'draft',
-  rejection: null,
-  receipt: null,
-  revision: 0,
-  createdAt: start.toISOString(),
-  updatedAt: start.toISOString(),
-  ...overrides,
-})
+const report = aReport
 
 /**
  * A stand-in for the endpoint's push route with its rules (new → accepted, same revision →
@@ -113,21 +95,7 @@ describe('the outbox', () => {
   it('waits for the photos the endpoint lacks, in the order of the report', async () => {
     const endpoint = fakeEndpoint()
     const draft = await saveReport(report(), start, db)
-    const photo = (id: string) => ({
-      id,
-      reportId: draft.id,
-      blob: new Blob([new Uint8Array(10)], { type: 'image/jpeg' }),
-      thumbnail: new Blob([new Uint8Array(5)], { type: 'image/jpeg' }),
-      type: 'image/jpeg',
-      size: 10,
-      width: 1600,
-      height: 1200,
-      sha256: 'a'.repeat(64),
-      caption: '',
-      takenAt: start.toISOString(),
-      location: null,
-      createdAt: start.toISOString(),
-    })
+    const photo = (id: string) => aPhoto(draft.id, { id, size: 10, blob: new Blob([new Uint8Array(10)], { type: 'image/jpeg' }), sha256: 'a'.repeat(64) })
     const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()]
     for (const id of ids) await addPhoto(photo(id), start, db)
     await queueReport((await getReport(draft.id, db)) as Report, start, db)
@@ -145,21 +113,7 @@ describe('the outbox', () => {
     const endpoint = fakeEndpoint()
     const sent = await saveReport(report(), start, db)
     const waiting = await saveReport(report(), start, db)
-    const photo = (reportId: string) => ({
-      id: crypto.randomUUID(),
-      reportId,
-      blob: new Blob([new Uint8Array(1000)], { type: 'image/jpeg' }),
-      thumbnail: new Blob([new Uint8Array(50)], { type: 'image/jpeg' }),
-      type: 'image/jpeg',
-      size: 1000,
-      width: 1600,
-      height: 1200,
-      sha256: 'b'.repeat(64),
-      caption: '',
-      takenAt: start.toISOString(),
-      location: null,
-      createdAt: start.toISOString(),
-    })
+    const photo = (reportId: string) => aPhoto(reportId, { sha256: 'b'.repeat(64), thumbnail: new Blob([new Uint8Array(50)], { type: 'image/jpeg' }) })
     const sentPhoto = photo(sent.id)
     const waitingPhoto = photo(waiting.id)
     await addPhoto(sentPhoto, start, db)

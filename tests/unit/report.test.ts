@@ -14,6 +14,7 @@ import {
   type ReportEntry,
   type ReportState,
 } from '@/domain'
+import { aReport } from './fixtures'
 
 const visits: Commitment = {
   id: 'visits',
@@ -40,26 +41,8 @@ const entry = (commitmentId: string, overrides: Partial<ReportEntry> = {}): Repo
   ...overrides,
 })
 
-const report = (overrides: Partial<Report> = {}): Report => ({
-  id: crypto.randomUUID(),
-  unitId: 'u1',
-  communeId: 'lung-cu',
-  authorId: 'm1',
-  covenantId: 'cov',
-  visitDate: '2026-11-20',
-  visitTime: '',
-  summary: 'Thăm 5 hộ nghèo, trao bò giống.',
-  location: null,
-  entries: [entry('visits', { status: 'done', amount: 1 })],
-  photoIds: [],
-  state: 'queued',
-  rejection: null,
-  receipt: null,
-  revision: 1,
-  createdAt: '2026-11-20T02:00:00.000Z',
-  updatedAt: '2026-11-20T02:00:00.000Z',
-  ...overrides,
-})
+const report = (overrides: Partial<Report> = {}): Report =>
+  aReport({ summary: 'Thăm 5 hộ nghèo, trao bò giống.', entries: [entry('visits', { status: 'done', amount: 1 })], state: 'queued', revision: 1, ...overrides })
 
 const today = '2026-11-25'
 const rules = (r: Report) => checkReport(r, commitments, today).map((problem) => `${problem.field}:${problem.rule}`)

@@ -2,7 +2,7 @@
 // (Node's Blob survives structuredClone, and so fake-indexeddb, whole; the DOM test environment's does not.)
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AppDatabase, type PhotoRow } from '@/db/database'
+import { AppDatabase } from '@/db/database'
 import {
   addPhoto,
   countedReports,
@@ -16,47 +16,14 @@ import {
   saveReport,
 } from '@/db/reports'
 import type { Report } from '@/domain'
+import { aPhoto, aReport } from './fixtures'
 
 let db: AppDatabase
 const now = (minute: number) => new Date(Date.UTC(2026, 10, 20, 2, minute))
 
-const draft = (overrides: Partial<Report> = {}): Report => ({
-  id: crypto.randomUUID(),
-  unitId: 'u1',
-  communeId: 'lung-cu',
-  authorId: 'm1',
-  covenantId: 'cov',
-  visitDate: '2026-11-20',
-  visitTime: '09:30',
-  summary: 'Thăm hộ nghèo',
-  location: null,
-  entries: [{ commitmentId: 'visits', status: 'done', amount: 1, note: '' }],
-  photoIds: [],
-  state: 'draft',
-  rejection: null,
-  receipt: null,
-  revision: 0,
-  createdAt: now(0).toISOString(),
-  updatedAt: now(0).toISOString(),
-  ...overrides,
-})
+const draft = aReport
 
-const photo = (reportId: string, overrides: Partial<PhotoRow> = {}): PhotoRow => ({
-  id: crypto.randomUUID(),
-  reportId,
-  blob: new Blob([new Uint8Array(1000)], { type: 'image/jpeg' }),
-  thumbnail: new Blob([new Uint8Array(100)], { type: 'image/jpeg' }),
-  type: 'image/jpeg',
-  size: 1000,
-  width: 1600,
-  height: 1200,
-  sha256: '0'.repeat(64),
-  caption: '',
-  takenAt: now(0).toISOString(),
-  location: null,
-  createdAt: now(0).toISOString(),
-  ...overrides,
-})
+const photo = aPhoto
 
 beforeEach(async () => {
   db = new AppDatabase(`test-${crypto.randomUUID()}`)
