@@ -8,6 +8,7 @@ import { useFieldStore } from './field'
 
 const loadOutbox = () => import('@/db/outbox')
 const loadSync = () => import('@/sync/outbox')
+const loadPhotos = () => import('@/sync/photos')
 
 /**
  * The outbox as the screens see it: how much waits, when the last sync succeeded, the sync
@@ -66,10 +67,12 @@ export const useOutboxStore = defineStore('outbox', () => {
   async function send(ignoreBackoff = false): Promise<SyncOutcome | 'failed' | 'skipped'> {
     const field = useFieldStore()
     if (!field.enrolled || field.revoked || !useAppStore().online || syncing.value) return 'skipped'
+    // Nothing waits: no need to load the sync code at all.
+    if (waiting.value === 0 && !ignoreBackoff) return 'skipped'
     syncing.value = true
     try {
       const { syncOutbox } = await loadSync()
-      lastOutcome.value = await syncOutbox({ appVersion: __APP_VERSION__, ignoreBackoff, onProgress: (value) => (progress.value = value) })
+      lastOutcome.value = await syncOutbox({ appVersion: __APP_VERSION__, ignoreBackoff, photos: loadPhotos, onProgress: (value) => (progress.value = value) })
       if (lastOutcome.value === 'revoked') await field.pull()
     } catch {
       lastOutcome.value = 'failed'

@@ -1,35 +1,14 @@
-import { DetailedError, Upload } from 'tus-js-client'
 import type { PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
-// Values from the protocol would bring TypeBox along: the codes the phone acts on are named here.
-const UPLOAD_ERROR_CODES = { photoNotListed: 'photo_not_listed' } as const
 import { isTouched } from '@/domain'
 import type { EnrollmentRow } from '@/db/database'
-import {
-  applyPushAnswers,
-  deferReports,
-  deferUpload,
-  dueReports,
-  dueUploads,
-  finishUpload,
-  outboxSummary,
-  pruneSentPhotos,
-  refuseUpload,
-  requeueReport,
-  setUploadUrl,
-  type Outgoing,
-  type OutgoingPhoto,
-  type PushAnswer,
-} from '@/db/outbox'
+import { applyPushAnswers, deferReports, dueReports, dueUploads, outboxSummary, pruneSentPhotos, type Outgoing, type PushAnswer } from '@/db/outbox'
 import { getEnrollment, markRevoked } from '@/db/reference'
-import { ApiError, NetworkError, requestJson, TimeoutError } from './api'
-import { backoffMs, classify, takeBatch, type Failure } from './queue'
-import { parseRetryAfter } from './retry-after'
+import { requestJson } from './api'
+import { backoffMs, classify, takeBatch } from './queue'
+import type * as PhotoSender from './photos'
 
 /** Limits of one push, a little under the endpoint's (50 reports, 1 MB) to leave room for the envelope. */
 export const PUSH_BATCH = { items: 50, bytes: 900 * 1024 } as const
-/** tus chunks sized for 2G/3G: a cut costs at most this much again. */
-export const CHUNK_BYTES = 256 * 1024
-const UPLOADS_PATH = '/api/uploads'
 const encoder = new TextEncoder()
 
 export interface SyncOptions {
@@ -43,6 +22,11 @@ export interface SyncOptions {
   appVersion?: string
   /** "Đồng bộ ngay": try everything now, even what waits out a backoff. */
   ignoreBackoff?: boolean
+  /**
+   * The photo sender (`() => import('./photos')`), loaded only when photos wait, so tus-js-client
+   * stays off the start-up path. Without it only reports are pushed.
+   */
+  photos?: () => Promise<typeof PhotoSender>
 }
 
 export interface SyncProgress {
@@ -90,11 +74,14 @@ async function syncOnce(options: SyncOptions): Promise<SyncOutcome> {
   })
   if (pushed !== 'done') return pushed
 
-  // A service worker has no XMLHttpRequest for tus: photos wait for the app to be opened.
-  if (typeof XMLHttpRequest === 'undefined') return (await somethingWaits()) ? 'waiting' : 'done'
+  // Without a way to send photos (a service worker has no XMLHttpRequest for tus), they wait for the app.
+  if (!options.photos) return (await somethingWaits()) ? 'waiting' : 'done'
   // Photos the last push asked for count from here.
   progress.total = progress.done + (await outboxSummary()).photos
-  for (const upload of await dueUploads(dueBy())) {
+  const uploads = await dueUploads(dueBy())
+  const { sendPhoto } = uploads.length ? await options.photos() : { sendPhoto: null }
+  for (const upload of uploads) {
+    if (!sendPhoto) break
     const outcome = await sendPhoto(enrollment, upload, options, now, (sent) => {
       progress.photo = { id: upload.photo.id, sent, size: upload.photo.size }
       report()
@@ -218,131 +205,6 @@ async function pushReports(
       return 'waiting'
     }
   }
-}
-
-/** The endpoint's answer to a failed tus request, if one came. */
-function uploadAnswer(error: unknown): { status: number; code: string | undefined; message: string; retryAfterMs: number } | null {
-  if (!(error instanceof DetailedError) || !error.originalResponse) return null
-  const response = error.originalResponse
-  let body: { code?: string; message?: string } = {}
-  try {
-    body = JSON.parse(response.getBody()) as typeof body
-  } catch {
-    // A plain-text body says nothing more than the status.
-  }
-  return { status: response.getStatus(), code: body.code, message: body.message ?? error.message, retryAfterMs: parseRetryAfter(response.getHeader('Retry-After') ?? null, new Date()) }
-}
-
-// The upload went wrong, not the photo. Out of step (409: a retried request raced the first) or
-// locked (423): ask the endpoint where it stands, later. Gone (404, 410) or damaged on the way
-// (422): a new upload, later.
-const RESUME_UPLOAD = [409, 423]
-const RESTART_UPLOAD = [404, 410, 422]
-
-/** What a failed tus request means. `resume` and `restart`: try again later, from where the endpoint stands or afresh. */
-function uploadFailure(error: unknown): Failure | { kind: 'resume' } | { kind: 'restart' } | { kind: 'push-first' } {
-  const answer = uploadAnswer(error)
-  if (!answer) return classify(error instanceof TimeoutError ? error : new NetworkError(error instanceof Error ? error.message : String(error)))
-  // The endpoint's copy of the report does not list this photo (yet): the report goes again first.
-  if (answer.code === UPLOAD_ERROR_CODES.photoNotListed) return { kind: 'push-first' }
-  if (RESUME_UPLOAD.includes(answer.status)) return { kind: 'resume' }
-  if (RESTART_UPLOAD.includes(answer.status)) return { kind: 'restart' }
-  return classify(new ApiError(answer.status, answer.code, answer.message, answer.retryAfterMs))
-}
-
-async function sendPhoto(
-  enrollment: EnrollmentRow,
-  { row, photo }: OutgoingPhoto,
-  options: SyncOptions,
-  now: () => Date,
-  onProgress: (sent: number) => void,
-): Promise<'sent' | 'waiting' | 'revoked' | 'refused'> {
-  const random = options.random ?? Math.random
-  try {
-    // Only photos the endpoint holds are ever pruned; one without its bytes cannot be sent.
-    if (!photo.blob) throw new Error(`photo ${photo.id} has no bytes`)
-    await uploadWithTus(enrollment.token, row.url, photo.blob, {
-      metadata: { photoId: photo.id, reportId: photo.reportId, sha256: photo.sha256, filetype: photo.type },
-      timeoutMs: options.timeoutMs ?? 60_000,
-      onUrl: (url) => setUploadUrl(photo.id, url),
-      onProgress,
-    })
-  } catch (error) {
-    const failure = uploadFailure(error)
-    const later = (retryAfterMs = 0) => (attempts: number) => new Date(now().getTime() + backoffMs(attempts, random(), retryAfterMs))
-    if (failure.kind === 'push-first') {
-      await requeueReport(photo.reportId, now())
-      return 'waiting'
-    }
-    if (failure.kind === 'resume' || failure.kind === 'restart') {
-      if (failure.kind === 'restart') await setUploadUrl(photo.id, null)
-      await deferUpload(photo.id, 'server', later())
-      return 'waiting'
-    }
-    if (failure.kind === 'revoked') {
-      await markRevoked(enrollment.deviceId, now())
-      return 'revoked'
-    }
-    if (failure.kind === 'refused') {
-      await refuseUpload(photo.id, failure.status, failure.message)
-      return 'refused'
-    }
-    await deferUpload(photo.id, failure.error, later(failure.retryAfterMs))
-    return 'waiting'
-  }
-  await finishUpload(photo.id, now())
-  return 'sent'
-}
-
-interface TusOptions {
-  metadata: Record<string, string>
-  timeoutMs: number
-  onUrl: (url: string) => Promise<void>
-  onProgress: (sent: number) => void
-}
-
-/**
- * One photo by tus, resuming at `url` when an earlier attempt created the upload. tus-js-client
- * retries nothing here (the outbox's backoff does), and an upload that makes no progress for
- * `timeoutMs` is abandoned, to be resumed later from where the endpoint says it stopped.
- */
-function uploadWithTus(token: string, url: string | null, blob: Blob, options: TusOptions): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stalled: ReturnType<typeof setTimeout> | undefined
-    const upload = new Upload(blob, {
-      endpoint: UPLOADS_PATH,
-      ...(url ? { uploadUrl: url } : {}),
-      chunkSize: CHUNK_BYTES,
-      retryDelays: [],
-      metadata: options.metadata,
-      headers: { authorization: `Bearer ${token}` },
-      storeFingerprintForResuming: false,
-      onUploadUrlAvailable: () => {
-        if (upload.url) void options.onUrl(upload.url)
-      },
-      onProgress: (sent) => {
-        watch()
-        options.onProgress(sent)
-      },
-      onSuccess: () => {
-        clearTimeout(stalled)
-        resolve()
-      },
-      onError: (error) => {
-        clearTimeout(stalled)
-        reject(error)
-      },
-    })
-    const watch = () => {
-      clearTimeout(stalled)
-      stalled = setTimeout(() => {
-        void upload.abort(false)
-        reject(new TimeoutError(`no progress in ${options.timeoutMs} ms`))
-      }, options.timeoutMs)
-    }
-    watch()
-    upload.start()
-  })
 }
 
 async function withLockIfFree<T>(name: string, task: () => Promise<T>): Promise<T | 'busy'> {
