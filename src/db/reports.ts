@@ -1,5 +1,5 @@
 import { Dexie, liveQuery } from 'dexie'
-import { foldVietnamese, isEditable, matchesSearch, type Report, type ReportState } from '@/domain'
+import { foldVietnamese, isEditable, matchesSearch, REPORT_STATES, type Report, type ReportState } from '@/domain'
 import { db as defaultDb, type AppDatabase, type PhotoRow, type ReportRow } from './database'
 
 /** A change was refused because the report has left the phone's hands (it is being sent, or was). */
@@ -95,16 +95,16 @@ export async function listReports(query: ReportQuery = {}, db: AppDatabase = def
   return (await collection.offset(offset).limit(limit).toArray()).map(withoutSearch)
 }
 
-/** How many reports the phone holds in each state, for one commune or all. */
+/** How many reports the phone holds in each state, for one commune or all: counted on indexes, never read. */
 export async function countReports(communeId?: string, db: AppDatabase = defaultDb): Promise<Record<ReportState, number>> {
-  const counts: Record<ReportState, number> = { draft: 0, queued: 0, sending: 0, accepted: 0, rejected: 0 }
-  const rows = communeId
-    ? db.reports.where('[communeId+updatedAt]').between([communeId, Dexie.minKey], [communeId, Dexie.maxKey])
-    : db.reports.toCollection()
-  await rows.each((row) => {
-    counts[row.state] += 1
-  })
-  return counts
+  const counted = await Promise.all(
+    REPORT_STATES.map((state) =>
+      communeId
+        ? db.reports.where('[communeId+state]').equals([communeId, state]).count()
+        : db.reports.where('[state+updatedAt]').between([state, Dexie.minKey], [state, Dexie.maxKey]).count(),
+    ),
+  )
+  return Object.fromEntries(REPORT_STATES.map((state, index) => [state, counted[index] ?? 0])) as Record<ReportState, number>
 }
 
 /** Every report that counts towards progress: sent and accepted, or waiting to be sent. */

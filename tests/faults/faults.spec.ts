@@ -222,6 +222,7 @@ test.describe('a new app version installed with a full queue', () => {
     await prompt.getByRole('button', { name: 'Tải lại' }).click()
     await expect(page.getByTestId('outbox-status')).toBeVisible()
     await record('new app version with a full queue', page, seeded)
-    expect(await page.evaluate(() => indexedDB.databases().then((all) => all.find((db) => db.name === 'giao-uoc')?.version))).toBe(40)
+    // Upgraded past the release's schema 3 (Dexie reports version n as n × 10).
+    expect(await page.evaluate(() => indexedDB.databases().then((all) => all.find((db) => db.name === 'giao-uoc')?.version))).toBeGreaterThan(30)
   })
 })

@@ -11,10 +11,10 @@ afterEach(async () => {
 })
 
 describe('the phone database', () => {
-  it('opens at schema version 4 with meta, enrollment, the reference tables, reports, outbox, photos and uploads', async () => {
+  it('opens at schema version 5 with meta, enrollment, the reference tables, reports, outbox, photos and uploads', async () => {
     db = new AppDatabase(`test-${crypto.randomUUID()}`)
     await db.open()
-    expect(db.verno).toBe(4)
+    expect(db.verno).toBe(5)
     expect(db.tables.map((table) => table.name).sort()).toEqual(
       ['assignments', 'blocs', 'commitments', 'communes', 'covenants', 'enrollment', 'members', 'meta', 'outbox', 'photos', 'reports', 'units', 'uploads'].sort(),
     )
@@ -29,7 +29,7 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(4)
+    expect(db.verno).toBe(5)
     expect(await getMeta('firstOpenedAt', db)).toBe('2026-01-02T03:04:05.000Z')
   })
 
@@ -44,7 +44,7 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(4)
+    expect(db.verno).toBe(5)
     expect(await db.enrollment.get('current')).toMatchObject({ memberId: 'm1', token: 'secret' })
     expect(await db.communes.get('lung-cu')).toMatchObject({ name: 'Lũng Cú' })
     expect(await db.reports.count()).toBe(0)
@@ -64,7 +64,7 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(4)
+    expect(db.verno).toBe(5)
     expect(await db.reports.count()).toBe(30)
     expect(await db.outbox.count()).toBe(29)
     expect(await db.outbox.get(ids[1] ?? '')).toMatchObject({ attempts: 2, lastError: 'offline', nextAttemptAt: null })
