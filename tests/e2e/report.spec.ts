@@ -148,7 +148,7 @@ test('offline after enrollment: a report with camera photos survives reloads and
   expect(stored).toHaveLength(3)
   for (const photo of stored) {
     expect(photo.blobSize).toBe(photo.size)
-    expect(photo.size).toBeLessThan(400 * 1024)
+    expect(photo.size).toBeLessThanOrEqual(300 * 1024)
     expect(photo.type).toBe('image/jpeg')
     expect(Math.max(photo.width, photo.height)).toBe(1600)
     expect(photo.decoded).toEqual({ width: photo.width, height: photo.height })
