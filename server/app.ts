@@ -13,6 +13,12 @@ import enrollment from './routes/enrollment'
 import pull from './routes/pull'
 import push from './routes/push'
 import uploads from './routes/uploads'
+import setup from './routes/setup'
+import members from './routes/members'
+import progress from './routes/progress'
+import evidence from './routes/evidence'
+import exports from './routes/export'
+import audit from './routes/audit'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -38,6 +44,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(pull)
   await app.register(push)
   await app.register(uploads, { uploadsDir: config.uploadsDir, photosDir: config.photosDir, photoMaxBytes: config.PHOTO_MAX_BYTES, publicUrl: config.publicUrl })
+  await app.register(setup)
+  await app.register(members)
+  await app.register(progress)
+  await app.register(evidence, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })
+  await app.register(exports)
+  await app.register(audit)
   await app.register(appFiles, { root: config.appDir })
 
   return app

@@ -33,6 +33,8 @@ export interface Config extends RawConfig {
   uploadsDir: string
   /** Received photos, by SHA-256. */
   photosDir: string
+  /** Thumbnails of received photos for the dashboard, made on first request. */
+  thumbsDir: string
   /** PUBLIC_URL, or the local address the endpoint listens on. */
   publicUrl: string
 }
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     databaseFile: path.join(dataDir, 'giao-uoc.sqlite'),
     uploadsDir: path.join(dataDir, 'uploads'),
     photosDir: path.join(dataDir, 'photos'),
+    thumbsDir: path.join(dataDir, 'thumbs'),
     publicUrl: (raw.PUBLIC_URL ?? `http://${localName(raw.HOST)}:${raw.PORT}`).replace(/\/$/, ''),
   }
 }

@@ -19,6 +19,8 @@ export interface Database {
   report_entry: ReportEntryTable
   photo: PhotoTable
   photo_blob: PhotoBlobTable
+  review: ReviewTable
+  audit_log: AuditLogTable
 }
 
 export interface MetaTable {
@@ -87,6 +89,8 @@ export interface CommitmentTable {
   max_points: number
   scope: 'unit' | 'commune'
   rev: number
+  /** When it was withdrawn from a signed covenant; never deleted once signed. */
+  retired_at: string | null
 }
 
 export interface MemberTable {
@@ -204,4 +208,29 @@ export interface PhotoBlobTable {
   /** The real type, from the file's first bytes. */
   type: string
   stored_at: Generated<string>
+}
+
+/** One review of a report: rows are added, never changed, so every change of status is kept. */
+export interface ReviewTable {
+  id: string
+  report_id: string
+  revision: number
+  status: 'accepted' | 'needs_more'
+  comment: string
+  reviewer_id: string
+  at: string
+  /** The revision counter when it was made: phones pull reviews like reference rows. */
+  rev: number
+}
+
+/** Who did what, and when: every change by a lead or the admin, and every export. */
+export interface AuditLogTable {
+  id: Generated<number>
+  at: string
+  actor_id: string
+  /** The unit the action concerns; null for the bloc as a whole. */
+  unit_id: string | null
+  action: string
+  /** JSON of `AuditDetails`. */
+  details: string
 }

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ERROR_CODES, type ErrorResponse } from '../../src/protocol'
+import type { Member } from '../../src/domain'
+import { ERROR_CODES, ErrorResponse } from '../../src/protocol'
 import { AccessError, identify, type Caller } from '../services/access'
 
 declare module 'fastify' {
@@ -15,6 +16,15 @@ declare module 'fastify' {
     requireManager: (this: void, request: FastifyRequest) => Promise<void>
   }
 }
+
+/** The signed-in lead or admin of a route behind `requireManager`. */
+export function managerOf(request: FastifyRequest): Member {
+  if (request.caller?.kind !== 'session') throw new AccessError(401, ERROR_CODES.unauthorized, 'Log in first')
+  return request.caller.member
+}
+
+/** The answers every dashboard route may give besides its own. */
+export const managerErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse } as const
 
 const bearer = (request: FastifyRequest) => /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
 
@@ -38,7 +48,7 @@ export default fp(
 
     app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply: FastifyReply) => {
       if (error instanceof AccessError) {
-        const body: ErrorResponse = { statusCode: error.statusCode, error: reasonOf(error.statusCode), message: error.message, code: error.code }
+        const body: ErrorResponse = { statusCode: error.statusCode, error: reasonOf(error.statusCode), message: error.message, code: error.code, ...(error.problems && { problems: error.problems }) }
         if (error.statusCode === 401) void reply.header('www-authenticate', 'Bearer')
         return reply.code(error.statusCode).send(body)
       }

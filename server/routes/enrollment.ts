@@ -11,6 +11,8 @@ import {
 } from '../../src/protocol'
 import { AccessError, createEnrollmentCode, enroll, revokeDevice } from '../services/access'
 import { FailureLimiter } from '../services/failures'
+import { audit } from '../services/audit'
+import { managerOf } from '../plugins/access'
 
 export interface EnrollmentOptions {
   /** The address phones open, for enrollment links. */
@@ -37,9 +39,10 @@ const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicU
       preHandler: app.requireManager,
     },
     async (request, reply) => {
-      if (!request.caller) throw new AccessError(401, ERROR_CODES.unauthorized, 'Log in first')
-      const created = await createEnrollmentCode(app.db, request.caller.member, request.body.memberId, { validHours: request.body.validHours, publicUrl })
-      return reply.code(201).send(created)
+      const manager = managerOf(request)
+      const created = await createEnrollmentCode(app.db, manager, request.body.memberId, { validHours: request.body.validHours, publicUrl })
+      await audit(app.db, manager, 'enrollment.create', created.unitId, { member: created.memberName, expiresAt: created.expiresAt })
+      return reply.code(201).send({ code: created.code, expiresAt: created.expiresAt, link: created.link, memberId: created.memberId })
     },
   )
 
@@ -79,8 +82,10 @@ const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicU
       preHandler: app.requireManager,
     },
     async (request) => {
-      if (!request.caller) throw new AccessError(401, ERROR_CODES.unauthorized, 'Log in first')
-      return revokeDevice(app.db, request.caller.member, request.params.deviceId)
+      const manager = managerOf(request)
+      const { device, unitId, memberName } = await revokeDevice(app.db, manager, request.params.deviceId)
+      await audit(app.db, manager, 'device.revoke', unitId, { device: device.name, member: memberName })
+      return device
     },
   )
   return Promise.resolve()

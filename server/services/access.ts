@@ -8,6 +8,7 @@ import {
   normalizeEnrollmentCode,
   type Device,
   type Member,
+  type Problem,
   type Unit,
 } from '../../src/domain'
 import { ERROR_CODES, type ErrorCode } from '../../src/protocol'
@@ -21,9 +22,27 @@ export class AccessError extends Error {
     readonly statusCode: number,
     readonly code: ErrorCode,
     message: string,
+    /** The domain's broken rules, for a 400 `invalid`. */
+    readonly problems?: Problem[],
   ) {
     super(message)
   }
+}
+
+/** `write`, with a unique constraint's refusal (SQLite's or PostgreSQL's) answered as a 409 with `message`. */
+export async function uniquely<T>(message: string, write: () => Promise<T>, problems?: Problem[]): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') throw new AccessError(409, ERROR_CODES.conflict, message, problems)
+    throw error
+  }
+}
+
+/** A 400 naming each broken rule, or nothing when there are none. */
+export function refuseProblems(problems: Problem[], what: string): void {
+  if (problems.length) throw new AccessError(400, ERROR_CODES.invalid, `${what} is not valid: ${problems.map((p) => `${p.field} (${p.rule})`).join(', ')}`, problems)
 }
 
 export const SESSION_HOURS = 12
@@ -102,7 +121,7 @@ export async function createEnrollmentCode(
   options: { validHours?: number; publicUrl: string; now?: Date },
 ) {
   const now = options.now ?? new Date()
-  const member = await db.selectFrom('member').select(['id', 'unit_id', 'role']).where('id', '=', memberId).executeTakeFirst()
+  const member = await db.selectFrom('member').select(['id', 'unit_id', 'role', 'name']).where('id', '=', memberId).executeTakeFirst()
   if (!member) throw new AccessError(404, ERROR_CODES.notFound, 'No such member')
   if (issuer !== 'endpoint' && !mayManage(issuer, { id: member.id, unitId: member.unit_id, role: member.role })) throw notYours()
   const code = enrollmentCodeFromBytes(randomBytes(16))
@@ -114,7 +133,7 @@ export async function createEnrollmentCode(
   const shown = formatEnrollmentCode(code)
   // The code rides in the fragment, which browsers never send: it stays out of every access log.
   const link = `${options.publicUrl.replace(/\/$/, '')}/enroll#code=${shown}`
-  return { code: shown, expiresAt, link, memberId: member.id }
+  return { code: shown, expiresAt, link, memberId: member.id, memberName: member.name, unitId: member.unit_id }
 }
 
 /**
@@ -160,17 +179,17 @@ export async function enroll(db: Kysely<Database>, input: { code: string; device
   })
 }
 
-/** Revoke a device: its token stops working at once. Answers the device as it now is. */
-export async function revokeDevice(db: Kysely<Database>, manager: Member, deviceId: string, now = new Date()): Promise<Device> {
+/** Revoke a device: its token stops working at once. Answers the device as it now is, with its member's unit and name. */
+export async function revokeDevice(db: Kysely<Database>, manager: Member, deviceId: string, now = new Date()): Promise<{ device: Device; unitId: string; memberName: string }> {
   const row = await db
     .selectFrom('device')
     .innerJoin('member', 'member.id', 'device.member_id')
-    .select(['device.id', 'device.member_id', 'device.name', 'device.enrolled_at', 'device.revoked_at', 'member.unit_id', 'member.role'])
+    .select(['device.id', 'device.member_id', 'device.name', 'device.enrolled_at', 'device.revoked_at', 'member.unit_id', 'member.role', 'member.name as member_name'])
     .where('device.id', '=', deviceId)
     .executeTakeFirst()
   if (!row) throw new AccessError(404, ERROR_CODES.notFound, 'No such device')
   if (!mayManage(manager, { id: row.member_id, unitId: row.unit_id, role: row.role })) throw notYours()
   const revokedAt = row.revoked_at ?? now.toISOString()
   await db.updateTable('device').set({ revoked_at: revokedAt }).where('id', '=', deviceId).execute()
-  return { id: row.id, memberId: row.member_id, name: row.name, enrolledAt: row.enrolled_at, revokedAt }
+  return { device: { id: row.id, memberId: row.member_id, name: row.name, enrolledAt: row.enrolled_at, revokedAt }, unitId: row.unit_id, memberName: row.member_name }
 }

@@ -14,7 +14,7 @@ export interface DemoData {
     /** `MM-dd` in the current year. */
     signedOn: string
     /** In covenant order: `order` is their place in this list. */
-    commitments: Omit<Commitment, 'id' | 'covenantId' | 'order'>[]
+    commitments: Omit<Commitment, 'id' | 'covenantId' | 'order' | 'retiredAt'>[]
   }
   communes: { key: string; name: string; district: string; unit: string }[]
   members: { unit: string; name: string; role: Role; title: string; demoEnrollment?: boolean }[]

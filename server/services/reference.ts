@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from '../../src/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '../../src/domain'
 import type { PullResponse, UnitName } from '../../src/protocol'
 import type {
   BlocTable,
@@ -8,6 +8,7 @@ import type {
   CovenantTable,
   Database,
   MemberTable,
+  ReviewTable,
   UnitTable,
 } from '../db/schema'
 
@@ -53,6 +54,7 @@ export const toCommitment = (row: Selectable<CommitmentTable>): Commitment => ({
   unitLabel: row.unit_label,
   maxPoints: row.max_points,
   scope: row.scope,
+  retiredAt: row.retired_at,
 })
 export const toMember = (row: Selectable<MemberTable>): Member => ({ id: row.id, unitId: row.unit_id, name: row.name, role: row.role, title: row.title })
 
@@ -104,6 +106,8 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
         )
       : []
 
+    const reviews = await reviewsSince(trx, unit.id, since)
+
     return {
       cursor: revision,
       full,
@@ -115,6 +119,34 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       assignments: assignments.filter((row) => assignedSince.has(row.commune_id)).map((row): Assignment => ({ unitId: row.unit_id, communeId: row.commune_id, year: row.year })),
       ...(covenant && covenant.rev > since && { covenant: toCovenant(covenant) }),
       commitments: commitments.map(toCommitment),
+      reviews,
     }
   })
 }
+
+/** The latest review of each of the unit's reports, among those made since `since`. */
+async function reviewsSince(db: Db, unitId: string, since: number): Promise<Review[]> {
+  const rows = await db
+    .selectFrom('review')
+    .innerJoin('report', 'report.id', 'review.report_id')
+    .innerJoin('member', 'member.id', 'review.reviewer_id')
+    .selectAll('review')
+    .select('member.name as reviewer_name')
+    .where('report.unit_id', '=', unitId)
+    .where('review.rev', '>', since)
+    .orderBy('review.rev')
+    .execute()
+  const latest = new Map(rows.map((row) => [row.report_id, toReview(row)]))
+  return [...latest.values()]
+}
+
+export const toReview = (row: Selectable<ReviewTable> & { reviewer_name: string }): Review => ({
+  id: row.id,
+  reportId: row.report_id,
+  revision: row.revision,
+  status: row.status,
+  comment: row.comment,
+  reviewerId: row.reviewer_id,
+  reviewerName: row.reviewer_name,
+  at: row.at,
+})

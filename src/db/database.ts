@@ -147,6 +147,17 @@ export class AppDatabase extends Dexie {
     this.version(5).stores({
       reports: 'id, updatedAt, [state+updatedAt], [communeId+updatedAt], [communeId+state]',
     })
+    // Commitments can be retired from a signed covenant; those pulled before say they are not.
+    this.version(6)
+      .stores({})
+      .upgrade(async (tx) => {
+        await tx
+          .table<Commitment>('commitments')
+          .toCollection()
+          .modify((row) => {
+            row.retiredAt ??= null
+          })
+      })
   }
 }
 

@@ -1,5 +1,5 @@
 import { liveQuery } from 'dexie'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from '@/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '@/domain'
 import { db as defaultDb, type AppDatabase, type EnrollmentRow, type UnitRow } from './database'
 
 export const PULL_CURSOR = 'pullCursor'
@@ -19,6 +19,8 @@ export interface ReferenceChanges {
   assignments: Assignment[]
   covenant?: Covenant
   commitments: Commitment[]
+  /** The latest reviews of the unit's reports: each lands on the report it is about, if this phone holds it. */
+  reviews: Review[]
 }
 
 /**
@@ -28,7 +30,7 @@ export interface ReferenceChanges {
  */
 export async function applyPull(response: ReferenceChanges, at: { now: Date; deviceId?: string }, db: AppDatabase = defaultDb): Promise<boolean> {
   const reference = [db.blocs, db.units, db.members, db.communes, db.assignments, db.covenants, db.commitments]
-  return db.transaction('rw', [db.meta, db.enrollment, ...reference], async () => {
+  return db.transaction('rw', [db.meta, db.enrollment, db.reports, ...reference], async () => {
     if (at.deviceId !== undefined && (await getEnrollment(db))?.deviceId !== at.deviceId) return false
     if (response.full) {
       for (const table of reference) await table.clear()
@@ -46,6 +48,13 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
       await db.meta.put({ key: ACTIVE_COVENANT, value: response.covenant.id })
     }
     await db.commitments.bulkPut(response.commitments)
+    for (const { reportId, status, comment, reviewerName, at, revision } of response.reviews) {
+      await db.reports
+        .where('id')
+        .equals(reportId)
+        .and((report) => !report.review || report.review.at <= at)
+        .modify({ review: { status, comment, reviewerName, at, revision } })
+    }
     await db.meta.put({ key: PULL_CURSOR, value: response.cursor })
     await db.meta.put({ key: LAST_PULL_AT, value: at.now.toISOString() })
     return true

@@ -17,17 +17,21 @@ async function communeName(db: AppDatabase, communeId: string): Promise<string> 
 
 /**
  * Save a report as the cadre left it. A new report is created as a draft; an existing one
- * must still be editable (draft or queued), and its revision goes up by one. A queued report
- * stays queued, at its new revision. Answers the report as stored.
+ * must still be editable (`isEditable`), and its revision goes up by one. A queued report
+ * stays queued, at its new revision; an accepted one sent back for more becomes a draft again,
+ * the answer being written. Answers the report as stored.
  */
 export async function saveReport(report: Report, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
   return db.transaction('rw', db.reports, db.outbox, db.communes, async () => {
     const stored = await db.reports.get(report.id)
     if (stored && !isEditable(stored)) throw new ReportLockedError(`report ${report.id} is ${stored.state}`)
-    // State, receipt and refusal belong to the sync: a screen's copy of the report may be older.
+    // State, receipt, refusal and review belong to the sync: a screen's copy of the report may be older.
+    const { review: _copied, ...edited } = report
+    void _copied
     const next: Report = {
-      ...report,
-      state: stored?.state ?? 'draft',
+      ...edited,
+      ...(stored?.review && { review: stored.review }),
+      state: stored && stored.state !== 'accepted' ? stored.state : 'draft',
       receipt: stored?.receipt ?? null,
       rejection: stored?.rejection ?? null,
       revision: (stored?.revision ?? 0) + 1,

@@ -79,6 +79,11 @@ export interface Commitment {
   unitLabel: string
   maxPoints: number
   scope: Scope
+  /**
+   * Set when the commitment was withdrawn from a signed covenant: it is never deleted, so the
+   * reports made against it keep their meaning, but new reports no longer offer it.
+   */
+  retiredAt: string | null
 }
 
 export const ROLES = ['cadre', 'lead', 'admin'] as const

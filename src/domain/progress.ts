@@ -12,6 +12,8 @@ export interface Progress {
   donePending: boolean
   /** Reports that touched this commitment. */
   reports: { accepted: number; pending: number }
+  /** The target for the scope (`targetFor`): per commune, or over all the unit's communes. */
+  target: number | null
   /** 0…1 against the target, accepted and pending together; null without a target. */
   ratio: number | null
 }
@@ -19,13 +21,27 @@ export interface Progress {
 export interface ProgressScope {
   /** Only reports about this commune; all the unit's reports when absent. */
   communeId?: Id
+  /**
+   * For the unit as a whole: how many communes it is assigned. A commune-scoped commitment's
+   * target holds for each commune, so the unit's target is that many times it.
+   */
+  communes?: number
+}
+
+/** What a report brings to progress. */
+export type CountedReport = Pick<Report, 'state' | 'communeId' | 'entries'>
+
+/** A commitment's target for the scope: per commune, or for the unit over all its communes. */
+export function targetFor(item: Pick<Commitment, 'target' | 'scope'>, scope: ProgressScope = {}): number | null {
+  if (item.target === null) return null
+  return item.scope === 'commune' && scope.communeId === undefined && scope.communes !== undefined ? item.target * Math.max(1, scope.communes) : item.target
 }
 
 /**
  * Progress of each commitment from reports, per unit (all its reports) or per commune. Drafts
  * and rejected reports do not count; pending ones (queued, sending) are counted apart.
  */
-export function progressOf(commitments: readonly Commitment[], reports: readonly Report[], scope: ProgressScope = {}): Map<Id, Progress> {
+export function progressOf(commitments: readonly Commitment[], reports: readonly CountedReport[], scope: ProgressScope = {}): Map<Id, Progress> {
   const result = new Map<Id, Progress>()
   for (const item of commitments) {
     result.set(item.id, {
@@ -35,6 +51,7 @@ export function progressOf(commitments: readonly Commitment[], reports: readonly
       doneAccepted: false,
       donePending: false,
       reports: { accepted: 0, pending: 0 },
+      target: targetFor(item, scope),
       ratio: null,
     })
   }
@@ -60,10 +77,32 @@ export function progressOf(commitments: readonly Commitment[], reports: readonly
     const progress = result.get(item.id)
     if (!progress) continue
     if (item.measure === 'done') progress.ratio = progress.doneAccepted || progress.donePending ? 1 : 0
-    else if (item.target) {
+    else if (progress.target) {
       const reached = item.measure === 'percent' ? Math.max(progress.accepted, progress.pending) : progress.accepted + progress.pending
-      progress.ratio = Math.min(1, reached / item.target)
+      progress.ratio = Math.min(1, reached / progress.target)
     }
   }
   return result
+}
+
+export const PACES = ['done', 'on_track', 'behind', 'not_due'] as const
+/**
+ * Where a commitment stands for the time of year: `done`; `on_track` when it has come at least
+ * nine tenths as far as the year has; `behind` otherwise; `not_due` for a yes-or-no commitment
+ * not yet done while the year runs, or one without a target.
+ */
+export type Pace = (typeof PACES)[number]
+
+export function paceOf(item: Pick<Commitment, 'measure'>, ratio: number | null, elapsed: number): Pace {
+  if (ratio === null) return 'not_due'
+  if (ratio >= 1) return 'done'
+  if (item.measure === 'done') return elapsed >= 1 ? 'behind' : 'not_due'
+  return ratio >= elapsed * 0.9 ? 'on_track' : 'behind'
+}
+
+/** How much of the covenant's calendar year has passed at `now`, from 0 to 1. */
+export function yearElapsed(year: number, now: Date): number {
+  const start = Date.UTC(year, 0, 1)
+  const end = Date.UTC(year + 1, 0, 1)
+  return Math.min(1, Math.max(0, (now.getTime() - start) / (end - start)))
 }

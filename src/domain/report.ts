@@ -1,4 +1,5 @@
 import type { Commitment, Id } from './entities'
+import { awaitsAnswer, type Review } from './review'
 import { isIsoDate } from './validation'
 import type { Problem } from './validation'
 
@@ -61,6 +62,8 @@ export interface Report {
   rejection: ReportRejection | null
   /** Set once the endpoint has stored a revision of this report. */
   receipt: ReportReceipt | null
+  /** The latest review by the unit's lead or the bloc, as the last pull brought it; absent before any. */
+  review?: Pick<Review, 'status' | 'comment' | 'reviewerName' | 'at' | 'revision'>
   /** Goes up by one with every saved change. */
   revision: number
   createdAt: string
@@ -69,9 +72,13 @@ export interface Report {
 
 export const REPORT_LIMITS = { summaryLength: 5000, noteLength: 2000, maxPhotos: 20, poorAccuracyMetres: 100 } as const
 
-/** Reports a cadre may still change: not yet sent, or refused and to be fixed. */
-export function isEditable(report: Pick<Report, 'state'>): boolean {
-  return report.state === 'draft' || report.state === 'queued' || report.state === 'rejected'
+/**
+ * Reports a cadre may still change: not yet sent, refused and to be fixed, or accepted but sent
+ * back by a reviewer for more (answered with a new revision).
+ */
+export function isEditable(report: Pick<Report, 'state' | 'review' | 'revision'>): boolean {
+  if (report.state === 'draft' || report.state === 'queued' || report.state === 'rejected') return true
+  return report.state === 'accepted' && awaitsAnswer(report.review, report.revision)
 }
 
 /** Reports that count towards progress while the endpoint has not yet accepted them. */
@@ -121,7 +128,7 @@ export function checkReport(report: Report, commitments: readonly Commitment[], 
   return problems
 }
 
-/** Commitments in the order a report form shows them: those counted per commune first. */
+/** Commitments in the order a report form shows them: those counted per commune first; retired ones not at all. */
 export function commitmentsForReport(items: readonly Commitment[]): Commitment[] {
-  return [...items].sort((a, b) => (a.scope === b.scope ? a.order - b.order : a.scope === 'commune' ? -1 : 1))
+  return items.filter((item) => !item.retiredAt).sort((a, b) => (a.scope === b.scope ? a.order - b.order : a.scope === 'commune' ? -1 : 1))
 }

@@ -49,7 +49,7 @@ export function canMoveCovenant(from: CovenantStatus, to: CovenantStatus): boole
 }
 
 /** The rules of one commitment: a target that fits its measure, points in range. */
-export function checkCommitment(item: Omit<Commitment, 'id' | 'covenantId'>): Problem[] {
+export function checkCommitment(item: Omit<Commitment, 'id' | 'covenantId' | 'retiredAt'>): Problem[] {
   const problems: Problem[] = [...checkName('group', item.group), ...checkName('title', item.title, LIMITS.titleLength)]
   if (item.description.length > LIMITS.descriptionLength) problems.push({ field: 'description', rule: 'tooLong' })
   if (!Number.isInteger(item.order) || item.order < 1) problems.push({ field: 'order', rule: 'positiveInteger' })
@@ -79,4 +79,20 @@ export function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
   const date = new Date(`${value}T00:00:00Z`)
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)
+}
+
+export const MEMBER_LIMITS = { passwordLength: 10 } as const
+
+/**
+ * A member as created or changed: a name, and for a lead or the admin (who sign in to the
+ * dashboard) a username and a password, given now or set before (`hasPassword`).
+ */
+export function checkMember(member: { name: string; role: string; username: string | null }, hasPassword: boolean): Problem[] {
+  const problems = checkName('name', member.name)
+  if (!isRole(member.role)) problems.push({ field: 'role', rule: 'oneOf' })
+  else if (member.role !== 'cadre') {
+    if (!member.username) problems.push({ field: 'username', rule: 'required' })
+    if (!hasPassword) problems.push({ field: 'password', rule: 'required' })
+  }
+  return problems
 }

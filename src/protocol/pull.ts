@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from './reference'
+import { Review } from './review'
 
 /** `GET /api/pull?cursor=…`: the reference data of the device's unit that changed since the cursor. */
 export const PullQuery = Type.Object(
@@ -27,6 +28,8 @@ export const PullResponse = Type.Object(
     assignments: Type.Array(Assignment),
     covenant: Type.Optional(Covenant),
     commitments: Type.Array(Commitment),
+    /** Reviews of the unit's reports made since the cursor, the latest of each report. */
+    reviews: Type.Array(Review),
   },
   { additionalProperties: false },
 )

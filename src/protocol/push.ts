@@ -1,15 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ENTRY_STATUSES, IMAGE_TYPES, REPORT_LIMITS } from '../domain'
-import { Id, IsoDate, IsoDateTime } from './common'
-
-const closed = { additionalProperties: false } as const
-const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)))
-
-/**
- * A number or null as one JSON Schema type list, not `anyOf`: the endpoint's Ajv coerces types,
- * and trying the number branch of an `anyOf` first would turn a null into 0.
- */
-const numberOrNull = (type: 'number' | 'integer', options: { minimum?: number } = {}) => Type.Unsafe<number | null>({ type: [type, 'null'], ...options })
+import { closed, Id, IsoDate, IsoDateTime, numberOrNull, oneOf } from './common'
 
 /** The most reports one push may carry; the body is also limited to `PUSH_LIMITS.bytes`. */
 export const PUSH_LIMITS = { reports: 50, bytes: 1024 * 1024 } as const

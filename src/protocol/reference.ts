@@ -1,10 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type * as domain from '../domain'
 import { COVENANT_STATUSES, MEASURES, ROLES, SCOPES } from '../domain'
-import { Id, IsoDate, IsoDateTime } from './common'
-
-const closed = { additionalProperties: false } as const
-const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)))
+import { closed, Id, IsoDate, IsoDateTime, oneOf, type AllTrue, type Same } from './common'
 
 export const Bloc = Type.Object(
   {
@@ -48,6 +45,7 @@ export const Commitment = Type.Object(
     unitLabel: Type.String(),
     maxPoints: Type.Number({ minimum: 0 }),
     scope: oneOf(SCOPES),
+    retiredAt: Type.Union([IsoDateTime, Type.Null()], { description: 'Set when withdrawn from a signed covenant: kept for the reports made against it' }),
   },
   closed,
 )
@@ -72,8 +70,6 @@ export type Member = Static<typeof Member>
 export type Device = Static<typeof Device>
 
 // The wire shapes are the domain's entities, no more and no less: this fails to compile otherwise.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-type AllTrue<T extends true[]> = T
 export type WireMatchesDomain = AllTrue<[
   Same<Bloc, domain.Bloc>,
   Same<Unit, domain.Unit>,

@@ -193,9 +193,9 @@ test('offline after enrollment: a report with camera photos survives reloads and
 
   await again.goto('/covenant')
   const visitsItem = again.getByRole('listitem').filter({ hasText: 'Đi cơ sở xã được phân công' })
-  await expect(visitsItem.getByTestId('progress')).toContainText('1 / 12 lượt, trong đó 1 chờ gửi')
+  await expect(visitsItem.getByTestId('progress')).toContainText('1 / 24 lượt, trong đó 1 chờ gửi')
   const householdsItem = again.getByRole('listitem').filter({ hasText: 'hộ nghèo được hỗ trợ' })
-  await expect(householdsItem.getByTestId('progress')).toContainText('3 / 20 hộ, trong đó 3 chờ gửi')
+  await expect(householdsItem.getByTestId('progress')).toContainText('3 / 40 hộ, trong đó 3 chờ gửi')
 
   await again.goto('/reports')
   await expect(again.getByText('Chờ gửi (1)')).toBeVisible()
@@ -215,6 +215,6 @@ test('offline after enrollment: a report with camera photos survives reloads and
   const photoFiles = fs.readdirSync(path.join(dataDir, 'photos'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
   expect(photoFiles).toHaveLength(3)
   await again.goto('/covenant')
-  await expect(visitsItem.getByTestId('progress')).toContainText('1 / 12 lượt')
+  await expect(visitsItem.getByTestId('progress')).toContainText('1 / 24 lượt')
   await expect(visitsItem.getByTestId('progress')).not.toContainText('chờ gửi')
 })

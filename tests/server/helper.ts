@@ -1,21 +1,31 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach } from 'vitest'
+import { afterAll, afterEach, expect } from 'vitest'
 import { buildApp, type App } from '../../server/app'
 import { loadConfig } from '../../server/config'
 import { createEnrollmentCode } from '../../server/services/access'
 
-const cleanups: (() => Promise<void> | void)[] = []
+type Cleanup = () => Promise<void> | void
+const cleanups: Cleanup[] = []
+const fileCleanups: Cleanup[] = []
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
+afterAll(async () => {
+  for (const cleanup of fileCleanups.splice(0).reverse()) await cleanup()
+})
 
-/** A fresh folder under the system's temp dir, removed after the test. */
+/** Undo after the test that made it, or after the file for what a `beforeAll` made for every test. */
+function later(cleanup: Cleanup): void {
+  ;(expect.getState().currentTestName === undefined ? fileCleanups : cleanups).push(cleanup)
+}
+
+/** A fresh folder under the system's temp dir, removed after the test (or the file). */
 export function tempDir(prefix = 'giao-uoc-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
+  later(() => fs.rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
@@ -30,11 +40,11 @@ export function fakeBuiltApp(): string {
   return dir
 }
 
-/** The endpoint in-process, on a real SQLite file in a temp folder, closed after the test. */
+/** The endpoint in-process, on a real SQLite file in a temp folder, closed after the test (or the file). */
 export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
   const config = loadConfig({ DATA_DIR: tempDir(), APP_DIR: fakeBuiltApp(), ...env })
   const app = await buildApp(config, { logger: false })
-  cleanups.push(() => app.close())
+  later(() => app.close())
   return app
 }
 

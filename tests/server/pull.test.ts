@@ -39,7 +39,7 @@ describe('GET /api/pull', () => {
     const first = (await pull(app, headers)).json<PullResponse>()
     const same = (await pull(app, headers, first.cursor)).json<PullResponse>()
     expect(first.full).toBe(true)
-    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [] })
+    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [] })
 
     const communeId = first.communes[0]?.id ?? ''
     const rev = await nextRevision(app.db)
@@ -109,8 +109,22 @@ describe('GET /api/openapi.json', () => {
     }>()
     expect(document.openapi).toBe('3.1.0')
     expect(Object.keys(document.paths).sort()).toEqual(
-      ['/api/auth/login', '/api/auth/logout', '/api/devices/{deviceId}/revoke', '/api/enroll', '/api/enrollment-codes', '/api/health', '/api/pull', '/api/push'].sort(),
+      [
+        ...['/api/auth/login', '/api/auth/logout', '/api/devices/{deviceId}/revoke', '/api/enroll', '/api/enrollment-codes', '/api/health', '/api/pull', '/api/push'],
+        ...['/api/setup', '/api/bloc', '/api/units', '/api/units/{unitId}', '/api/communes', '/api/communes/{communeId}', '/api/assignments/{year}'],
+        ...['/api/covenants', '/api/covenants/{covenantId}', '/api/covenants/{covenantId}/status', '/api/covenants/{covenantId}/commitments'],
+        ...['/api/commitments/{commitmentId}', '/api/commitments/{commitmentId}/retire', '/api/members', '/api/members/{memberId}'],
+        ...['/api/progress', '/api/communes/{communeId}/overview', '/api/reports', '/api/reports/{reportId}', '/api/reports/{reportId}/photos/{photoId}'],
+        ...['/api/reports/{reportId}/reviews', '/api/gallery', '/api/export/{file}', '/api/audit'],
+      ].sort(),
     )
+    // Every dashboard route names who may call it and the refusals it can give.
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const operation of Object.values(methods)) {
+        if (['/api/health', '/api/enroll', '/api/auth/login'].includes(path) || path.startsWith('/api/pull') || path.startsWith('/api/push')) continue
+        expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(['401', '403']))
+      }
+    }
     expect(document.paths['/api/enroll']?.post?.requestBody).toBeDefined()
     expect(Object.keys(document.paths['/api/enroll']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['201', '404', '409', '410']))
     expect(document.paths['/api/pull']?.get?.parameters).toEqual([expect.objectContaining({ name: 'cursor', in: 'query' })])

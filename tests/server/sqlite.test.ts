@@ -21,13 +21,13 @@ describe('the SQLite database', () => {
   it('applies migrations once, and again on restart changes nothing', async () => {
     const file = path.join(tempDir(), 'db.sqlite')
     const first = openSqlite(file)
-    expect(await migrateToLatest(first)).toBe('0003-reports')
+    expect(await migrateToLatest(first)).toBe('0004-dashboard')
     await first.insertInto('meta').values({ key: 'k', value: 'v' }).execute()
     await first.destroy()
 
     const again = openSqlite(file)
     try {
-      expect(await migrateToLatest(again)).toBe('0003-reports')
+      expect(await migrateToLatest(again)).toBe('0004-dashboard')
       const rows = await again.selectFrom('meta').select(['key', 'value']).execute()
       expect(rows).toEqual([{ key: 'k', value: 'v' }])
     } finally {
@@ -45,6 +45,7 @@ describe('the migrations on an empty database', () => {
       expect(tables).toEqual(
         ['assignment', 'bloc', 'commitment', 'commune', 'covenant', 'device', 'enrollment_code', 'member', 'meta', 'revision', 'session', 'unit']
           .concat(['photo', 'photo_blob', 'receipt_sequence', 'report', 'report_entry'])
+          .concat(['review', 'audit_log'])
           .sort(),
       )
       expect(await db.selectFrom('revision').select('value').executeTakeFirst()).toEqual({ value: 0 })

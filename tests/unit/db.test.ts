@@ -11,10 +11,10 @@ afterEach(async () => {
 })
 
 describe('the phone database', () => {
-  it('opens at schema version 5 with meta, enrollment, the reference tables, reports, outbox, photos and uploads', async () => {
+  it('opens at schema version 6 with meta, enrollment, the reference tables, reports, outbox, photos and uploads', async () => {
     db = new AppDatabase(`test-${crypto.randomUUID()}`)
     await db.open()
-    expect(db.verno).toBe(5)
+    expect(db.verno).toBe(6)
     expect(db.tables.map((table) => table.name).sort()).toEqual(
       ['assignments', 'blocs', 'commitments', 'communes', 'covenants', 'enrollment', 'members', 'meta', 'outbox', 'photos', 'reports', 'units', 'uploads'].sort(),
     )
@@ -29,7 +29,7 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(5)
+    expect(db.verno).toBe(6)
     expect(await getMeta('firstOpenedAt', db)).toBe('2026-01-02T03:04:05.000Z')
   })
 
@@ -40,13 +40,16 @@ describe('the phone database', () => {
     old.version(2).stores({ enrollment: 'key', communes: 'id', commitments: 'id, covenantId' })
     await old.table('enrollment').put({ key: 'current', memberId: 'm1', token: 'secret' })
     await old.table('communes').put({ id: 'lung-cu', name: 'Lũng Cú' })
+    await old.table('commitments').put({ id: 'visits', covenantId: 'cov', title: 'Đi cơ sở' })
     old.close()
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(5)
+    expect(db.verno).toBe(6)
     expect(await db.enrollment.get('current')).toMatchObject({ memberId: 'm1', token: 'secret' })
     expect(await db.communes.get('lung-cu')).toMatchObject({ name: 'Lũng Cú' })
+    // Pulled before commitments could be retired: they are not.
+    expect(await db.commitments.get('visits')).toMatchObject({ title: 'Đi cơ sở', retiredAt: null })
     expect(await db.reports.count()).toBe(0)
   })
 
@@ -64,7 +67,7 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(5)
+    expect(db.verno).toBe(6)
     expect(await db.reports.count()).toBe(30)
     expect(await db.outbox.count()).toBe(29)
     expect(await db.outbox.get(ids[1] ?? '')).toMatchObject({ attempts: 2, lastError: 'offline', nextAttemptAt: null })

@@ -26,6 +26,7 @@ const item = (overrides: Partial<Commitment> = {}): Commitment => ({
   unitLabel: 'lượt',
   maxPoints: 10,
   scope: 'commune',
+  retiredAt: null,
   ...overrides,
 })
 

@@ -56,7 +56,7 @@ describe('field store, storage full', () => {
     await field.start()
     const { saveEnrollment } = await import('@/db/reference')
     await saveEnrollment({ deviceId: 'd', deviceName: 'Máy', token: 'gud_x', memberId: 'm', unitId: 'u', enrolledAt: '2026-03-01T00:00:00.000Z' })
-    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(answer(200, { cursor: 1, full: false, units: [], communes: [], assignments: [], commitments: [] })))
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(answer(200, { cursor: 1, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [] })))
     const put = vi.spyOn(db.meta, 'put').mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))
     expect(await field.pull()).toBe('failed')
     expect(field.lastFailure).toBe('storage')

@@ -5,6 +5,8 @@ import { applyPull, getEnrollment, pullCursor, readReference, saveEnrollment } f
 import { enrollDevice, pullReference } from '@/sync/reference'
 import { NetworkError } from '@/sync/api'
 import type { PullResponse } from '@/protocol'
+import type { Review } from '@/domain'
+import { aReport } from './fixtures'
 
 const ids = {
   bloc: '00000000-0000-4000-8000-000000000001',
@@ -48,7 +50,9 @@ const firstPull: PullResponse = {
     unitLabel: '',
     maxPoints: 10,
     scope: 'unit' as const,
+    retiredAt: null,
   })),
+  reviews: [],
 }
 
 const enrollment = { deviceId: ids.device, deviceName: 'Máy thử', token: 'gud_token', memberId: ids.member, unitId: ids.unit, enrolledAt: '2026-03-01T00:00:00.000Z' }
@@ -83,7 +87,7 @@ describe('applying a pull', () => {
     await saveEnrollment(enrollment)
     await applyPull(firstPull, { now: new Date() })
     await applyPull(
-      { cursor: 9, full: false, units: [], communes: [{ id: ids.communeA, name: 'Sủng Thài mới', district: 'Yên Minh', province: 'Hà Giang' }], assignments: [], commitments: [] },
+      { cursor: 9, full: false, units: [], communes: [{ id: ids.communeA, name: 'Sủng Thài mới', district: 'Yên Minh', province: 'Hà Giang' }], assignments: [], commitments: [], reviews: [] },
       { now: new Date() },
     )
     const data = await readReference()
@@ -99,6 +103,22 @@ describe('applying a pull', () => {
     await applyPull(moved, { now: new Date() })
     expect((await readReference()).communes.map((row) => row.name)).toEqual(['Sủng Thài'])
     expect(await db.communes.count()).toBe(1)
+  })
+
+  it('puts each review on the report it is about, never an older one over a newer', async () => {
+    await saveEnrollment(enrollment)
+    await applyPull(firstPull, { now: new Date() })
+    const report = aReport({ id: '00000000-0000-4000-8000-000000000201', state: 'accepted', revision: 2 })
+    await db.reports.put({ ...report, searchText: '' })
+    const review: Review = { id: crypto.randomUUID(), reportId: report.id, revision: 2, status: 'needs_more', comment: 'Bổ sung ảnh nhà đại đoàn kết', reviewerId: ids.member, reviewerName: 'Phạm Thị Lan', at: '2026-03-02T08:00:00.000Z' }
+    const later = (changes: Partial<Review>, cursor: number) => ({ cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [{ ...review, ...changes }] })
+    await applyPull(later({}, 8), { now: new Date() })
+    expect((await db.reports.get(report.id))?.review).toEqual({ status: 'needs_more', comment: 'Bổ sung ảnh nhà đại đoàn kết', reviewerName: 'Phạm Thị Lan', at: review.at, revision: 2 })
+    await applyPull(later({ status: 'accepted', comment: 'Cũ hơn', at: '2026-03-01T08:00:00.000Z' }, 9), { now: new Date() })
+    expect((await db.reports.get(report.id))?.review?.comment).toBe('Bổ sung ảnh nhà đại đoàn kết')
+    // A review of a report this phone never held changes nothing.
+    await applyPull(later({ reportId: '00000000-0000-4000-8000-000000000299' }, 10), { now: new Date() })
+    expect(await db.reports.count()).toBe(1)
   })
 
   it('a pull made for an earlier enrollment is dropped', async () => {
@@ -138,7 +158,7 @@ describe('syncing reference data', () => {
     expect(url).toBe('/api/pull?cursor=0')
     expect(new Headers(init?.headers).get('authorization')).toBe('Bearer gud_abc')
 
-    fetch.mockResolvedValueOnce(answer(200, { cursor: 7, full: false, units: [], communes: [], assignments: [], commitments: [] }))
+    fetch.mockResolvedValueOnce(answer(200, { cursor: 7, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [] }))
     await pullReference({ fetch })
     expect(fetch.mock.calls[2]?.[0]).toBe('/api/pull?cursor=7')
   })

@@ -7,9 +7,14 @@ import {
   isPending,
   isTouched,
   matchesSearch,
+  paceOf,
   progressOf,
   REPORT_LIMITS,
+  targetFor,
+  yearElapsed,
   type Commitment,
+  type Pace,
+  type ProgressScope,
   type Report,
   type ReportEntry,
   type ReportState,
@@ -28,6 +33,7 @@ const visits: Commitment = {
   unitLabel: 'lượt',
   maxPoints: 10,
   scope: 'commune',
+  retiredAt: null,
 }
 const poorHouseholds: Commitment = { ...visits, id: 'poor', order: 1, title: 'Tỷ lệ hộ nghèo được hỗ trợ', measure: 'percent', target: 80, unitLabel: '%' }
 const reform: Commitment = { ...visits, id: 'reform', order: 1, title: 'Hoàn thành cải cách hành chính', measure: 'done', target: null, unitLabel: '', scope: 'unit' }
@@ -55,8 +61,16 @@ describe('report states', () => {
     ['accepted', false, false],
     ['rejected', true, false],
   ])('%s: editable %s, pending %s', (state, editable, pending) => {
-    expect(isEditable({ state })).toBe(editable)
+    expect(isEditable({ state, revision: 2 })).toBe(editable)
     expect(isPending({ state })).toBe(pending)
+  })
+
+  it.each<[string, Report['review'], number, boolean]>([
+    ['sent back for more, not yet answered', { status: 'needs_more', comment: 'Bổ sung ảnh', reviewerName: 'Phạm Thị Lan', at: '2026-03-01T00:00:00Z', revision: 2 }, 2, true],
+    ['sent back for more, answered with a newer revision', { status: 'needs_more', comment: 'Bổ sung ảnh', reviewerName: 'Phạm Thị Lan', at: '2026-03-01T00:00:00Z', revision: 2 }, 3, false],
+    ['approved', { status: 'accepted', comment: '', reviewerName: 'Phạm Thị Lan', at: '2026-03-01T00:00:00Z', revision: 2 }, 2, false],
+  ])('an accepted report %s: editable %s', (_, review, revision, editable) => {
+    expect(isEditable({ state: 'accepted', review, revision })).toBe(editable)
   })
 
   it('an entry counts as touched once it has a status, an amount or a note', () => {
@@ -111,6 +125,48 @@ describe('the commitments a report form shows', () => {
     expect(commitmentsForReport(commitments).map((item) => item.id)).toEqual(['poor', 'visits', 'reform'])
     expect(commitments.map((item) => item.id)).toEqual(['reform', 'visits', 'poor'])
   })
+
+  it('leaves out a commitment retired from the covenant', () => {
+    expect(commitmentsForReport([...commitments, { ...visits, id: 'old', retiredAt: '2026-05-01T00:00:00.000Z' }]).map((item) => item.id)).toEqual(['poor', 'visits', 'reform'])
+  })
+})
+
+describe('targets and pace', () => {
+  it.each<[string, Commitment, ProgressScope, number | null]>([
+    ['a commune-scoped target, in one commune', visits, { communeId: 'lung-cu' }, 12],
+    ['a commune-scoped target, for a unit with three communes', visits, { communes: 3 }, 36],
+    ['a commune-scoped target, for a unit with none yet', visits, { communes: 0 }, 12],
+    ['a unit-scoped target, whatever the communes', { ...visits, scope: 'unit' }, { communes: 3 }, 12],
+    ['a yes-or-no commitment', reform, { communes: 3 }, null],
+  ])('%s', (_, item, scope, target) => {
+    expect(targetFor(item, scope)).toBe(target)
+  })
+
+  it('counts a unit’s visits against the target of all its communes', () => {
+    const reports = [report({ state: 'accepted', entries: [entry('visits', { status: 'done', amount: 6 })] })]
+    expect(progressOf(commitments, reports, { communes: 2 }).get('visits')).toMatchObject({ target: 24, ratio: 0.25 })
+  })
+
+  it.each<[string, Commitment, number | null, number, Pace]>([
+    ['reached', visits, 1, 0.4, 'done'],
+    ['as far as the year', visits, 0.4, 0.4, 'on_track'],
+    ['a little short of the year', visits, 0.37, 0.4, 'on_track'],
+    ['well short of the year', visits, 0.2, 0.4, 'behind'],
+    ['yes-or-no, not yet done, mid-year', reform, 0, 0.5, 'not_due'],
+    ['yes-or-no, not done when the year is over', reform, 0, 1, 'behind'],
+    ['without a target', visits, null, 0.5, 'not_due'],
+  ])('pace: %s', (_, item, ratio, elapsed, pace) => {
+    expect(paceOf(item, ratio, elapsed)).toBe(pace)
+  })
+
+  it.each([
+    ['2026-01-01T00:00:00Z', 0],
+    ['2026-07-02T12:00:00Z', 0.5],
+    ['2027-03-01T00:00:00Z', 1],
+    ['2025-12-31T00:00:00Z', 0],
+  ])('the year 2026 at %s has run %s', (at, elapsed) => {
+    expect(yearElapsed(2026, new Date(at))).toBeCloseTo(elapsed, 2)
+  })
 })
 
 describe('progress from reports', () => {
@@ -126,6 +182,7 @@ describe('progress from reports', () => {
       doneAccepted: false,
       donePending: false,
       reports: { accepted: 0, pending: 0 },
+      target: 12,
       ratio: 0,
     })
     expect(result.get('reform')?.ratio).toBe(0)

@@ -101,6 +101,17 @@ describe('saving a report on the phone', () => {
     expect(await getReport(report.id, db)).toMatchObject({ summary: 'Thăm hộ nghèo', photoIds: [] })
     expect(await db.photos.count()).toBe(0)
   })
+
+  it('an accepted report sent back for more becomes a draft when changed, keeps its receipt and review, and is queued again', async () => {
+    const report = await saveReport(draft(), now(1), db)
+    const review = { status: 'needs_more' as const, comment: 'Bổ sung ảnh', reviewerName: 'Phạm Thị Lan', at: now(2).toISOString(), revision: 1 }
+    await db.reports.update(report.id, { state: 'accepted', receipt: { number: '26-000001', committedAt: now(1).toISOString() }, review })
+    const answered = await saveReport({ ...report, summary: 'Đã bổ sung ảnh' }, now(3), db)
+    expect(answered).toMatchObject({ state: 'draft', revision: 2, receipt: { number: '26-000001' }, review })
+    // Still the cadre's to change while it is being answered.
+    expect((await saveReport({ ...answered, summary: 'Đã bổ sung ảnh và ghi chú' }, now(4), db)).revision).toBe(3)
+    expect(await queueReport(answered, now(5), db)).toMatchObject({ state: 'queued', revision: 4, review })
+  })
 })
 
 describe('photos of a report', () => {

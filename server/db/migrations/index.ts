@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as m0001 from './0001-meta'
 import * as m0002 from './0002-covenant'
 import * as m0003 from './0003-reports'
+import * as m0004 from './0004-dashboard'
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '0001-meta': m0001,
   '0002-covenant': m0002,
   '0003-reports': m0003,
+  '0004-dashboard': m0004,
 }

@@ -1,0 +1,41 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { Member } from '../../src/domain'
+import type { AuditAction, AuditDetails, AuditEntry, AuditResponse } from '../../src/protocol'
+import type { Database } from '../db/schema'
+import { unitScope } from './scope'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** Record what a lead or the admin did; written in the transaction of the change itself where there is one. */
+export async function audit(db: Db, actor: Member, action: AuditAction, unitId: string | null, details: AuditDetails, now = new Date()): Promise<void> {
+  await db.insertInto('audit_log').values({ at: now.toISOString(), actor_id: actor.id, unit_id: unitId, action, details: JSON.stringify(details) }).execute()
+}
+
+/** `GET /api/audit`: newest first; a lead reads what concerns their own unit. */
+export async function listAudit(db: Kysely<Database>, manager: Member, page: { offset: number; limit: number }): Promise<AuditResponse> {
+  const unitId = unitScope(manager)
+  let query = db.selectFrom('audit_log')
+  if (unitId) query = query.where('audit_log.unit_id', '=', unitId)
+  const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  const rows = await query
+    .innerJoin('member', 'member.id', 'audit_log.actor_id')
+    .leftJoin('unit', 'unit.id', 'audit_log.unit_id')
+    .select(['audit_log.id', 'audit_log.at', 'audit_log.actor_id', 'audit_log.unit_id', 'audit_log.action', 'audit_log.details', 'member.name as actor_name', 'unit.name as unit_name'])
+    .orderBy('audit_log.id', 'desc')
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute()
+  const entries = rows.map(
+    (row): AuditEntry => ({
+      id: row.id,
+      at: row.at,
+      actorId: row.actor_id,
+      actorName: row.actor_name,
+      unitId: row.unit_id,
+      unitName: row.unit_name,
+      action: row.action as AuditAction,
+      details: JSON.parse(row.details) as AuditDetails,
+    }),
+  )
+  return { total, entries }
+}

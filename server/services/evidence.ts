@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Member, Review } from '../../src/domain'
+import {
+  ERROR_CODES,
+  type GalleryQuery,
+  type GalleryResponse,
+  type ReportDetail,
+  type ReportsQuery,
+  type ReportsResponse,
+  type ReportSummary,
+  type ReviewRequest,
+} from '../../src/protocol'
+import type { Database } from '../db/schema'
+import { AccessError } from './access'
+import { audit } from './audit'
+import { covenantFor } from './progress'
+import { nextRevision, toReview } from './reference'
+import { assertUnit, scopedUnit } from './scope'
+
+/**
+ * What the phones sent, for those allowed to see it: reports with their entries, photos and
+ * reviews. A lead sees only their unit's; a report of another unit is answered as not found,
+ * so its existence is not told.
+ */
+
+const notFound = () => new AccessError(404, ERROR_CODES.notFound, 'No such report')
+
+/** Reports of the year in scope, joined with what a list shows. */
+function reportRows(db: Kysely<Database>) {
+  return db
+    .selectFrom('report')
+    .innerJoin('unit', 'unit.id', 'report.unit_id')
+    .innerJoin('commune', 'commune.id', 'report.commune_id')
+    .innerJoin('member', 'member.id', 'report.author_id')
+}
+
+async function latestReviews(db: Kysely<Database>, reportIds: string[]): Promise<Map<string, Review[]>> {
+  const byReport = new Map<string, Review[]>()
+  if (!reportIds.length) return byReport
+  const rows = await db
+    .selectFrom('review')
+    .innerJoin('member', 'member.id', 'review.reviewer_id')
+    .selectAll('review')
+    .select('member.name as reviewer_name')
+    .where('review.report_id', 'in', reportIds)
+    .orderBy('review.rev')
+    .execute()
+  for (const row of rows) byReport.set(row.report_id, [...(byReport.get(row.report_id) ?? []), toReview(row)])
+  return byReport
+}
+
+async function photoCounts(db: Kysely<Database>, reportIds: string[]) {
+  const counts = new Map<string, { photos: number; received: number }>()
+  if (!reportIds.length) return counts
+  const rows = await db
+    .selectFrom('photo')
+    .select(['report_id', (eb) => eb.fn.countAll<number>().as('photos'), (eb) => eb.fn.count<number>('received_at').as('received')])
+    .where('report_id', 'in', reportIds)
+    .where('removed_at', 'is', null)
+    .groupBy('report_id')
+    .execute()
+  for (const row of rows) counts.set(row.report_id, { photos: row.photos, received: row.received })
+  return counts
+}
+
+/** `GET /api/reports`: newest visit first, by unit, commune or a commitment they touched. */
+export async function listReports(db: Kysely<Database>, manager: Member, query: ReportsQuery): Promise<ReportsResponse> {
+  const unitId = scopedUnit(manager, query.unitId)
+  const covenant = await covenantFor(db, query.year)
+  if (!covenant) return { total: 0, reports: [] }
+  let rows = reportRows(db).where('report.covenant_id', '=', covenant.id)
+  if (unitId) rows = rows.where('report.unit_id', '=', unitId)
+  if (query.communeId) rows = rows.where('report.commune_id', '=', query.communeId)
+  if (query.commitmentId) {
+    const commitmentId = query.commitmentId
+    rows = rows.where((eb) =>
+      eb.exists(eb.selectFrom('report_entry').select('report_entry.report_id').whereRef('report_entry.report_id', '=', 'report.id').where('report_entry.commitment_id', '=', commitmentId).where('report_entry.status', '!=', 'not_started')),
+    )
+  }
+  const { total } = await rows.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  const page = await rows
+    .selectAll('report')
+    .select(['unit.name as unit_name', 'commune.name as commune_name', 'member.name as author_name'])
+    .orderBy('report.visit_date', 'desc')
+    .orderBy('report.committed_at', 'desc')
+    .offset(query.offset ?? 0)
+    .limit(query.limit ?? 50)
+    .execute()
+  const ids = page.map((row) => row.id)
+  const [reviews, photos] = await Promise.all([latestReviews(db, ids), photoCounts(db, ids)])
+  return { total, reports: page.map((row) => summaryOf(row, reviews.get(row.id) ?? [], photos.get(row.id))) }
+}
+
+type Row = { id: string; receipt_number: string; unit_id: string; unit_name: string; commune_id: string; commune_name: string; author_name: string; visit_date: string; summary: string; revision: number; committed_at: string }
+
+function summaryOf(row: Row, reviews: Review[], photos: { photos: number; received: number } | undefined): ReportSummary {
+  const latest = reviews.at(-1)
+  return {
+    id: row.id,
+    receiptNumber: row.receipt_number,
+    unitId: row.unit_id,
+    unitName: row.unit_name,
+    communeId: row.commune_id,
+    communeName: row.commune_name,
+    authorName: row.author_name,
+    visitDate: row.visit_date,
+    summary: row.summary,
+    revision: row.revision,
+    committedAt: row.committed_at,
+    photoCount: photos?.photos ?? 0,
+    photosReceived: photos?.received ?? 0,
+    review: latest ? { status: latest.status, comment: latest.comment, reviewerName: latest.reviewerName, at: latest.at, answered: row.revision > latest.revision } : null,
+  }
+}
+
+/** A report of the manager's scope, or 404. */
+async function reportInScope(db: Kysely<Database>, manager: Member, reportId: string) {
+  const row = await reportRows(db)
+    .innerJoin('device', 'device.id', 'report.device_id')
+    .selectAll('report')
+    .select(['unit.name as unit_name', 'commune.name as commune_name', 'member.name as author_name', 'device.name as device_name'])
+    .where('report.id', '=', reportId)
+    .executeTakeFirst()
+  if (!row) throw notFound()
+  try {
+    assertUnit(manager, row.unit_id)
+  } catch {
+    throw notFound()
+  }
+  return row
+}
+
+/** `GET /api/reports/:reportId`. */
+export async function reportDetail(db: Kysely<Database>, manager: Member, reportId: string): Promise<ReportDetail> {
+  const row = await reportInScope(db, manager, reportId)
+  const entries = await db
+    .selectFrom('report_entry')
+    .innerJoin('commitment', 'commitment.id', 'report_entry.commitment_id')
+    .select(['report_entry.commitment_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note', 'commitment.position', 'commitment.title', 'commitment.measure', 'commitment.unit_label'])
+    .where('report_entry.report_id', '=', reportId)
+    .orderBy('commitment.position')
+    .execute()
+  const photos = await db.selectFrom('photo').selectAll().where('report_id', '=', reportId).where('removed_at', 'is', null).orderBy('position').execute()
+  const reviews = (await latestReviews(db, [reportId])).get(reportId) ?? []
+  return {
+    ...summaryOf(row, reviews, { photos: photos.length, received: photos.filter((photo) => photo.received_at).length }),
+    visitTime: row.visit_time,
+    location:
+      row.latitude !== null && row.longitude !== null && row.accuracy !== null && row.located_at !== null
+        ? { latitude: row.latitude, longitude: row.longitude, accuracy: row.accuracy, takenAt: row.located_at }
+        : null,
+    deviceName: row.device_name,
+    entries: entries.map((entry) => ({
+      commitmentId: entry.commitment_id,
+      order: entry.position,
+      title: entry.title,
+      measure: entry.measure,
+      unitLabel: entry.unit_label,
+      status: entry.status,
+      amount: entry.amount,
+      note: entry.note,
+    })),
+    photos: photos.map((photo) => ({ id: photo.id, caption: photo.caption, width: photo.width, height: photo.height, size: photo.size, takenAt: photo.taken_at, received: photo.received_at !== null })),
+    reviews,
+  }
+}
+
+/** A received photo of a report in the manager's scope: its SHA-256 and type, to serve from the store. */
+export async function photoInScope(db: Kysely<Database>, manager: Member, reportId: string, photoId: string) {
+  await reportInScope(db, manager, reportId)
+  const photo = await db.selectFrom('photo').select(['sha256', 'type', 'received_at']).where('report_id', '=', reportId).where('id', '=', photoId).executeTakeFirst()
+  if (!photo?.received_at) throw new AccessError(404, ERROR_CODES.notFound, 'No such photo, or not received yet')
+  return { sha256: photo.sha256, type: photo.type }
+}
+
+/** `GET /api/gallery`: the received photos of the year in scope, newest visit first. */
+export async function gallery(db: Kysely<Database>, manager: Member, query: GalleryQuery): Promise<GalleryResponse> {
+  const unitId = scopedUnit(manager, query.unitId)
+  const covenant = await covenantFor(db, query.year)
+  if (!covenant) return { total: 0, photos: [] }
+  let rows = db
+    .selectFrom('photo')
+    .innerJoin('report', 'report.id', 'photo.report_id')
+    .innerJoin('unit', 'unit.id', 'report.unit_id')
+    .innerJoin('commune', 'commune.id', 'report.commune_id')
+    .where('report.covenant_id', '=', covenant.id)
+    .where('photo.received_at', 'is not', null)
+    .where('photo.removed_at', 'is', null)
+  if (unitId) rows = rows.where('report.unit_id', '=', unitId)
+  if (query.communeId) rows = rows.where('report.commune_id', '=', query.communeId)
+  const { total } = await rows.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
+  const page = await rows
+    .select(['photo.report_id', 'photo.id', 'photo.caption', 'photo.taken_at', 'report.visit_date', 'commune.name as commune_name', 'unit.name as unit_name'])
+    .orderBy('report.visit_date', 'desc')
+    .orderBy('photo.report_id')
+    .orderBy('photo.position')
+    .offset(query.offset ?? 0)
+    .limit(query.limit ?? 50)
+    .execute()
+  return {
+    total,
+    photos: page.map((row) => ({ reportId: row.report_id, photoId: row.id, caption: row.caption, takenAt: row.taken_at, visitDate: row.visit_date, communeName: row.commune_name, unitName: row.unit_name })),
+  }
+}
+
+/**
+ * `POST /api/reports/:reportId/reviews`: accept a report or ask for more, with a comment. The
+ * reviewer must have read the revision the endpoint holds; the review is stamped so the
+ * author's phone pulls it.
+ */
+export async function reviewReport(db: Kysely<Database>, manager: Member, reportId: string, body: ReviewRequest, now = new Date()): Promise<Review> {
+  const report = await reportInScope(db, manager, reportId)
+  if (body.status === 'needs_more' && body.comment.trim() === '') {
+    throw new AccessError(400, ERROR_CODES.invalid, 'Say what more is needed', [{ field: 'comment', rule: 'required' }])
+  }
+  return db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom('report').select('revision').where('id', '=', reportId).executeTakeFirstOrThrow()
+    if (current.revision !== body.revision) throw new AccessError(409, ERROR_CODES.conflict, 'The cadre has sent a newer revision of this report: read it first')
+    const review: Review = { id: randomUUID(), reportId, revision: current.revision, status: body.status, comment: body.comment.trim(), reviewerId: manager.id, reviewerName: manager.name, at: now.toISOString() }
+    await trx
+      .insertInto('review')
+      .values({ id: review.id, report_id: reportId, revision: review.revision, status: review.status, comment: review.comment, reviewer_id: manager.id, at: review.at, rev: await nextRevision(trx) })
+      .execute()
+    await audit(trx, manager, 'report.review', report.unit_id, { receipt: report.receipt_number, status: body.status, commune: report.commune_name })
+    return review
+  })
+}

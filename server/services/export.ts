@@ -1,0 +1,208 @@
+import type { Kysely } from 'kysely'
+import writeExcelFile from 'write-excel-file/node'
+import type { EntryStatus, Member, Pace, ReviewStatus } from '../../src/domain'
+import { ERROR_CODES, type ExportFile } from '../../src/protocol'
+import type { Database } from '../db/schema'
+import { AccessError } from './access'
+import { audit } from './audit'
+import { covenantFor, progressMatrix } from './progress'
+import { scopedUnit } from './scope'
+
+/**
+ * A year's reports, their entries and the progress matrix, for Excel: CSV (UTF-8 with a BOM,
+ * so Excel reads the Vietnamese right) and one XLSX workbook with a sheet of each. Headings
+ * and values are in Vietnamese, as the bloc files them.
+ */
+
+type Value = string | number | null
+interface Column {
+  header: string
+  type: 'text' | 'number' | 'date' | 'percent'
+  width: number
+}
+interface Table {
+  sheet: string
+  columns: Column[]
+  rows: Value[][]
+}
+
+const ENTRY_STATUS: Record<EntryStatus, string> = { not_started: 'Chưa thực hiện', in_progress: 'Đang thực hiện', done: 'Hoàn thành' }
+const REVIEW: Record<ReviewStatus, string> = { accepted: 'Đã duyệt', needs_more: 'Cần bổ sung' }
+const PACE: Record<Pace, string> = { done: 'Hoàn thành', on_track: 'Đúng tiến độ', behind: 'Chậm tiến độ', not_due: 'Chưa đến hạn' }
+
+const text = (header: string, width = 20): Column => ({ header, type: 'text', width })
+const number = (header: string, width = 12): Column => ({ header, type: 'number', width })
+const day = (header: string): Column => ({ header, type: 'date', width: 12 })
+
+async function tables(db: Kysely<Database>, manager: Member, year: number | undefined, unitId: string | undefined): Promise<{ year: number; tables: Record<'reports' | 'entries' | 'progress', Table> }> {
+  const scope = scopedUnit(manager, unitId)
+  const covenant = await covenantFor(db, year)
+  if (!covenant) throw new AccessError(404, ERROR_CODES.notFound, `No covenant for ${year ?? 'this year'}`)
+  let reports = db
+    .selectFrom('report')
+    .innerJoin('unit', 'unit.id', 'report.unit_id')
+    .innerJoin('commune', 'commune.id', 'report.commune_id')
+    .innerJoin('member', 'member.id', 'report.author_id')
+    .where('report.covenant_id', '=', covenant.id)
+  if (scope) reports = reports.where('report.unit_id', '=', scope)
+  const reportRows = await reports
+    .selectAll('report')
+    .select(['unit.name as unit_name', 'commune.name as commune_name', 'commune.district', 'member.name as author_name'])
+    .select((eb) => [
+      eb.selectFrom('photo').select((inner) => inner.fn.countAll<number>().as('n')).whereRef('photo.report_id', '=', 'report.id').where('photo.removed_at', 'is', null).as('photos'),
+      eb
+        .selectFrom('photo')
+        .select((inner) => inner.fn.count<number>('photo.received_at').as('n'))
+        .whereRef('photo.report_id', '=', 'report.id')
+        .where('photo.removed_at', 'is', null)
+        .as('photos_received'),
+      eb.selectFrom('review').select('review.status').whereRef('review.report_id', '=', 'report.id').orderBy('review.rev', 'desc').limit(1).as('review_status'),
+      eb.selectFrom('review').select('review.comment').whereRef('review.report_id', '=', 'report.id').orderBy('review.rev', 'desc').limit(1).as('review_comment'),
+    ])
+    .orderBy('report.visit_date')
+    .orderBy('report.receipt_number')
+    .execute()
+  const byId = new Map(reportRows.map((row) => [row.id, row]))
+  const entryRows = reportRows.length
+    ? await db
+        .selectFrom('report_entry')
+        .innerJoin('commitment', 'commitment.id', 'report_entry.commitment_id')
+        .select(['report_entry.report_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note', 'commitment.position', 'commitment.title', 'commitment.unit_label'])
+        .where('commitment.covenant_id', '=', covenant.id)
+        .where('report_entry.report_id', 'in', reportRows.map((row) => row.id))
+        .orderBy('report_entry.report_id')
+        .orderBy('commitment.position')
+        .execute()
+    : []
+  const matrix = await progressMatrix(db, manager, { year: covenant.year, ...(scope && { unitId: scope }) })
+
+  return {
+    year: covenant.year,
+    tables: {
+      reports: {
+        sheet: 'Báo cáo',
+        columns: [
+          text('Số biên nhận', 12),
+          text('Đơn vị', 26),
+          text('Xã', 16),
+          text('Huyện', 14),
+          text('Người báo cáo', 20),
+          day('Ngày đi cơ sở'),
+          text('Giờ', 6),
+          text('Tóm tắt', 50),
+          number('Vĩ độ'),
+          number('Kinh độ'),
+          number('Độ chính xác (m)'),
+          number('Số ảnh', 8),
+          number('Ảnh đã nhận', 10),
+          number('Lần sửa', 8),
+          text('Thời điểm tiếp nhận (UTC)', 22),
+          text('Kết quả xem xét', 14),
+          text('Ý kiến', 40),
+        ],
+        rows: reportRows.map((row) => [
+          row.receipt_number,
+          row.unit_name,
+          row.commune_name,
+          row.district,
+          row.author_name,
+          row.visit_date,
+          row.visit_time,
+          row.summary,
+          row.latitude,
+          row.longitude,
+          row.accuracy,
+          row.photos ?? 0,
+          row.photos_received ?? 0,
+          row.revision,
+          row.committed_at.slice(0, 19).replace('T', ' '),
+          row.review_status ? REVIEW[row.review_status] : '',
+          row.review_comment ?? '',
+        ]),
+      },
+      entries: {
+        sheet: 'Nội dung',
+        columns: [text('Số biên nhận', 12), text('Đơn vị', 26), text('Xã', 16), day('Ngày đi cơ sở'), number('STT', 6), text('Nội dung giao ước', 50), text('Trạng thái', 16), number('Số lượng', 10), text('Đơn vị tính', 10), text('Ghi chú', 40)],
+        rows: entryRows.map((entry) => {
+          const report = byId.get(entry.report_id)
+          return [report?.receipt_number ?? '', report?.unit_name ?? '', report?.commune_name ?? '', report?.visit_date ?? null, entry.position, entry.title, ENTRY_STATUS[entry.status], entry.amount, entry.unit_label, entry.note]
+        }),
+      },
+      progress: {
+        sheet: 'Tiến độ',
+        columns: [
+          text('Đơn vị', 26),
+          number('STT', 6),
+          text('Nhóm tiêu chí', 22),
+          text('Nội dung giao ước', 50),
+          number('Chỉ tiêu', 10),
+          text('Đơn vị tính', 10),
+          number('Đã thực hiện', 12),
+          { header: 'Tỷ lệ', type: 'percent', width: 10 },
+          number('Số báo cáo', 10),
+          text('Đánh giá', 16),
+          number('Điểm tối đa', 10),
+        ],
+        rows: matrix.units.flatMap((unit) =>
+          matrix.commitments.map((item, index) => {
+            const cell = unit.cells[index]
+            const amount = item.measure === 'done' ? (cell?.done ? 1 : 0) : (cell?.amount ?? 0)
+            return [unit.unit.name, item.order, item.group, item.title + (item.retiredAt ? ' (thôi áp dụng)' : ''), cell?.target ?? null, item.unitLabel, amount, cell?.ratio ?? null, cell?.reports ?? 0, cell ? PACE[cell.pace] : '', item.maxPoints]
+          }),
+        ),
+      },
+    },
+  }
+}
+
+/** `dd/MM/yyyy`, as a Vietnamese reader writes a day. */
+const vietnameseDay = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
+
+function csvOf(table: Table): Buffer {
+  const quote = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
+  const cell = (value: Value, column: Column | undefined) => {
+    if (value === null) return ''
+    if (column?.type === 'date' && typeof value === 'string') return vietnameseDay(value)
+    if (column?.type === 'percent' && typeof value === 'number') return String(Math.round(value * 1000) / 10)
+    return quote(String(value))
+  }
+  const lines = [table.columns.map((column) => quote(column.type === 'percent' ? `${column.header} (%)` : column.header)), ...table.rows.map((row) => row.map((value, index) => cell(value, table.columns[index])))]
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.map((line) => line.join(',')).join('\r\n')}\r\n`, 'utf8')])
+}
+
+async function xlsxOf(sheets: Table[]): Promise<Buffer> {
+  const data = sheets.map((table) => ({
+    sheet: table.sheet,
+    columns: table.columns.map((column) => ({ width: column.width })),
+    stickyRowsCount: 1,
+    data: [
+      table.columns.map((column) => ({ value: column.header, fontWeight: 'bold' as const })),
+      ...table.rows.map((row) =>
+        row.map((value, index) => {
+          const column = table.columns[index]
+          if (value === null) return null
+          if (column?.type === 'date' && typeof value === 'string') return { value: new Date(`${value}T00:00:00Z`), type: Date, format: 'dd/mm/yyyy' }
+          if (column?.type === 'percent' && typeof value === 'number') return { value, type: Number, format: '0.0%' }
+          if (typeof value === 'number') return { value, type: Number }
+          return { value, type: String }
+        }),
+      ),
+    ],
+  }))
+  return writeExcelFile(data).toBuffer()
+}
+
+export const EXPORT_TYPES: Record<ExportFile, string> = {
+  'reports.csv': 'text/csv; charset=utf-8',
+  'entries.csv': 'text/csv; charset=utf-8',
+  'progress.csv': 'text/csv; charset=utf-8',
+  'covenant.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+}
+
+/** `GET /api/export/:file`: the file's bytes and the name to save it under; the export is audited. */
+export async function exportFile(db: Kysely<Database>, manager: Member, file: ExportFile, query: { year?: number; unitId?: string }): Promise<{ bytes: Buffer; name: string }> {
+  const { year, tables: all } = await tables(db, manager, query.year, query.unitId)
+  const bytes = file === 'covenant.xlsx' ? await xlsxOf([all.reports, all.entries, all.progress]) : csvOf(all[file.replace('.csv', '') as 'reports' | 'entries' | 'progress'])
+  await audit(db, manager, 'export', scopedUnit(manager, query.unitId), { file, year })
+  return { bytes, name: `giao-uoc-${year}-${file}` }
+}

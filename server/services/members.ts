@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely, Selectable } from 'kysely'
+import { checkMember, type Member } from '../../src/domain'
+import { ERROR_CODES, type DeviceDetail, type MemberDetail, type MemberRequest } from '../../src/protocol'
+import type { Database, DeviceTable, MemberTable } from '../db/schema'
+import { AccessError, mayManage, refuseProblems, uniquely } from './access'
+import { audit } from './audit'
+import { nextRevision, toMember } from './reference'
+import { assertUnit, scopedUnit } from './scope'
+import { hashPassword } from './secrets'
+
+/**
+ * The bloc's people and their phones. The admin manages everyone; a lead sees their own unit
+ * and creates and changes its cadres, never a lead or the admin, never another unit.
+ */
+
+const toDevice = (row: Selectable<DeviceTable>): DeviceDetail => ({
+  id: row.id,
+  memberId: row.member_id,
+  name: row.name,
+  enrolledAt: row.enrolled_at,
+  revokedAt: row.revoked_at,
+  lastSeenAt: row.last_seen_at,
+  lastPushAt: row.last_push_at,
+  appVersion: row.app_version,
+  waiting: row.waiting,
+  freeBytes: row.free_bytes,
+})
+
+function detailOf(row: Selectable<MemberTable>, devices: Selectable<DeviceTable>[]): MemberDetail {
+  return { ...toMember(row), username: row.username, devices: devices.filter((device) => device.member_id === row.id).map(toDevice) }
+}
+
+export async function listMembers(db: Kysely<Database>, manager: Member, unitId: string | undefined): Promise<MemberDetail[]> {
+  const scope = scopedUnit(manager, unitId)
+  let query = db.selectFrom('member').selectAll()
+  if (scope) query = query.where('unit_id', '=', scope)
+  const members = await query.orderBy('name').execute()
+  const devices = members.length
+    ? await db.selectFrom('device').selectAll().where('member_id', 'in', members.map((row) => row.id)).orderBy('enrolled_at', 'desc').execute()
+    : []
+  return members.map((row) => detailOf(row, devices))
+}
+
+async function memberDetail(db: Kysely<Database>, memberId: string): Promise<MemberDetail> {
+  const row = await db.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow()
+  return detailOf(row, await db.selectFrom('device').selectAll().where('member_id', '=', memberId).orderBy('enrolled_at', 'desc').execute())
+}
+
+/** What a lead may do to a member, the request included: only cadres of their own unit. */
+function assertMayManage(manager: Member, target: { id: string; unitId: string; role: Member['role'] }, body: MemberRequest): void {
+  assertUnit(manager, body.unitId)
+  if (!mayManage(manager, target) || (manager.role !== 'admin' && body.role !== 'cadre' && target.id !== manager.id)) {
+    throw new AccessError(403, ERROR_CODES.forbidden, 'A unit lead manages only the cadres of their own unit')
+  }
+  if (manager.role !== 'admin' && (body.role !== target.role || body.unitId !== target.unitId)) {
+    throw new AccessError(403, ERROR_CODES.forbidden, 'Only the bloc admin changes a member’s role or unit')
+  }
+}
+
+/**
+ * Create a member (`memberId` null) or change one. A lead or the admin signs in with a username
+ * and a password; a cadre has neither. Changing a member stamps them, so their phones pull
+ * everything afresh (a member moved to another unit sees only the new unit's communes).
+ */
+export async function saveMember(db: Kysely<Database>, manager: Member, memberId: string | null, body: MemberRequest): Promise<MemberDetail> {
+  const existing = memberId ? await db.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirst() : undefined
+  if (memberId && !existing) throw new AccessError(404, ERROR_CODES.notFound, 'No such member')
+  const target = existing ? { id: existing.id, unitId: existing.unit_id, role: existing.role } : { id: '', unitId: body.unitId, role: body.role }
+  assertMayManage(manager, target, body)
+  if (existing?.role === 'admin' && body.role !== 'admin' && (await db.selectFrom('member').select('id').where('role', '=', 'admin').execute()).length === 1) {
+    throw new AccessError(409, ERROR_CODES.conflict, 'The bloc must keep an admin')
+  }
+  const username = body.role === 'cadre' ? null : (body.username?.trim().toLowerCase() ?? existing?.username ?? null)
+  refuseProblems(checkMember({ name: body.name, role: body.role, username }, body.password !== undefined || Boolean(existing?.password_hash)), 'The member')
+  if (!(await db.selectFrom('unit').select('id').where('id', '=', body.unitId).executeTakeFirst())) throw new AccessError(404, ERROR_CODES.notFound, 'No such unit')
+  const passwordHash = body.role === 'cadre' ? null : body.password !== undefined ? await hashPassword(body.password) : (existing?.password_hash ?? null)
+
+  const id = memberId ?? randomUUID()
+  await uniquely('This username is taken', () =>
+    db.transaction().execute(async (trx) => {
+      const values = { unit_id: body.unitId, name: body.name.trim(), title: body.title.trim(), role: body.role, username, password_hash: passwordHash, rev: await nextRevision(trx) }
+      if (existing) await trx.updateTable('member').set(values).where('id', '=', id).execute()
+      else await trx.insertInto('member').values({ id, ...values }).execute()
+      // A password changed or taken away ends the sessions it opened.
+      if (existing && passwordHash !== existing.password_hash) {
+        await trx.updateTable('session').set({ revoked_at: new Date().toISOString() }).where('member_id', '=', id).where('revoked_at', 'is', null).execute()
+      }
+      await audit(trx, manager, existing ? 'member.update' : 'member.create', body.unitId, {
+        name: values.name,
+        role: body.role,
+        ...(body.password !== undefined && { passwordChanged: true }),
+      })
+    }),
+    [{ field: 'username', rule: 'taken' }],
+  )
+  return memberDetail(db, id)
+}

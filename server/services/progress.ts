@@ -1,0 +1,128 @@
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import { paceOf, progressOf, yearElapsed, type Commitment, type CountedReport, type Member, type Progress, type ReportEntry } from '../../src/domain'
+import { ERROR_CODES, type CommuneOverview, type ProgressCell, type ProgressResponse } from '../../src/protocol'
+import type { CovenantTable, Database } from '../db/schema'
+import { AccessError } from './access'
+import { activeCovenant, toCommitment, toCommune, toCovenant } from './reference'
+import { scopedUnit } from './scope'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+/** The bloc's covenant of `year`, or the one phones work against when no year is asked. */
+export async function covenantFor(db: Db, year: number | undefined): Promise<Selectable<CovenantTable> | undefined> {
+  const bloc = await db.selectFrom('bloc').select('id').orderBy('rev').executeTakeFirstOrThrow()
+  if (year === undefined) return activeCovenant(db, bloc.id)
+  return db.selectFrom('covenant').selectAll().where('bloc_id', '=', bloc.id).where('year', '=', year).executeTakeFirst()
+}
+
+/** The covenant's reports (of one unit, or all), as progress counts them: each with its entries. */
+async function countedReports(db: Db, covenantId: string, filter: { unitId?: string | null; communeId?: string }) {
+  let reports = db.selectFrom('report').select(['id', 'unit_id', 'commune_id', 'visit_date']).where('covenant_id', '=', covenantId)
+  if (filter.unitId) reports = reports.where('unit_id', '=', filter.unitId)
+  if (filter.communeId) reports = reports.where('commune_id', '=', filter.communeId)
+  const rows = await reports.execute()
+  const entries = new Map<string, ReportEntry[]>()
+  let entryRows = db
+    .selectFrom('report_entry')
+    .innerJoin('report', 'report.id', 'report_entry.report_id')
+    .select(['report_entry.report_id', 'report_entry.commitment_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note'])
+    .where('report.covenant_id', '=', covenantId)
+  if (filter.unitId) entryRows = entryRows.where('report.unit_id', '=', filter.unitId)
+  if (filter.communeId) entryRows = entryRows.where('report.commune_id', '=', filter.communeId)
+  for (const row of await entryRows.execute()) {
+    const list = entries.get(row.report_id) ?? []
+    list.push({ commitmentId: row.commitment_id, status: row.status, amount: row.amount, note: row.note })
+    entries.set(row.report_id, list)
+  }
+  // Everything the endpoint holds counts as accepted: the phone sent it and the endpoint stored it.
+  return rows.map((row) => ({ unitId: row.unit_id, visitDate: row.visit_date, report: { state: 'accepted', communeId: row.commune_id, entries: entries.get(row.id) ?? [] } satisfies CountedReport }))
+}
+
+function cellsOf(commitments: Commitment[], progress: Map<string, Progress>, elapsed: number): ProgressCell[] {
+  return commitments.map((item) => {
+    const found = progress.get(item.id)
+    const ratio = found?.ratio ?? null
+    return {
+      commitmentId: item.id,
+      amount: found?.accepted ?? 0,
+      done: found?.doneAccepted ?? false,
+      reports: found?.reports.accepted ?? 0,
+      target: found?.target ?? item.target,
+      ratio,
+      pace: paceOf(item, ratio, elapsed),
+    }
+  })
+}
+
+/** `GET /api/progress`: every unit's progress on every commitment of the year (a lead: their unit only). */
+export async function progressMatrix(db: Kysely<Database>, manager: Member, query: { year?: number; unitId?: string }, now = new Date()): Promise<ProgressResponse> {
+  const unitId = scopedUnit(manager, query.unitId)
+  const covenant = await covenantFor(db, query.year)
+  if (!covenant) return { covenant: null, commitments: [], elapsed: 0, units: [] }
+  const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).orderBy('position').execute()).map(toCommitment)
+  let units = db.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', covenant.bloc_id)
+  if (unitId) units = units.where('id', '=', unitId)
+  const unitRows = await units.orderBy('name').execute()
+  const assigned = await db
+    .selectFrom('assignment')
+    .innerJoin('commune', 'commune.id', 'assignment.commune_id')
+    .selectAll('commune')
+    .select('assignment.unit_id')
+    .where('assignment.year', '=', covenant.year)
+    .orderBy('commune.name')
+    .execute()
+  const reports = await countedReports(db, covenant.id, { unitId })
+  const elapsed = yearElapsed(covenant.year, now)
+  return {
+    covenant: toCovenant(covenant),
+    commitments,
+    elapsed,
+    units: unitRows.map((unit) => {
+      const communes = assigned.filter((row) => row.unit_id === unit.id)
+      const own = reports.filter((row) => row.unitId === unit.id).map((row) => row.report)
+      return {
+        unit: { id: unit.id, name: unit.name, shortName: unit.short_name },
+        communes: communes.map(toCommune),
+        reports: own.length,
+        cells: cellsOf(commitments, progressOf(commitments, own, { communes: communes.length }), elapsed),
+      }
+    }),
+  }
+}
+
+/** `GET /api/communes/:communeId/overview`: visits month by month and progress in one commune. A lead sees only a commune their unit helps. */
+export async function communeOverview(db: Kysely<Database>, manager: Member, communeId: string, query: { year?: number }, now = new Date()): Promise<CommuneOverview> {
+  const commune = await db.selectFrom('commune').selectAll().where('id', '=', communeId).executeTakeFirst()
+  if (!commune) throw new AccessError(404, ERROR_CODES.notFound, 'No such commune')
+  const covenant = await covenantFor(db, query.year)
+  const year = covenant?.year ?? query.year ?? now.getFullYear()
+  const unitId = scopedUnit(manager, undefined)
+  const helping = await db
+    .selectFrom('assignment')
+    .innerJoin('unit', 'unit.id', 'assignment.unit_id')
+    .select(['unit.id', 'unit.name', 'unit.short_name'])
+    .where('assignment.commune_id', '=', communeId)
+    .where('assignment.year', '=', year)
+    .orderBy('unit.name')
+    .execute()
+  if (unitId && !helping.some((row) => row.id === unitId)) throw new AccessError(403, ERROR_CODES.forbidden, 'This commune is not assigned to your unit')
+  const base = { commune: toCommune(commune), units: helping.filter((row) => !unitId || row.id === unitId).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name })) }
+  if (!covenant) return { ...base, covenant: null, commitments: [], elapsed: 0, visits: Array<number>(12).fill(0), cells: [] }
+
+  const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).orderBy('position').execute()).map(toCommitment)
+  const reports = await countedReports(db, covenant.id, { unitId, communeId })
+  const visits = Array<number>(12).fill(0)
+  for (const row of reports) {
+    const month = Number(row.visitDate.slice(5, 7)) - 1
+    if (row.visitDate.startsWith(String(covenant.year))) visits[month] = (visits[month] ?? 0) + 1
+  }
+  const elapsed = yearElapsed(covenant.year, now)
+  return {
+    ...base,
+    covenant: toCovenant(covenant),
+    commitments,
+    elapsed,
+    visits,
+    cells: cellsOf(commitments, progressOf(commitments, reports.map((row) => row.report), { communeId }), elapsed),
+  }
+}

@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import { canMoveCovenant, checkCommitment, checkCovenant, checkName, isIsoDate, type Commitment, type Member } from '../../src/domain'
+import {
+  ERROR_CODES,
+  type AssignmentsRequest,
+  type AssignmentsResponse,
+  type BlocRequest,
+  type CommitmentRequest,
+  type CommuneRequest,
+  type CovenantDetail,
+  type CovenantStatusRequest,
+  type CreateCovenantRequest,
+  type SetupResponse,
+  type UnitRequest,
+} from '../../src/protocol'
+import type { Database } from '../db/schema'
+import { AccessError, refuseProblems, uniquely } from './access'
+import { audit } from './audit'
+import { nextRevision, toBloc, toCommitment, toCommune, toCovenant, toUnit } from './reference'
+
+/**
+ * Setting up the bloc's year: its units, communes and their assignment, the covenant and its
+ * commitments. Only the admin changes these (the routes check); every change stamps the rows
+ * it touches with the next revision, so phones get it on their next pull, and is audited in
+ * the same transaction.
+ */
+
+type Db = Kysely<Database> | Transaction<Database>
+
+const notFound = (what: string) => new AccessError(404, ERROR_CODES.notFound, `No such ${what}`)
+const conflict = (message: string) => new AccessError(409, ERROR_CODES.conflict, message)
+
+async function theBloc(db: Db) {
+  return db.selectFrom('bloc').selectAll().orderBy('rev').executeTakeFirstOrThrow()
+}
+
+export async function setupOf(db: Kysely<Database>): Promise<SetupResponse> {
+  const bloc = await theBloc(db)
+  const units = await db.selectFrom('unit').selectAll().where('bloc_id', '=', bloc.id).orderBy('name').execute()
+  const communes = await db.selectFrom('commune').selectAll().orderBy('district').orderBy('name').execute()
+  const covenants = await db.selectFrom('covenant').selectAll().where('bloc_id', '=', bloc.id).orderBy('year', 'desc').execute()
+  return { bloc: toBloc(bloc), units: units.map(toUnit), communes: communes.map(toCommune), covenants: covenants.map(toCovenant) }
+}
+
+export async function updateBloc(db: Kysely<Database>, actor: Member, body: BlocRequest) {
+  refuseProblems(checkName('name', body.name), 'The bloc')
+  if (body.headUnitId && body.headUnitId === body.deputyUnitId) throw new AccessError(400, ERROR_CODES.invalid, 'The head and the deputy unit must differ', [{ field: 'deputyUnitId', rule: 'sameAsHead' }])
+  return db.transaction().execute(async (trx) => {
+    const bloc = await theBloc(trx)
+    for (const unitId of [body.headUnitId, body.deputyUnitId]) {
+      if (unitId && !(await trx.selectFrom('unit').select('id').where('id', '=', unitId).where('bloc_id', '=', bloc.id).executeTakeFirst())) throw notFound('unit')
+    }
+    const rev = await nextRevision(trx)
+    const row = await trx
+      .updateTable('bloc')
+      .set({ name: body.name.trim(), province: body.province.trim(), head_unit_id: body.headUnitId, deputy_unit_id: body.deputyUnitId, rev })
+      .where('id', '=', bloc.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await audit(trx, actor, 'bloc.update', null, { name: row.name })
+    return toBloc(row)
+  })
+}
+
+export async function saveUnit(db: Kysely<Database>, actor: Member, unitId: string | null, body: UnitRequest) {
+  refuseProblems([...checkName('name', body.name), ...checkName('shortName', body.shortName)], 'The unit')
+  return uniquely('A unit with this name already exists', () =>
+    db.transaction().execute(async (trx) => {
+      const rev = await nextRevision(trx)
+      const values = { name: body.name.trim(), short_name: body.shortName.trim(), rev }
+      const row = unitId
+        ? await trx.updateTable('unit').set(values).where('id', '=', unitId).returningAll().executeTakeFirst()
+        : await trx.insertInto('unit').values({ id: randomUUID(), bloc_id: (await theBloc(trx)).id, ...values }).returningAll().executeTakeFirst()
+      if (!row) throw notFound('unit')
+      await audit(trx, actor, unitId ? 'unit.update' : 'unit.create', row.id, { name: row.name })
+      return toUnit(row)
+    }),
+  )
+}
+
+export async function saveCommune(db: Kysely<Database>, actor: Member, communeId: string | null, body: CommuneRequest) {
+  refuseProblems([...checkName('name', body.name), ...checkName('district', body.district), ...checkName('province', body.province)], 'The commune')
+  return uniquely('A commune with this name in this district already exists', () =>
+    db.transaction().execute(async (trx) => {
+      const rev = await nextRevision(trx)
+      const values = { name: body.name.trim(), district: body.district.trim(), province: body.province.trim(), rev }
+      const row = communeId
+        ? await trx.updateTable('commune').set(values).where('id', '=', communeId).returningAll().executeTakeFirst()
+        : await trx.insertInto('commune').values({ id: randomUUID(), ...values }).returningAll().executeTakeFirst()
+      if (!row) throw notFound('commune')
+      await audit(trx, actor, communeId ? 'commune.update' : 'commune.create', null, { name: row.name, district: row.district })
+      return toCommune(row)
+    }),
+  )
+}
+
+export async function assignmentsOf(db: Db, year: number): Promise<AssignmentsResponse> {
+  const rows = await db.selectFrom('assignment').select(['unit_id', 'commune_id', 'year']).where('year', '=', year).execute()
+  return { year, assignments: rows.map((row) => ({ unitId: row.unit_id, communeId: row.commune_id, year: row.year })) }
+}
+
+/**
+ * Replace the year's assignments with `body`'s. A unit that loses a commune is stamped too:
+ * its phones then pull everything afresh and drop the commune.
+ */
+export async function setAssignments(db: Kysely<Database>, actor: Member, year: number, body: AssignmentsRequest): Promise<AssignmentsResponse> {
+  const key = (unitId: string, communeId: string) => `${unitId}|${communeId}`
+  const wanted = new Map(body.assignments.map((item) => [key(item.unitId, item.communeId), item]))
+  return db.transaction().execute(async (trx) => {
+    const bloc = await theBloc(trx)
+    const units = new Set((await trx.selectFrom('unit').select('id').where('bloc_id', '=', bloc.id).execute()).map((row) => row.id))
+    const communes = new Set((await trx.selectFrom('commune').select('id').execute()).map((row) => row.id))
+    if ([...wanted.values()].some((item) => !units.has(item.unitId) || !communes.has(item.communeId))) throw notFound('unit or commune')
+
+    const before = await trx.selectFrom('assignment').select(['unit_id', 'commune_id']).where('year', '=', year).execute()
+    const removed = before.filter((row) => !wanted.has(key(row.unit_id, row.commune_id)))
+    const added = [...wanted.values()].filter((item) => !before.some((row) => key(row.unit_id, row.commune_id) === key(item.unitId, item.communeId)))
+    if (removed.length || added.length) {
+      const rev = await nextRevision(trx)
+      for (const row of removed) {
+        await trx.deleteFrom('assignment').where('unit_id', '=', row.unit_id).where('commune_id', '=', row.commune_id).where('year', '=', year).execute()
+      }
+      const losers = [...new Set(removed.map((row) => row.unit_id))]
+      if (losers.length) await trx.updateTable('unit').set({ rev }).where('id', 'in', losers).execute()
+      if (added.length) await trx.insertInto('assignment').values(added.map((item) => ({ unit_id: item.unitId, commune_id: item.communeId, year, rev }))).execute()
+      await audit(trx, actor, 'assignments.update', null, { year, added: added.length, removed: removed.length })
+    }
+    return assignmentsOf(trx, year)
+  })
+}
+
+export async function covenantDetail(db: Db, covenantId: string): Promise<CovenantDetail> {
+  const covenant = await db.selectFrom('covenant').selectAll().where('id', '=', covenantId).executeTakeFirst()
+  if (!covenant) throw notFound('covenant')
+  const commitments = await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenantId).orderBy('position').execute()
+  return { covenant: toCovenant(covenant), commitments: commitments.map(toCommitment) }
+}
+
+/** A draft covenant for a year: empty, or with the commitments (not the retired ones) of `copyFrom`. */
+export async function createCovenant(db: Kysely<Database>, actor: Member, body: CreateCovenantRequest): Promise<CovenantDetail> {
+  refuseProblems(checkCovenant({ year: body.year, slogan: body.slogan, status: 'draft', signedAt: null }), 'The covenant')
+  return uniquely(`A covenant for ${body.year} already exists`, () =>
+    db.transaction().execute(async (trx) => {
+      const bloc = await theBloc(trx)
+      const rev = await nextRevision(trx)
+      const id = randomUUID()
+      await trx.insertInto('covenant').values({ id, bloc_id: bloc.id, year: body.year, slogan: body.slogan.trim(), status: 'draft', signed_at: null, rev }).execute()
+      if (body.copyFrom) {
+        const source = await covenantDetail(trx, body.copyFrom)
+        const kept = source.commitments.filter((item) => !item.retiredAt)
+        if (kept.length) {
+          await trx
+            .insertInto('commitment')
+            .values(kept.map((item, index) => ({ ...commitmentColumns({ ...item, order: index + 1 }), id: randomUUID(), covenant_id: id, rev })))
+            .execute()
+        }
+      }
+      await audit(trx, actor, 'covenant.create', null, { year: body.year, copiedFrom: body.copyFrom ?? null })
+      return covenantDetail(trx, id)
+    }),
+  )
+}
+
+/** A covenant to change: it must exist, and a closed year takes no more changes. */
+async function openCovenant(trx: Transaction<Database>, covenantId: string) {
+  const row = await trx.selectFrom('covenant').selectAll().where('id', '=', covenantId).executeTakeFirst()
+  if (!row) throw notFound('covenant')
+  if (row.status === 'closed') throw conflict('This covenant is closed: its year can no longer change')
+  return row
+}
+
+export async function updateCovenant(db: Kysely<Database>, actor: Member, covenantId: string, slogan: string): Promise<CovenantDetail> {
+  return db.transaction().execute(async (trx) => {
+    const row = await openCovenant(trx, covenantId)
+    await trx.updateTable('covenant').set({ slogan: slogan.trim(), rev: await nextRevision(trx) }).where('id', '=', covenantId).execute()
+    await audit(trx, actor, 'covenant.update', null, { year: row.year })
+    return covenantDetail(trx, covenantId)
+  })
+}
+
+/** Sign a draft (on `signedAt`, today by default), or close a signed one. A covenant without commitments is not signed. */
+export async function moveCovenant(db: Kysely<Database>, actor: Member, covenantId: string, body: CovenantStatusRequest, now = new Date()): Promise<CovenantDetail> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('covenant').selectAll().where('id', '=', covenantId).executeTakeFirst()
+    if (!row) throw notFound('covenant')
+    if (!canMoveCovenant(row.status, body.status)) throw conflict(`A ${row.status} covenant cannot become ${body.status}`)
+    const signedAt = body.status === 'signed' ? (body.signedAt ?? now.toISOString().slice(0, 10)) : row.signed_at
+    if (signedAt !== null && !isIsoDate(signedAt)) throw new AccessError(400, ERROR_CODES.invalid, 'signedAt is not a day', [{ field: 'signedAt', rule: 'date' }])
+    if (body.status === 'signed') {
+      const count = await trx.selectFrom('commitment').select((eb) => eb.fn.countAll<number>().as('n')).where('covenant_id', '=', covenantId).executeTakeFirstOrThrow()
+      if (count.n === 0) throw new AccessError(400, ERROR_CODES.invalid, 'A covenant needs commitments to be signed', [{ field: 'commitments', rule: 'required' }])
+    }
+    await trx.updateTable('covenant').set({ status: body.status, signed_at: signedAt, rev: await nextRevision(trx) }).where('id', '=', covenantId).execute()
+    await audit(trx, actor, 'covenant.status', null, { year: row.year, status: body.status })
+    return covenantDetail(trx, covenantId)
+  })
+}
+
+function commitmentColumns(item: Omit<Commitment, 'id' | 'covenantId' | 'retiredAt'>) {
+  return {
+    group_name: item.group.trim(),
+    position: item.order,
+    title: item.title.trim(),
+    description: item.description.trim(),
+    measure: item.measure,
+    target: item.target,
+    unit_label: item.measure === 'percent' ? '%' : item.unitLabel.trim(),
+    max_points: item.maxPoints,
+    scope: item.scope,
+  }
+}
+
+export async function addCommitment(db: Kysely<Database>, actor: Member, covenantId: string, body: CommitmentRequest): Promise<Commitment> {
+  return db.transaction().execute(async (trx) => {
+    const covenant = await openCovenant(trx, covenantId)
+    const last = await trx.selectFrom('commitment').select((eb) => eb.fn.max<number | null>('position').as('max')).where('covenant_id', '=', covenantId).executeTakeFirst()
+    const item = { ...body, order: body.order ?? (last?.max ?? 0) + 1 }
+    refuseProblems(checkCommitment(item), 'The commitment')
+    const row = await trx
+      .insertInto('commitment')
+      .values({ ...commitmentColumns(item), id: randomUUID(), covenant_id: covenantId, rev: await nextRevision(trx) })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await audit(trx, actor, 'commitment.create', null, { year: covenant.year, title: row.title })
+    return toCommitment(row)
+  })
+}
+
+async function commitmentToChange(trx: Transaction<Database>, commitmentId: string) {
+  const row = await trx.selectFrom('commitment').selectAll().where('id', '=', commitmentId).executeTakeFirst()
+  if (!row) throw notFound('commitment')
+  return { row, covenant: await openCovenant(trx, row.covenant_id) }
+}
+
+/** Change a commitment. Once its covenant is signed, what it measures and where stay as signed: reports were made against them. */
+export async function updateCommitment(db: Kysely<Database>, actor: Member, commitmentId: string, body: CommitmentRequest): Promise<Commitment> {
+  return db.transaction().execute(async (trx) => {
+    const { row, covenant } = await commitmentToChange(trx, commitmentId)
+    if (covenant.status !== 'draft' && (body.measure !== row.measure || body.scope !== row.scope)) {
+      throw conflict('The covenant is signed: a commitment’s measure and scope can no longer change; retire it and add another')
+    }
+    const item = { ...body, order: body.order ?? row.position }
+    refuseProblems(checkCommitment(item), 'The commitment')
+    const updated = await trx
+      .updateTable('commitment')
+      .set({ ...commitmentColumns(item), rev: await nextRevision(trx) })
+      .where('id', '=', commitmentId)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await audit(trx, actor, 'commitment.update', null, { year: covenant.year, title: updated.title })
+    return toCommitment(updated)
+  })
+}
+
+/** Delete a commitment of a draft covenant; a signed one's are retired instead, so reports keep their meaning. */
+export async function deleteCommitment(db: Kysely<Database>, actor: Member, commitmentId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const { row, covenant } = await commitmentToChange(trx, commitmentId)
+    if (covenant.status !== 'draft') throw conflict('The covenant is signed: retire the commitment instead of deleting it')
+    await trx.deleteFrom('commitment').where('id', '=', commitmentId).execute()
+    await audit(trx, actor, 'commitment.delete', null, { year: covenant.year, title: row.title })
+  })
+}
+
+/** Withdraw a commitment of a signed covenant (phones stop offering it), or bring it back. */
+export async function retireCommitment(db: Kysely<Database>, actor: Member, commitmentId: string, retired: boolean, now = new Date()): Promise<Commitment> {
+  return db.transaction().execute(async (trx) => {
+    const { row, covenant } = await commitmentToChange(trx, commitmentId)
+    if (covenant.status === 'draft') throw conflict('The covenant is a draft: delete the commitment instead')
+    const updated = await trx
+      .updateTable('commitment')
+      .set({ retired_at: retired ? (row.retired_at ?? now.toISOString()) : null, rev: await nextRevision(trx) })
+      .where('id', '=', commitmentId)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await audit(trx, actor, 'commitment.retire', null, { year: covenant.year, title: row.title, retired })
+    return toCommitment(updated)
+  })
+}

@@ -1,0 +1,79 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { blobPath } from './photo-store'
+
+type Job = { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }
+
+/** The long edge of a dashboard thumbnail, as on the phone, and its JPEG quality. */
+export const THUMBNAIL = { edge: 320, quality: 75 } as const
+
+/**
+ * Thumbnails of received JPEG photos, made once in a worker thread and kept beside the store
+ * (`thumbs/ab/<sha256>.jpg`): a gallery of fifty photos then costs the dashboard kilobytes, not
+ * megabytes, and the phones' requests never wait behind an image decoder.
+ */
+export class Thumbnails {
+  private worker: Worker | null = null
+  private readonly jobs = new Map<number, Job>()
+  private nextId = 0
+
+  constructor(
+    private readonly photosDir: string,
+    private readonly thumbsDir: string,
+  ) {}
+
+  /** The thumbnail's file, made now if it is not there yet. */
+  async fileFor(sha256: string): Promise<string> {
+    const target = `${blobPath(this.thumbsDir, sha256)}.jpg`
+    try {
+      await fs.access(target)
+      return target
+    } catch {
+      // Not made yet.
+    }
+    const made = await this.make(await fs.readFile(blobPath(this.photosDir, sha256)))
+    await fs.mkdir(path.dirname(target), { recursive: true })
+    // Written aside, then renamed: a thumbnail is whole or absent, and can always be made again.
+    const partial = `${target}.${process.pid}.${this.nextId}.part`
+    await fs.writeFile(partial, made)
+    await fs.rename(partial, target)
+    return target
+  }
+
+  private make(bytes: Uint8Array): Promise<Uint8Array> {
+    const id = this.nextId++
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.jobs.set(id, { resolve, reject })
+      this.start().postMessage({ id, bytes, ...THUMBNAIL })
+    })
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker
+    const worker = new Worker(new URL('./thumbnail-worker.mjs', import.meta.url))
+    worker.on('message', ({ id, bytes, error }: { id: number; bytes?: Uint8Array; error?: string }) => {
+      const job = this.jobs.get(id)
+      this.jobs.delete(id)
+      if (bytes) job?.resolve(bytes)
+      else job?.reject(new Error(`thumbnail failed: ${error ?? 'unknown'}`))
+    })
+    worker.on('error', (error) => this.fail(error))
+    worker.on('exit', () => {
+      this.worker = null
+      this.fail(new Error('the thumbnail worker stopped'))
+    })
+    worker.unref()
+    this.worker = worker
+    return worker
+  }
+
+  private fail(error: Error): void {
+    for (const job of this.jobs.values()) job.reject(error)
+    this.jobs.clear()
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate()
+  }
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { expect } from 'vitest'
+import type { PushedReport } from '../../src/protocol'
+import type { App } from '../../server/app'
+import { recordPhotoBlob } from '../../server/services/reports'
+import { storePhoto } from '../../server/services/photo-store'
+import { hashPassword } from '../../server/services/secrets'
+import { fieldOf, jpeg, photoOf, pushOne, reportOf, type Field } from './field'
+import { buildTestApp, tempDir } from './helper'
+
+export const ADMIN_PASSWORD = 'mật khẩu quản trị thử'
+const LEAD_PASSWORD = 'mật khẩu lãnh đạo thử'
+
+type Headers = { authorization: string }
+
+/** A unit of the demo bloc as the tests use it: its lead signed in, a cadre's phone, one report with a received photo. */
+export interface TestUnit {
+  unitId: string
+  lead: Headers
+  leadId: string
+  field: Field
+  report: PushedReport
+  photoId: string
+}
+
+export interface TestBloc {
+  app: App
+  dataDir: string
+  admin: Headers
+  /** Ban Dân vận: the lead's own unit in the tests. */
+  own: TestUnit
+  /** Ban Tuyên giáo: another unit. */
+  other: TestUnit
+}
+
+export async function logIn(app: App, username: string, password: string): Promise<Headers> {
+  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
+  expect(response.statusCode, response.body).toBe(200)
+  return { authorization: `Bearer ${response.json<{ token: string }>().token}` }
+}
+
+/** Give a demo lead a username and password, and sign in. */
+async function leadOf(app: App, name: string, username: string): Promise<{ headers: Headers; id: string }> {
+  const member = await app.db.selectFrom('member').select('id').where('name', '=', name).executeTakeFirstOrThrow()
+  await app.db.updateTable('member').set({ username, password_hash: await hashPassword(LEAD_PASSWORD) }).where('id', '=', member.id).execute()
+  return { headers: await logIn(app, username, LEAD_PASSWORD), id: member.id }
+}
+
+/** A report pushed from `cadre`'s phone with one photo whose bytes the endpoint holds. */
+async function unitWithReport(app: App, dataDir: string, cadre: string, leadName: string, username: string): Promise<TestUnit> {
+  const field = await fieldOf(app, cadre)
+  const bytes = jpeg(4_000, cadre)
+  const photo = photoOf(bytes)
+  const count = field.commitments.find((item) => item.measure === 'count' && item.scope === 'commune')
+  const report = reportOf(field, {
+    entries: [
+      ...reportOf(field).entries.filter((entry) => entry.status !== 'not_started'),
+      ...(count ? [{ commitmentId: count.id, status: 'in_progress' as const, amount: 3, note: 'Ba hộ nghèo' }] : []),
+    ],
+    photos: [photo],
+  })
+  expect((await pushOne(app, field, report)).outcome).toBe('accepted')
+  const file = path.join(tempDir(), 'upload')
+  fs.writeFileSync(file, bytes)
+  await storePhoto(file, path.join(dataDir, 'photos'), photo.sha256)
+  await recordPhotoBlob(app.db, { sha256: photo.sha256, size: bytes.length, type: 'image/jpeg' })
+  const lead = await leadOf(app, leadName, username)
+  return { unitId: field.unitId, lead: lead.headers, leadId: lead.id, field, report, photoId: photo.id }
+}
+
+/** The demo bloc on a real SQLite file, with the admin and two units' leads signed in and a report in each unit. */
+export async function testBloc(): Promise<TestBloc> {
+  const dataDir = tempDir()
+  const app = await buildTestApp({ DATA_DIR: dataDir, ADMIN_PASSWORD })
+  const admin = await logIn(app, 'admin', ADMIN_PASSWORD)
+  const own = await unitWithReport(app, dataDir, 'Lý Thị Dua', 'Phạm Thị Lan', 'lan.danvan')
+  const other = await unitWithReport(app, dataDir, 'Vàng Thị Mai', 'Trần Quốc Tuấn', 'tuan.tuyengiao')
+  return { app, dataDir, admin, own, other }
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { InjectOptions } from 'fastify'
+import type { CovenantDetail, SetupResponse } from '../../src/protocol'
+import { enrolledAs } from './helper'
+import { testBloc, type TestBloc, type TestUnit } from './managers'
+
+/**
+ * The role matrix: for every dashboard route, the admin is allowed; a unit's lead is allowed on
+ * their unit and refused on another unit (or refused outright where only the admin may act); a
+ * device token is refused. One bloc serves every case: each request makes what it changes.
+ */
+
+type Request = Omit<InjectOptions, 'headers'> & { method: NonNullable<InjectOptions['method']>; url: string }
+/** A request about `unit` (the lead's own or another), made ready with the admin's help where it needs data. */
+type Build = (bloc: TestBloc, unit: TestUnit) => Promise<Request> | Request
+
+let bloc: TestBloc
+let setup: SetupResponse
+let covenant: CovenantDetail
+let nextYear = 2040
+
+beforeAll(async () => {
+  bloc = await testBloc()
+  setup = (await bloc.app.inject({ method: 'GET', url: '/api/setup', headers: bloc.admin })).json<SetupResponse>()
+  const active = setup.covenants.find((item) => item.status === 'signed')
+  covenant = (await bloc.app.inject({ method: 'GET', url: `/api/covenants/${active?.id ?? ''}`, headers: bloc.admin })).json<CovenantDetail>()
+}, 60_000)
+
+async function asAdmin<T>(request: Request): Promise<T> {
+  const response = await bloc.app.inject({ ...request, headers: bloc.admin })
+  if (response.statusCode >= 300) throw new Error(`${request.method} ${request.url}: ${response.statusCode} ${response.body}`)
+  return response.json<T>()
+}
+
+const commitmentBody = { group: 'Nhóm thử', title: 'Nội dung thử', description: '', measure: 'count', target: 5, unitLabel: 'lượt', maxPoints: 1, scope: 'unit' } as const
+
+/** A draft covenant of its own year, with one commitment. */
+async function draftCovenant(): Promise<CovenantDetail> {
+  return asAdmin<CovenantDetail>({ method: 'POST', url: '/api/covenants', payload: { year: nextYear++, slogan: 'Thử', copyFrom: covenant.covenant.id } })
+}
+
+async function cadreOf(unit: TestUnit): Promise<string> {
+  const member = await bloc.app.db.selectFrom('member').select('id').where('unit_id', '=', unit.unitId).where('role', '=', 'cadre').executeTakeFirstOrThrow()
+  return member.id
+}
+
+/** Routes a unit's lead may use on their own unit. */
+const unitRoutes: Record<string, Build> = {
+  'GET /api/members': (_, unit) => ({ method: 'GET', url: `/api/members?unitId=${unit.unitId}` }),
+  'POST /api/members': (_, unit) => ({ method: 'POST', url: '/api/members', payload: { unitId: unit.unitId, name: `Cán bộ ${randomUUID().slice(0, 6)}`, title: 'Chuyên viên', role: 'cadre' } }),
+  'PUT /api/members/:memberId': async (_, unit) => ({ method: 'PUT', url: `/api/members/${await cadreOf(unit)}`, payload: { unitId: unit.unitId, name: `Cán bộ đổi tên ${randomUUID().slice(0, 6)}`, title: 'Chuyên viên', role: 'cadre' } }),
+  'POST /api/enrollment-codes': async (_, unit) => ({ method: 'POST', url: '/api/enrollment-codes', payload: { memberId: await cadreOf(unit) } }),
+  'POST /api/devices/:deviceId/revoke': async ({ app }, unit) => {
+    const cadre = await app.db.selectFrom('member').select('name').where('id', '=', await cadreOf(unit)).executeTakeFirstOrThrow()
+    await enrolledAs(app, cadre.name)
+    const device = await app.db.selectFrom('device').innerJoin('member', 'member.id', 'device.member_id').select('device.id').where('member.name', '=', cadre.name).where('device.revoked_at', 'is', null).orderBy('device.enrolled_at', 'desc').executeTakeFirstOrThrow()
+    return { method: 'POST', url: `/api/devices/${device.id}/revoke` }
+  },
+  'GET /api/progress': (_, unit) => ({ method: 'GET', url: `/api/progress?unitId=${unit.unitId}` }),
+  'GET /api/communes/:communeId/overview': (_, unit) => ({ method: 'GET', url: `/api/communes/${unit.report.communeId}/overview` }),
+  'GET /api/reports': (_, unit) => ({ method: 'GET', url: `/api/reports?unitId=${unit.unitId}` }),
+  'GET /api/reports/:reportId': (_, unit) => ({ method: 'GET', url: `/api/reports/${unit.report.id}` }),
+  'GET /api/reports/:reportId/photos/:photoId': (_, unit) => ({ method: 'GET', url: `/api/reports/${unit.report.id}/photos/${unit.photoId}` }),
+  'GET /api/reports/:reportId/photos/:photoId?size=thumb': (_, unit) => ({ method: 'GET', url: `/api/reports/${unit.report.id}/photos/${unit.photoId}?size=thumb` }),
+  'POST /api/reports/:reportId/reviews': (_, unit) => ({ method: 'POST', url: `/api/reports/${unit.report.id}/reviews`, payload: { status: 'accepted', comment: '', revision: 1 } }),
+  'GET /api/gallery': (_, unit) => ({ method: 'GET', url: `/api/gallery?unitId=${unit.unitId}` }),
+  'GET /api/export/reports.csv': (_, unit) => ({ method: 'GET', url: `/api/export/reports.csv?unitId=${unit.unitId}` }),
+  'GET /api/export/covenant.xlsx': (_, unit) => ({ method: 'GET', url: `/api/export/covenant.xlsx?unitId=${unit.unitId}` }),
+}
+
+/** Routes every lead may read, whatever the unit. */
+const readRoutes: Record<string, Build> = {
+  'GET /api/setup': () => ({ method: 'GET', url: '/api/setup' }),
+  'GET /api/assignments/:year': () => ({ method: 'GET', url: `/api/assignments/${covenant.covenant.year}` }),
+  'GET /api/covenants/:covenantId': () => ({ method: 'GET', url: `/api/covenants/${covenant.covenant.id}` }),
+  'GET /api/audit': () => ({ method: 'GET', url: '/api/audit' }),
+}
+
+/** Routes only the admin may use. */
+const adminRoutes: Record<string, Build> = {
+  'PUT /api/bloc': () => ({ method: 'PUT', url: '/api/bloc', payload: { name: setup.bloc.name, province: setup.bloc.province, headUnitId: setup.bloc.headUnitId, deputyUnitId: setup.bloc.deputyUnitId } }),
+  'POST /api/units': () => ({ method: 'POST', url: '/api/units', payload: { name: `Đơn vị ${randomUUID().slice(0, 8)}`, shortName: 'Thử' } }),
+  'PUT /api/units/:unitId': (_, unit) => {
+    const found = setup.units.find((item) => item.id === unit.unitId)
+    return { method: 'PUT', url: `/api/units/${unit.unitId}`, payload: { name: found?.name ?? '', shortName: found?.shortName ?? '' } }
+  },
+  'POST /api/communes': () => ({ method: 'POST', url: '/api/communes', payload: { name: `Xã ${randomUUID().slice(0, 8)}`, district: 'Đồng Văn', province: 'Hà Giang' } }),
+  'PUT /api/communes/:communeId': (_, unit) => {
+    const found = setup.communes.find((item) => item.id === unit.report.communeId)
+    return { method: 'PUT', url: `/api/communes/${unit.report.communeId}`, payload: { name: found?.name ?? '', district: found?.district ?? '', province: found?.province ?? '' } }
+  },
+  'PUT /api/assignments/:year': async () => {
+    const { assignments } = await asAdmin<{ assignments: { unitId: string; communeId: string }[] }>({ method: 'GET', url: `/api/assignments/${covenant.covenant.year}` })
+    return { method: 'PUT', url: `/api/assignments/${covenant.covenant.year}`, payload: { assignments: assignments.map(({ unitId, communeId }) => ({ unitId, communeId })) } }
+  },
+  'POST /api/covenants': () => ({ method: 'POST', url: '/api/covenants', payload: { year: nextYear++, slogan: 'Năm thử' } }),
+  'PUT /api/covenants/:covenantId': async () => ({ method: 'PUT', url: `/api/covenants/${(await draftCovenant()).covenant.id}`, payload: { slogan: 'Khẩu hiệu mới' } }),
+  'POST /api/covenants/:covenantId/status': async () => ({ method: 'POST', url: `/api/covenants/${(await draftCovenant()).covenant.id}/status`, payload: { status: 'signed' } }),
+  'POST /api/covenants/:covenantId/commitments': async () => ({ method: 'POST', url: `/api/covenants/${(await draftCovenant()).covenant.id}/commitments`, payload: commitmentBody }),
+  'PUT /api/commitments/:commitmentId': async () => ({ method: 'PUT', url: `/api/commitments/${(await draftCovenant()).commitments[0]?.id ?? ''}`, payload: commitmentBody }),
+  'DELETE /api/commitments/:commitmentId': async () => ({ method: 'DELETE', url: `/api/commitments/${(await draftCovenant()).commitments[0]?.id ?? ''}` }),
+  'POST /api/commitments/:commitmentId/retire': () => ({ method: 'POST', url: `/api/commitments/${covenant.commitments[0]?.id ?? ''}/retire`, payload: { retired: false } }),
+}
+
+async function statusOf(build: Build, unit: TestUnit, headers: { authorization: string }): Promise<number> {
+  const response = await bloc.app.inject({ ...(await build(bloc, unit)), headers })
+  return response.statusCode
+}
+
+const ok = (status: number) => status >= 200 && status < 300
+
+describe.each(Object.entries(unitRoutes))('%s', (_, build) => {
+  it('the admin may, for any unit', async () => {
+    expect(ok(await statusOf(build, bloc.own, bloc.admin))).toBe(true)
+    expect(ok(await statusOf(build, bloc.other, bloc.admin))).toBe(true)
+  })
+  it('a lead may for their own unit, and is refused for another', async () => {
+    expect(ok(await statusOf(build, bloc.own, bloc.own.lead))).toBe(true)
+    expect([403, 404]).toContain(await statusOf(build, bloc.other, bloc.own.lead))
+  })
+  it('a device token is refused', async () => {
+    expect(await statusOf(build, bloc.own, bloc.own.field.headers)).toBe(403)
+  })
+})
+
+describe.each(Object.entries(readRoutes))('%s', (_, build) => {
+  it('the admin and every lead may read it; a device may not', async () => {
+    expect(ok(await statusOf(build, bloc.own, bloc.admin))).toBe(true)
+    expect(ok(await statusOf(build, bloc.own, bloc.own.lead))).toBe(true)
+    expect(ok(await statusOf(build, bloc.other, bloc.other.lead))).toBe(true)
+    expect(await statusOf(build, bloc.own, bloc.own.field.headers)).toBe(403)
+  })
+})
+
+describe.each(Object.entries(adminRoutes))('%s', (_, build) => {
+  it('only the admin may', async () => {
+    expect(ok(await statusOf(build, bloc.own, bloc.admin))).toBe(true)
+    expect(await statusOf(build, bloc.own, bloc.own.lead)).toBe(403)
+    expect(await statusOf(build, bloc.other, bloc.own.lead)).toBe(403)
+    expect(await statusOf(build, bloc.own, bloc.own.field.headers)).toBe(403)
+  })
+})
+
+it('without a token every dashboard route answers 401', async () => {
+  for (const build of [...Object.values(unitRoutes), ...Object.values(readRoutes), ...Object.values(adminRoutes)]) {
+    expect(await statusOf(build, bloc.own, { authorization: '' })).toBe(401)
+  }
+})
