@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, expect } from 'vitest'
+import { afterAll, afterEach, beforeEach } from 'vitest'
 import { buildApp, type App } from '../../server/app'
 import { loadConfig } from '../../server/config'
 import { createEnrollmentCode } from '../../server/services/access'
@@ -9,8 +9,14 @@ import { createEnrollmentCode } from '../../server/services/access'
 type Cleanup = () => Promise<void> | void
 const cleanups: Cleanup[] = []
 const fileCleanups: Cleanup[] = []
+// Set from a test's first `beforeEach` to its last `afterEach`: a `beforeAll` of a later `describe` runs outside.
+let inTest = false
 
+beforeEach(() => {
+  inTest = true
+})
 afterEach(async () => {
+  inTest = false
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 afterAll(async () => {
@@ -19,7 +25,7 @@ afterAll(async () => {
 
 /** Undo after the test that made it, or after the file for what a `beforeAll` made for every test. */
 function later(cleanup: Cleanup): void {
-  ;(expect.getState().currentTestName === undefined ? fileCleanups : cleanups).push(cleanup)
+  ;(inTest ? cleanups : fileCleanups).push(cleanup)
 }
 
 /** A fresh folder under the system's temp dir, removed after the test (or the file). */
