@@ -35,7 +35,8 @@ export class Thumbnails {
     const made = await this.make(await fs.readFile(blobPath(this.photosDir, sha256)))
     await fs.mkdir(path.dirname(target), { recursive: true })
     // Written aside, then renamed: a thumbnail is whole or absent, and can always be made again.
-    const partial = `${target}.${process.pid}.${this.nextId}.part`
+    // Each call takes its own number: calls for the same photo at once must not share a file.
+    const partial = `${target}.${process.pid}.${this.nextId++}.part`
     await fs.writeFile(partial, made)
     await fs.rename(partial, target)
     return target

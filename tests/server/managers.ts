@@ -6,7 +6,7 @@ import type { App } from '../../server/app'
 import { recordPhotoBlob } from '../../server/services/reports'
 import { storePhoto } from '../../server/services/photo-store'
 import { hashPassword } from '../../server/services/secrets'
-import { fieldOf, jpeg, photoOf, pushOne, reportOf, type Field } from './field'
+import { fieldOf, jpeg, photoOf, pushOne, reportOf, sha256Of, type Field } from './field'
 import { buildTestApp, tempDir } from './helper'
 
 export const ADMIN_PASSWORD = 'mật khẩu quản trị thử'
@@ -47,6 +47,14 @@ async function leadOf(app: App, name: string, username: string): Promise<{ heade
   return { headers: await logIn(app, username, LEAD_PASSWORD), id: member.id }
 }
 
+/** Put `bytes` in the photo store as a finished upload does: every photo listed with them is then received. */
+export async function receivePhoto(app: App, dataDir: string, bytes: Buffer, type = 'image/jpeg'): Promise<void> {
+  const file = path.join(tempDir(), 'upload')
+  fs.writeFileSync(file, bytes)
+  await storePhoto(file, path.join(dataDir, 'photos'), sha256Of(bytes))
+  await recordPhotoBlob(app.db, { sha256: sha256Of(bytes), size: bytes.length, type })
+}
+
 /** A report pushed from `cadre`'s phone with one photo whose bytes the endpoint holds. */
 async function unitWithReport(app: App, dataDir: string, cadre: string, leadName: string, username: string): Promise<TestUnit> {
   const field = await fieldOf(app, cadre)
@@ -61,10 +69,7 @@ async function unitWithReport(app: App, dataDir: string, cadre: string, leadName
     photos: [photo],
   })
   expect((await pushOne(app, field, report)).outcome).toBe('accepted')
-  const file = path.join(tempDir(), 'upload')
-  fs.writeFileSync(file, bytes)
-  await storePhoto(file, path.join(dataDir, 'photos'), photo.sha256)
-  await recordPhotoBlob(app.db, { sha256: photo.sha256, size: bytes.length, type: 'image/jpeg' })
+  await receivePhoto(app, dataDir, bytes)
   const lead = await leadOf(app, leadName, username)
   return { unitId: field.unitId, lead: lead.headers, leadId: lead.id, field, report, photoId: photo.id }
 }
