@@ -67,10 +67,13 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
     ? await db
         .selectFrom('report_entry')
         .innerJoin('commitment', 'commitment.id', 'report_entry.commitment_id')
+        .innerJoin('report', 'report.id', 'report_entry.report_id')
         .select(['report_entry.report_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note', 'commitment.position', 'commitment.title', 'commitment.unit_label'])
         .where('commitment.covenant_id', '=', covenant.id)
         .where('report_entry.report_id', 'in', reportRows.map((row) => row.id))
-        .orderBy('report_entry.report_id')
+        // The reports in the order of their own sheet, so that both read side by side.
+        .orderBy('report.visit_date')
+        .orderBy('report.receipt_number')
         .orderBy('commitment.position')
         .execute()
     : []
