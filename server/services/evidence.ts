@@ -166,10 +166,16 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
   }
 }
 
-/** A received photo of a report in the manager's scope: its SHA-256 and type, to serve from the store. */
+/** A received photo of a report in the manager's scope: its SHA-256 and real type (from its bytes, whatever the phone said), to serve from the store. */
 export async function photoInScope(db: Kysely<Database>, manager: Member, reportId: string, photoId: string) {
   await reportInScope(db, manager, reportId)
-  const photo = await db.selectFrom('photo').select(['sha256', 'type', 'received_at']).where('report_id', '=', reportId).where('id', '=', photoId).executeTakeFirst()
+  const photo = await db
+    .selectFrom('photo')
+    .innerJoin('photo_blob', 'photo_blob.sha256', 'photo.sha256')
+    .select(['photo.sha256', 'photo_blob.type', 'photo.received_at'])
+    .where('photo.report_id', '=', reportId)
+    .where('photo.id', '=', photoId)
+    .executeTakeFirst()
   if (!photo?.received_at) throw new AccessError(404, ERROR_CODES.notFound, 'No such photo, or not received yet')
   return { sha256: photo.sha256, type: photo.type }
 }

@@ -317,6 +317,22 @@ describe('reports and photos', () => {
   })
 })
 
+describe('a photo whose bytes are not of the type its report said', () => {
+  it('is served with the type of its bytes, and not made into a thumbnail', async () => {
+    const bloc = await testBloc()
+    const png = Buffer.concat([PNG, Buffer.from(' declared as a JPEG')])
+    const report = reportOf(bloc.own.field, { photos: [photoOf(png, { type: 'image/jpeg' })] })
+    expect((await pushOne(bloc.app, bloc.own.field, report)).outcome).toBe('accepted')
+    await receivePhoto(bloc.app, bloc.dataDir, png, 'image/png')
+    for (const size of ['full', 'thumb']) {
+      const response = await bloc.app.inject({ method: 'GET', url: `/api/reports/${report.id}/photos/${report.photos[0]?.id ?? ''}?size=${size}`, headers: bloc.admin })
+      expect(response.statusCode, response.body).toBe(200)
+      expect(response.headers['content-type']).toBe('image/png')
+      expect(response.rawPayload.equals(png)).toBe(true)
+    }
+  }, 60_000)
+})
+
 describe('POST /api/reports/:reportId/reviews', () => {
   let bloc: TestBloc
 
