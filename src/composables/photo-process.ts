@@ -58,8 +58,9 @@ function draw(source: ImageBitmap, longEdge: number): AnyCanvas {
   const width = Math.max(1, Math.round(source.width * scale))
   const height = Math.max(1, Math.round(source.height * scale))
   const canvas = makeCanvas(width, height)
-  const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null
-  if (!context) throw new PhotoError('unreadable')
+  // A 2D context, whichever kind of canvas this is (the union's getContext types more broadly).
+  const context = canvas.getContext('2d')
+  if (!context || !('drawImage' in context)) throw new PhotoError('unreadable')
   context.imageSmoothingQuality = 'high'
   context.drawImage(source, 0, 0, width, height)
   return canvas

@@ -26,10 +26,26 @@ export const i18n = createI18n<[MessageSchema], Locale, false>({
   fallbackWarn: false,
 })
 
+/** Messages of a part of the app loaded later (the dashboard), by language. */
+export type MessageLoader = (locale: Locale) => Promise<Record<string, unknown>>
+const parts: { load: MessageLoader; merged: Set<Locale> }[] = []
+
 async function loadMessages(locale: Locale): Promise<void> {
-  if (locale === 'vi' || i18n.global.availableLocales.includes(locale)) return
-  const { default: messages } = await loaders[locale]()
-  i18n.global.setLocaleMessage(locale, messages)
+  if (locale !== 'vi' && !i18n.global.availableLocales.includes(locale)) {
+    const { default: messages } = await loaders[locale]()
+    i18n.global.setLocaleMessage(locale, messages)
+  }
+  for (const part of parts) {
+    if (part.merged.has(locale)) continue
+    i18n.global.mergeLocaleMessage(locale, (await part.load(locale)) as MessageSchema)
+    part.merged.add(locale)
+  }
+}
+
+/** Add a lazily loaded part's messages: merged now for the current language, and for each language chosen later. */
+export async function addMessages(load: MessageLoader): Promise<void> {
+  parts.push({ load, merged: new Set() })
+  await loadMessages(i18n.global.locale.value)
 }
 
 /** Switch the interface language, remember it, and tell the page (for screen readers and hyphenation). */

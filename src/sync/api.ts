@@ -10,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     /** From `Retry-After` on a 429 or 503: wait at least this long. */
     readonly retryAfterMs = 0,
+    /** For a 400 `invalid`: the rules the request broke, by field. */
+    readonly problems: { field: string; rule: string }[] = [],
   ) {
     super(message)
   }
@@ -26,7 +28,7 @@ export class TimeoutError extends NetworkError {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
   token?: string
   body?: unknown
   /** Give up after this long: on 2G a request may take long, but not forever. */
@@ -36,6 +38,18 @@ export interface RequestOptions {
 
 /** One JSON request to the endpoint, on the same origin that served the app. */
 export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { answer } = await request(path, options, (response) => response.text())
+  return (answer ? safeJson(answer) : null) as T
+}
+
+/** A file from the endpoint (an export, a photo), with the name it suggests saving it under. */
+export async function requestBlob(path: string, options: RequestOptions = {}): Promise<{ blob: Blob; name: string | null }> {
+  const { response, answer } = await request(path, options, (received) => received.blob())
+  return { blob: answer, name: /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? null }
+}
+
+/** The exchange itself: `read` takes a good answer's body; an error's body is read as the endpoint's JSON error. */
+async function request<A>(path: string, options: RequestOptions, read: (response: Response) => Promise<A>): Promise<{ response: Response; answer: A }> {
   const { method = 'GET', token, body, timeoutMs = 30_000 } = options
   const headers: Record<string, string> = { accept: 'application/json' }
   if (token) headers.authorization = `Bearer ${token}`
@@ -44,7 +58,7 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
   let response: Response
-  let text: string
+  let answer: A | string
   try {
     response = await (options.fetch ?? fetch)(path, {
       method,
@@ -53,19 +67,19 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
       signal: controller.signal,
       cache: 'no-store',
     })
-    text = await response.text()
+    answer = await (response.ok ? read(response) : response.text())
   } catch (error) {
     if (controller.signal.aborted) throw new TimeoutError(`no answer in ${timeoutMs} ms`)
     throw new NetworkError(error instanceof Error ? error.message : String(error))
   } finally {
     clearTimeout(timer)
   }
-  const parsed: unknown = text ? safeJson(text) : null
   if (!response.ok) {
-    const problem = parsed as Partial<ErrorResponse> | null
-    throw new ApiError(response.status, problem?.code, problem?.message ?? response.statusText, parseRetryAfter(response.headers.get('retry-after'), new Date()))
+    const problem = (typeof answer === 'string' && answer ? safeJson(answer) : null) as Partial<ErrorResponse> | null
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), new Date())
+    throw new ApiError(response.status, problem?.code, problem?.message ?? response.statusText, retryAfter, problem?.problems ?? [])
   }
-  return parsed as T
+  return { response, answer: answer as A }
 }
 
 function safeJson(text: string): unknown {

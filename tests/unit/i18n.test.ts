@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import viText from '@/i18n/locales/vi.json?raw'
 import enText from '@/i18n/locales/en.json?raw'
+import dashboardViText from '@/i18n/locales/dashboard/vi.json?raw'
+import dashboardEnText from '@/i18n/locales/dashboard/en.json?raw'
 import { storedLocale, type MessageSchema } from '@/i18n'
 import { isLocale } from '@/i18n/locales'
+import { AUDIT_ACTIONS } from '@/protocol'
+import { PACES } from '@/domain'
 
 // Read the files as written: the build turns their messages into functions.
 const vi = JSON.parse(viText) as MessageSchema
@@ -22,9 +26,13 @@ function leaves(tree: object, prefix = ''): Map<string, unknown> {
 /** Placeholders such as `{used}` a message expects. */
 const placeholders = (text: unknown) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
-describe('message files', () => {
-  const viLeaves = leaves(vi)
-  const enLeaves = leaves(en)
+// The field's messages and the dashboard's, which load with its first screen.
+describe.each([
+  ['the field', vi, en],
+  ['the dashboard', JSON.parse(dashboardViText) as object, JSON.parse(dashboardEnText) as object],
+])('message files of %s', (_, viMessages, enMessages) => {
+  const viLeaves = leaves(viMessages)
+  const enLeaves = leaves(enMessages)
 
   it('have the same keys in Vietnamese and English', () => {
     expect([...enLeaves.keys()].sort()).toEqual([...viLeaves.keys()].sort())
@@ -38,11 +46,21 @@ describe('message files', () => {
     expect(placeholders(enText)).toEqual(placeholders(viText))
   })
 
-  it('writes Vietnamese with its diacritics', () => {
-    expect(vi.nav.communes).toBe('Xã phụ trách')
-    expect(vi.settings.persist).toBe('Giữ dữ liệu trên máy')
-    expect(vi.network.offline).toBe('Không có mạng')
-  })
+})
+
+it('writes Vietnamese with its diacritics', () => {
+  expect(vi.nav.communes).toBe('Xã phụ trách')
+  expect(vi.settings.persist).toBe('Giữ dữ liệu trên máy')
+  expect(vi.network.offline).toBe('Không có mạng')
+  expect(dashboardViText).toContain('"title": "Nhật ký thao tác"')
+})
+
+it('has words in both languages for every action the audit log records and every pace', () => {
+  for (const text of [dashboardViText, dashboardEnText]) {
+    const { dashboard } = JSON.parse(text) as { dashboard: { audit: { actions: Record<string, unknown> }; pace: Record<string, string> } }
+    for (const action of AUDIT_ACTIONS) expect(leaves(dashboard.audit.actions).has(action), action).toBe(true)
+    for (const pace of PACES) expect(dashboard.pace[pace], pace).toBeTruthy()
+  }
 })
 
 describe('storedLocale', () => {

@@ -1,0 +1,180 @@
+import fs from 'node:fs'
+import readExcelFile from 'read-excel-file/node'
+import { expect, test, type Browser, type Page } from '@playwright/test'
+import { phone } from '../../playwright.config'
+import { startEndpoint, tempDir, type Endpoint } from './endpoint'
+import { expectHeading } from './helpers'
+
+// The bloc's secretariat at a laptop, and a cadre's phone: from a new admin's first login to an
+// exported year, through a cadre enrolled by QR link, a report with a photo, and its review.
+const port = 4178
+test.use({ baseURL: `http://localhost:${port}` })
+let endpoint: Endpoint
+const dataDir = tempDir('giao-uoc-dashboard-')
+let adminPassword: string
+
+test.beforeAll(async () => {
+  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: dataDir })
+  adminPassword = /Username: admin {2}Password: (\S+)/.exec(endpoint.output())?.[1] ?? ''
+  expect(adminPassword, endpoint.output()).not.toBe('')
+})
+
+test.afterAll(async () => {
+  expect(await endpoint.stop()).toBe(0)
+})
+
+async function laptop(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ baseURL: endpoint.url, viewport: { width: 1280, height: 900 }, locale: 'vi-VN', acceptDownloads: true })
+  return context.newPage()
+}
+
+async function phonePage(browser: Browser): Promise<Page> {
+  const { launchOptions, trace, ...settings } = phone
+  void launchOptions
+  void trace
+  const context = await browser.newContext({ ...settings, baseURL: endpoint.url })
+  return context.newPage()
+}
+
+/** A small camera-like JPEG drawn in the page. */
+async function photoOf(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(1200, 900)
+    const context = canvas.getContext('2d')
+    if (!context) throw new Error('no 2d context')
+    context.fillStyle = 'hsl(120, 40%, 45%)'
+    context.fillRect(0, 0, 1200, 900)
+    context.fillStyle = 'hsl(30, 60%, 60%)'
+    context.fillRect(300, 200, 600, 500)
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer())
+    let binary = ''
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+    return btoa(binary)
+  })
+  return Buffer.from(base64, 'base64')
+}
+
+async function download(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
+  const started = page.waitForEvent('download')
+  await page.getByRole('button', { name: button }).click()
+  const file = await started
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync((await file.path()) ?? '') }
+}
+
+test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhere, reviews it, and exports the year', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const year = new Date().getFullYear()
+
+  // 1. Log in with the password `npm start` printed; a wrong one is refused first.
+  const admin = await laptop(browser)
+  await admin.goto('/dashboard')
+  await expectHeading(admin, 'Đăng nhập quản lý')
+  await admin.getByLabel('Tên đăng nhập').fill('admin')
+  await admin.getByLabel('Mật khẩu').fill('sai mật khẩu')
+  await admin.getByRole('button', { name: 'Đăng nhập' }).click()
+  await expect(admin.getByTestId('login-error')).toHaveText('Sai tên đăng nhập hoặc mật khẩu.')
+  await admin.getByLabel('Mật khẩu').fill(adminPassword)
+  await admin.getByRole('button', { name: 'Đăng nhập' }).click()
+  await expectHeading(admin, `Tiến độ thực hiện giao ước năm ${year}`)
+  await expect(admin.getByTestId('dashboard-who')).toContainText('Thường trực khối')
+  await expect(admin.getByTestId('progress-matrix').locator('tbody tr')).toHaveCount(6)
+
+  // 2. A new cadre of Ban Dân vận, and an enrollment code shown as a QR code and a link.
+  await admin.getByRole('link', { name: 'Cán bộ' }).click()
+  await expectHeading(admin, 'Cán bộ và thiết bị')
+  await admin.getByTestId('members-unit').selectOption({ label: 'Ban Dân vận Tỉnh ủy' })
+  await admin.getByRole('button', { name: 'Thêm người' }).click()
+  const form = admin.getByTestId('member-form')
+  await form.getByLabel('Tên', { exact: true }).fill('Hờ Thị Sua')
+  await form.getByLabel('Chức vụ').fill('Chuyên viên')
+  await form.getByRole('button', { name: 'Lưu' }).click()
+  await expect(admin.getByText('Đã thêm Hờ Thị Sua.')).toBeVisible()
+  const sua = admin.getByTestId('member').filter({ hasText: 'Hờ Thị Sua' })
+  await expect(sua).toContainText('Chưa đăng ký thiết bị nào.')
+  await sua.getByRole('button', { name: 'Tạo mã đăng ký' }).click()
+  const card = admin.getByTestId('enrollment-card')
+  await card.getByRole('button', { name: 'Tạo mã' }).click()
+  await expect(card.getByTestId('enrollment-qr')).toHaveAttribute('src', /^data:image\/svg\+xml/)
+  await expect(card).toContainText('Dùng được một lần, đến')
+  const link = (await card.getByTestId('enrollment-link').textContent()) ?? ''
+  expect(link).toMatch(new RegExp(`^${endpoint.url}/enroll#code=[0-9A-Z]{5}-[0-9A-Z]{5}$`))
+  expect(await card.getByTestId('enrollment-qr').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(0)
+
+  // 3. The cadre's phone opens the link, writes a report with a photo in Sủng Thài, and sends it.
+  const cadre = await phonePage(browser)
+  await cadre.goto(link)
+  await expectHeading(cadre, 'Xã phụ trách')
+  await expect(cadre.getByTestId('unit-name')).toContainText('Ban Dân vận Tỉnh ủy')
+  await cadre.getByRole('link', { name: /Sủng Thài/ }).click()
+  await cadre.getByRole('link', { name: 'Báo cáo mới' }).click()
+  const visits = cadre.getByTestId('entry-9')
+  await visits.getByText('Hoàn thành').click()
+  await visits.getByLabel('Số lượng (lượt)').fill('1')
+  await cadre.getByLabel('Tóm tắt').fill('Thăm hộ nghèo thôn Sủng Lủng, trao bò giống')
+  await cadre.getByTestId('photo-gallery').setInputFiles({ name: 'bo-giong.jpg', mimeType: 'image/jpeg', buffer: await photoOf(cadre) })
+  await expect(cadre.getByTestId('photo')).toHaveCount(1, { timeout: 60_000 })
+  await cadre.getByRole('button', { name: 'Gửi' }).click()
+  await expect(cadre.getByTestId('report-state')).toHaveText('Đã tiếp nhận', { timeout: 60_000 })
+  const reportUrl = cadre.url()
+
+  // 4. The admin sees it in the matrix, on the commune's page and in the gallery.
+  await admin.getByRole('link', { name: 'Tiến độ' }).click()
+  const row = admin.getByTestId('progress-matrix').locator('tbody tr').filter({ hasText: 'Ban Dân vận Tỉnh ủy' })
+  await expect(row).toContainText('1 báo cáo')
+  await expect(row.getByRole('link', { name: /Đi cơ sở xã được phân công/ })).toContainText('1/24 lượt')
+  await row.getByRole('link', { name: 'Ban Dân vận Tỉnh ủy', exact: true }).click()
+  await expectHeading(admin, `Ban Dân vận Tỉnh ủy: tiến độ năm ${year}`)
+  await admin.getByRole('link', { name: 'Sủng Thài' }).click()
+  await expectHeading(admin, 'Xã Sủng Thài')
+  await expect(admin.getByTestId('visits-chart').getByRole('listitem').nth(new Date().getMonth())).toHaveAccessibleName(`Tháng ${new Date().getMonth() + 1}: 1 lượt`)
+  await expect(admin.getByTestId('report-table')).toContainText('Thăm hộ nghèo thôn Sủng Lủng')
+  await admin.getByRole('link', { name: 'Ảnh tại xã' }).click()
+  await expectHeading(admin, 'Ảnh minh chứng')
+  const thumbnail = admin.getByTestId('gallery').getByRole('img')
+  await expect(thumbnail).toHaveCount(1)
+  await expect.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(320)
+
+  // 5. The report, its full-size photo, and a review asking for more.
+  await thumbnail.click()
+  await expectHeading(admin, /^Báo cáo \d{2}-\d{6}$/)
+  await admin.getByTestId('report-photo').click()
+  await expect.poll(() => admin.getByRole('dialog').getByRole('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(1200)
+  await admin.getByRole('button', { name: 'Đóng' }).click()
+  const review = admin.getByTestId('review-form')
+  await review.getByText('Cần bổ sung').click()
+  await review.getByLabel('Ý kiến').fill('Bổ sung ảnh hộ nhận bò giống')
+  await review.getByRole('button', { name: 'Gửi ý kiến' }).click()
+  await expect(review).toContainText('Đã lưu ý kiến.')
+  await expect(admin.getByTestId('review-history')).toContainText('Bổ sung ảnh hộ nhận bò giống')
+
+  // 6. The cadre sees the comment after the phone's next pull, and may answer with a new revision.
+  await cadre.goto('/')
+  await cadre.getByRole('button', { name: 'Đồng bộ ngay' }).click()
+  await cadre.goto(reportUrl)
+  await expect(cadre.getByTestId('report-review')).toContainText('Bổ sung ảnh hộ nhận bò giống')
+  await expect(cadre.getByRole('link', { name: 'Sửa' })).toBeVisible()
+
+  // 7. Export the year as Excel and CSV, and read them back.
+  await admin.getByRole('link', { name: 'Tiến độ' }).click()
+  const xlsx = await download(admin, 'Xuất Excel')
+  expect(xlsx.name).toBe(`giao-uoc-${year}-covenant.xlsx`)
+  const sheets = await readExcelFile(xlsx.bytes)
+  expect(sheets.map((sheet) => sheet.sheet)).toEqual(['Báo cáo', 'Nội dung', 'Tiến độ'])
+  const [reports, entries, progress] = sheets.map((sheet) => sheet.data)
+  expect(reports?.[0]).toEqual(expect.arrayContaining(['Số biên nhận', 'Đơn vị', 'Xã', 'Người báo cáo', 'Ngày đi cơ sở', 'Tóm tắt']))
+  expect(reports).toHaveLength(2)
+  expect(reports?.[1]).toEqual(expect.arrayContaining(['Ban Dân vận Tỉnh ủy', 'Sủng Thài', 'Hờ Thị Sua', 'Thăm hộ nghèo thôn Sủng Lủng, trao bò giống', 'Cần bổ sung']))
+  expect(entries?.[1]).toEqual(expect.arrayContaining(['Sủng Thài', 'Đi cơ sở xã được phân công', 'Hoàn thành', 1, 'lượt']))
+  expect(progress).toHaveLength(1 + 6 * 9)
+  const csv = await download(admin, 'CSV báo cáo')
+  expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+  const lines = csv.bytes.subarray(3).toString('utf8').trim().split('\r\n')
+  expect(lines[0]).toMatch(/^Số biên nhận,Đơn vị,Xã,Huyện,Người báo cáo,Ngày đi cơ sở,/)
+  expect(lines).toHaveLength(2)
+  expect(lines[1]).toContain('Ban Dân vận Tỉnh ủy,Sủng Thài,Yên Minh,Hờ Thị Sua,')
+
+  // 8. Every step is in the audit log.
+  await admin.getByRole('link', { name: 'Nhật ký' }).click()
+  const log = admin.getByTestId('audit-log')
+  for (const action of ['Thêm người', 'Tạo mã đăng ký thiết bị', 'Xem xét báo cáo', 'Xuất dữ liệu']) await expect(log).toContainText(action)
+})
