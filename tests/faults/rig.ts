@@ -1,5 +1,6 @@
 import { execFileSync, execSync } from 'node:child_process'
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { expect, type Page } from '@playwright/test'
@@ -15,7 +16,14 @@ export interface FaultRow {
   lost: number
 }
 
-let nextPort = 4300
+/** A port no one listens on now: each rig's endpoint has its own, so rigs never meet. */
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 /**
  * A real endpoint process on its own data folder, behind a fault proxy: the browser only ever
@@ -23,7 +31,7 @@ let nextPort = 4300
  */
 export class Rig {
   readonly dataDir = tempDir('giao-uoc-faults-')
-  readonly endpointPort = nextPort++
+  endpointPort = 0
   endpoint!: Endpoint
   proxy!: FaultProxy
   /** The first enrollment link the endpoint printed, through the proxy. */
@@ -36,6 +44,7 @@ export class Rig {
   }
 
   async start(): Promise<void> {
+    this.endpointPort = await freePort()
     await this.startEndpoint()
     this.proxy = new FaultProxy(this.endpointPort)
     await this.proxy.listen()
