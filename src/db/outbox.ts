@@ -1,6 +1,6 @@
 import { Dexie, liveQuery } from 'dexie'
 import type { Report, ReportReceipt, ReportRejection } from '@/domain'
-import { db as defaultDb, type AppDatabase, type OutboxRow, type PhotoRow, type SendError, type UploadRow } from './database'
+import { db as defaultDb, type AppDatabase, type OutboxRow, type PhotoRow, type ReportRow, type SendError, type UploadRow } from './database'
 import { getMeta, setMeta } from './meta'
 import { getPhotos, getReport, withoutSearch } from './reports'
 
@@ -27,14 +27,14 @@ export async function dueReports(now: Date, limit: number, db: AppDatabase = def
       .filter((row) => isDue(row.nextAttemptAt, now))
       .limit(limit)
       .toArray()
-    const outgoing: Outgoing[] = []
-    for (const row of rows) {
-      const report = await db.reports.get(row.reportId)
-      if (!report) continue
-      const photos = (await db.photos.bulkGet(report.photoIds)).filter((photo): photo is PhotoRow => photo !== undefined)
-      outgoing.push({ row, report: withoutSearch(report), photos })
-    }
-    return outgoing
+    // Read in bulk: a request per report costs a phone more than the push itself.
+    const reports = await db.reports.bulkGet(rows.map((row) => row.reportId))
+    const photos = new Map((await db.photos.bulkGet(reports.flatMap((report) => report?.photoIds ?? []))).flatMap((photo) => (photo ? [[photo.id, photo] as const] : [])))
+    return rows.flatMap((row, index) => {
+      const report = reports[index]
+      if (!report) return []
+      return [{ row, report: withoutSearch(report), photos: report.photoIds.flatMap((id) => photos.get(id) ?? []) }]
+    })
   })
 }
 
@@ -45,39 +45,44 @@ export async function dueReports(now: Date, limit: number, db: AppDatabase = def
  */
 export async function applyPushAnswers(sent: ReadonlyMap<string, number>, answers: readonly PushAnswer[], now: Date, db: AppDatabase = defaultDb): Promise<void> {
   await db.transaction('rw', [db.reports, db.outbox, db.uploads, db.photos, db.meta], async () => {
-    for (const answer of answers) {
-      const report = await db.reports.get(answer.id)
+    // Rows read and written in bulk: a request per report and step costs a phone more than the push itself.
+    const ids = answers.map((answer) => answer.id)
+    const reports = await db.reports.bulkGet(ids)
+    const queued = await db.outbox.bulkGet(ids)
+    const sentAway: string[] = []
+    const changed: ReportRow[] = []
+    for (const [index, answer] of answers.entries()) {
+      const report = reports[index]
       const revision = sent.get(answer.id)
-      const queuedAt = (await db.outbox.get(answer.id))?.queuedAt ?? now.toISOString()
+      const queuedAt = queued[index]?.queuedAt ?? now.toISOString()
       if (!report || revision === undefined) continue
       const changedSince = report.revision !== revision
       if (changedSince) await db.outbox.update(report.id, { attempts: 0, lastError: null, nextAttemptAt: null })
-      else await db.outbox.delete(report.id)
+      else sentAway.push(report.id)
 
       if (answer.outcome === 'rejected') {
-        if (!changedSince) await db.reports.update(report.id, { state: 'rejected', rejection: answer.rejection })
+        if (!changedSince) changed.push({ ...report, state: 'rejected', rejection: answer.rejection })
         continue
       }
       if (answer.outcome === 'conflict') {
         // The endpoint holds another version at this revision or a later one. The cadre's text
         // stays, shown as refused; sent again, it goes at a revision above the endpoint's.
         if (!changedSince) {
-          await db.reports.update(report.id, {
-            state: 'rejected',
-            rejection: { code: 'conflict', reason: '' },
-            receipt: answer.receipt,
-            revision: Math.max(report.revision, answer.revision),
-          })
+          changed.push({ ...report, state: 'rejected', rejection: { code: 'conflict', reason: '' }, receipt: answer.receipt, revision: Math.max(report.revision, answer.revision) })
         }
         continue
       }
-      await db.reports.update(report.id, changedSince ? { receipt: answer.receipt } : { receipt: answer.receipt, state: answer.missingPhotos.length ? 'sending' : 'accepted' })
+      changed.push(changedSince ? { ...report, receipt: answer.receipt } : { ...report, receipt: answer.receipt, state: answer.missingPhotos.length ? 'sending' : 'accepted' })
+      // A report without photos has no uploads to change.
+      if (!report.photoIds.length) continue
       await queueUploads(report, queuedAt, answer.missingPhotos, db)
       const held = report.photoIds.filter((id) => !answer.missingPhotos.includes(id))
       await db.photos.where('id').anyOf(held).modify((photo) => {
         photo.uploadedAt ??= now.toISOString()
       })
     }
+    await db.outbox.bulkDelete(sentAway)
+    await db.reports.bulkPut(changed)
     await setMeta('lastSyncAt', now.toISOString(), db)
   })
 }
