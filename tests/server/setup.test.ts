@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { InjectOptions } from 'fastify'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { AssignmentsResponse, Bloc, Commitment, CommitmentRequest, Commune, CovenantDetail, ErrorResponse, PullResponse, SetupResponse, Unit } from '../../src/protocol'
 import type { App } from '../../server/app'
 import { fieldOf, isoDay } from './field'
@@ -10,18 +10,21 @@ import { ADMIN_PASSWORD, logIn } from './managers'
 /**
  * What the admin's setup routes do: the bloc, its units and communes, the year's assignments,
  * covenants from draft to closed, and their commitments; and what of it reaches the phones.
- * Each test has a fresh demo bloc with only the admin signed in.
+ * Each group of tests has a fresh demo bloc with only the admin signed in; each test makes what
+ * it changes, and drafts are of past years, so that signing one leaves this year's covenant the
+ * phones' own.
  */
 
 let app: App
 let admin: { authorization: string }
 
-beforeEach(async () => {
+async function freshBloc(): Promise<void> {
   app = await buildTestApp({ ADMIN_PASSWORD })
   admin = await logIn(app, 'admin', ADMIN_PASSWORD)
-})
+}
 
 const thisYear = new Date().getFullYear()
+let pastYear = thisYear - 1
 
 async function call(method: NonNullable<InjectOptions['method']>, url: string, payload?: InjectOptions['payload']) {
   return app.inject({ method, url, headers: admin, ...(payload !== undefined && { payload }) })
@@ -69,8 +72,8 @@ const commitmentBody = (changes: Partial<CommitmentRequest> = {}): CommitmentReq
   ...changes,
 })
 
-/** A draft covenant of `year` with the given commitments. */
-async function draft(year: number, commitments: Partial<CommitmentRequest>[] = []): Promise<CovenantDetail> {
+/** A draft covenant of `year` (by default a past year of its own) with the given commitments. */
+async function draft(commitments: Partial<CommitmentRequest>[] = [], year = pastYear--): Promise<CovenantDetail> {
   const created = await ok<CovenantDetail>('POST', '/api/covenants', { year, slogan: `Năm ${year}` }, 201)
   for (const changes of commitments) await ok<Commitment>('POST', `/api/covenants/${created.covenant.id}/commitments`, commitmentBody(changes), 201)
   return ok<CovenantDetail>('GET', `/api/covenants/${created.covenant.id}`)
@@ -79,6 +82,8 @@ async function draft(year: number, commitments: Partial<CommitmentRequest>[] = [
 const move = (covenantId: string, body: { status: 'signed' | 'closed'; signedAt?: string }) => call('POST', `/api/covenants/${covenantId}/status`, body)
 
 describe('GET /api/setup', () => {
+  beforeEach(freshBloc)
+
   it('answers the bloc, its units, the communes and the covenants', async () => {
     const body = await setup()
     expect(body.bloc).toMatchObject({ name: 'Khối giao ước thi đua các ban xây dựng Đảng Tỉnh ủy', province: 'Hà Giang' })
@@ -95,13 +100,15 @@ describe('GET /api/setup', () => {
   })
 
   it('lists covenants newest year first', async () => {
-    await draft(thisYear + 1)
-    await draft(thisYear - 1)
+    await draft([], thisYear + 1)
+    await draft([], thisYear - 1)
     expect((await setup()).covenants.map((item) => item.year)).toEqual([thisYear + 1, thisYear, thisYear - 1])
   })
 })
 
 describe('PUT /api/bloc', () => {
+  beforeAll(freshBloc)
+
   it('renames the bloc and sets its head and deputy units', async () => {
     const head = await unitNamed('Ban Dân vận Tỉnh ủy')
     const deputy = await unitNamed('Văn phòng Tỉnh ủy')
@@ -129,6 +136,8 @@ describe('PUT /api/bloc', () => {
 })
 
 describe('units and communes', () => {
+  beforeAll(freshBloc)
+
   it('creates a unit and renames it; the unit’s phones see the new name', async () => {
     const created = await ok<Unit>('POST', '/api/units', { name: 'Ban Kinh tế Tỉnh ủy', shortName: 'Ban Kinh tế' }, 201)
     expect(created).toMatchObject({ name: 'Ban Kinh tế Tỉnh ủy', shortName: 'Ban Kinh tế', blocId: (await setup()).bloc.id })
@@ -158,7 +167,7 @@ describe('units and communes', () => {
 
   it.each<[string, 'POST' | 'PUT', () => string | Promise<string>, () => object]>([
     ['a new unit with a taken name', 'POST', () => '/api/units', () => ({ name: 'Ban Tổ chức Tỉnh ủy', shortName: 'Trùng' })],
-    ['a unit renamed to a taken name', 'PUT', async () => `/api/units/${(await unitNamed('Ban Dân vận Tỉnh ủy')).id}`, () => ({ name: 'Văn phòng Tỉnh ủy', shortName: 'Trùng' })],
+    ['a unit renamed to a taken name', 'PUT', async () => `/api/units/${(await unitNamed('Văn phòng Tỉnh ủy')).id}`, () => ({ name: 'Ban Tổ chức Tỉnh ủy', shortName: 'Trùng' })],
     ['a new commune with a taken name in its district', 'POST', () => '/api/communes', () => ({ name: 'Lũng Cú', district: 'Đồng Văn', province: 'Hà Giang' })],
     ['a commune renamed to a taken name', 'PUT', async () => `/api/communes/${(await communeNamed('Sủng Là')).id}`, () => ({ name: 'Lũng Cú', district: 'Đồng Văn', province: 'Hà Giang' })],
   ])('refuses %s with a 409 conflict', async (_, method, url, body) => {
@@ -181,6 +190,8 @@ describe('units and communes', () => {
 })
 
 describe('PUT /api/assignments/:year', () => {
+  beforeAll(freshBloc)
+
   it('replaces the year’s list: the unit that lost a commune pulls everything afresh without it, the one that gained it pulls it', async () => {
     const before = await ok<AssignmentsResponse>('GET', `/api/assignments/${thisYear}`)
     expect(before.assignments).toHaveLength(11)
@@ -235,10 +246,13 @@ describe('PUT /api/assignments/:year', () => {
 })
 
 describe('covenants', () => {
+  beforeAll(freshBloc)
+
   it('creates an empty draft for a year', async () => {
-    const created = await ok<CovenantDetail>('POST', '/api/covenants', { year: thisYear + 1, slogan: '  Đoàn kết, đổi mới  ' }, 201)
+    const year = pastYear--
+    const created = await ok<CovenantDetail>('POST', '/api/covenants', { year, slogan: '  Đoàn kết, đổi mới  ' }, 201)
     expect(created).toEqual({
-      covenant: { id: expect.any(String) as string, blocId: (await setup()).bloc.id, year: thisYear + 1, slogan: 'Đoàn kết, đổi mới', status: 'draft', signedAt: null },
+      covenant: { id: expect.any(String) as string, blocId: (await setup()).bloc.id, year, slogan: 'Đoàn kết, đổi mới', status: 'draft', signedAt: null },
       commitments: [],
     })
     expect(await ok<CovenantDetail>('GET', `/api/covenants/${created.covenant.id}`)).toEqual(created)
@@ -249,9 +263,10 @@ describe('covenants', () => {
     const retired = source.commitments[1] ?? expect.fail('no second commitment')
     await ok<Commitment>('POST', `/api/commitments/${retired.id}/retire`, { retired: true })
 
-    const copy = await ok<CovenantDetail>('POST', '/api/covenants', { year: thisYear + 1, slogan: 'Năm sau', copyFrom: source.covenant.id }, 201)
+    const year = pastYear--
+    const copy = await ok<CovenantDetail>('POST', '/api/covenants', { year, slogan: 'Năm trước', copyFrom: source.covenant.id }, 201)
     const kept = source.commitments.filter((item) => item.id !== retired.id)
-    expect(copy.covenant).toMatchObject({ year: thisYear + 1, status: 'draft' })
+    expect(copy.covenant).toMatchObject({ year, status: 'draft' })
     expect(copy.commitments.map((item) => item.title)).toEqual(kept.map((item) => item.title))
     expect(copy.commitments.map((item) => item.order)).toEqual(kept.map((_, index) => index + 1))
     const strip = ({ group, title, description, measure, target, unitLabel, maxPoints, scope }: Commitment) => ({ group, title, description, measure, target, unitLabel, maxPoints, scope })
@@ -265,52 +280,56 @@ describe('covenants', () => {
   })
 
   it('refuses a second covenant for the same year', async () => {
-    await refused('POST', '/api/covenants', { year: thisYear, slogan: 'Lần hai' }, 409, 'conflict')
-    expect((await setup()).covenants).toHaveLength(1)
+    const { covenant } = await draft()
+    for (const year of [thisYear, covenant.year]) await refused('POST', '/api/covenants', { year, slogan: 'Lần hai' }, 409, 'conflict')
+    const { covenants } = await setup()
+    expect(covenants.filter((item) => item.year === thisYear)).toEqual([expect.objectContaining({ status: 'signed' })])
+    expect(covenants.filter((item) => item.year === covenant.year)).toEqual([covenant])
   })
 
   it('answers 404 for an unknown covenant, or one to copy from', async () => {
+    const before = (await setup()).covenants
     await refused('GET', `/api/covenants/${randomUUID()}`, undefined, 404, 'not_found')
-    await refused('POST', '/api/covenants', { year: thisYear + 1, slogan: 'Thử', copyFrom: randomUUID() }, 404, 'not_found')
-    expect((await setup()).covenants).toHaveLength(1)
+    await refused('POST', '/api/covenants', { year: pastYear--, slogan: 'Thử', copyFrom: randomUUID() }, 404, 'not_found')
+    expect((await setup()).covenants).toEqual(before)
   })
 
   it('changes a draft’s slogan', async () => {
-    const { covenant } = await draft(thisYear + 1)
+    const { covenant } = await draft()
     const changed = await ok<CovenantDetail>('PUT', `/api/covenants/${covenant.id}`, { slogan: 'Khẩu hiệu mới' })
     expect(changed.covenant).toEqual({ ...covenant, slogan: 'Khẩu hiệu mới' })
   })
 
   it('signs a draft on the day given, or today; a covenant without commitments is not signed', async () => {
-    const empty = await draft(thisYear + 1)
+    const empty = await draft()
     const unsigned = await move(empty.covenant.id, { status: 'signed' })
     expect(unsigned.statusCode).toBe(400)
     expect(unsigned.json<ErrorResponse>()).toMatchObject({ code: 'invalid', problems: [{ field: 'commitments', rule: 'required' }] })
     expect((await ok<CovenantDetail>('GET', `/api/covenants/${empty.covenant.id}`)).covenant.status).toBe('draft')
 
-    const onDay = await draft(thisYear + 2, [{}])
-    const signed = await move(onDay.covenant.id, { status: 'signed', signedAt: `${thisYear + 2}-02-20` })
+    const onDay = await draft([{}])
+    const signed = await move(onDay.covenant.id, { status: 'signed', signedAt: `${onDay.covenant.year}-02-20` })
     expect(signed.statusCode, signed.body).toBe(200)
-    expect(signed.json<CovenantDetail>().covenant).toMatchObject({ status: 'signed', signedAt: `${thisYear + 2}-02-20` })
+    expect(signed.json<CovenantDetail>().covenant).toMatchObject({ status: 'signed', signedAt: `${onDay.covenant.year}-02-20` })
 
-    const today = await draft(thisYear + 3, [{}])
+    const today = await draft([{}])
     const before = isoDay(new Date())
     const signedToday = (await move(today.covenant.id, { status: 'signed' })).json<CovenantDetail>().covenant.signedAt
     expect([before, isoDay(new Date())]).toContain(signedToday)
   })
 
   it('refuses a signing day that is not a real day', async () => {
-    const { covenant } = await draft(thisYear + 1, [{}])
-    const response = await move(covenant.id, { status: 'signed', signedAt: `${thisYear + 1}-02-30` })
+    const { covenant } = await draft([{}])
+    const response = await move(covenant.id, { status: 'signed', signedAt: `${covenant.year}-02-30` })
     expect(response.statusCode).toBe(400)
     expect(response.json<ErrorResponse>()).toMatchObject({ code: 'invalid', problems: [{ field: 'signedAt', rule: 'date' }] })
   })
 
   it('closes a signed covenant, keeping its signing day; a closed one takes no more changes', async () => {
-    const { covenant, commitments } = await draft(thisYear + 1, [{}, { title: 'Thứ hai' }])
-    await ok<CovenantDetail>('POST', `/api/covenants/${covenant.id}/status`, { status: 'signed', signedAt: `${thisYear + 1}-02-14` })
+    const { covenant, commitments } = await draft([{}, { title: 'Thứ hai' }])
+    await ok<CovenantDetail>('POST', `/api/covenants/${covenant.id}/status`, { status: 'signed', signedAt: `${covenant.year}-02-14` })
     const closed = await ok<CovenantDetail>('POST', `/api/covenants/${covenant.id}/status`, { status: 'closed' })
-    expect(closed.covenant).toMatchObject({ status: 'closed', signedAt: `${thisYear + 1}-02-14` })
+    expect(closed.covenant).toMatchObject({ status: 'closed', signedAt: `${covenant.year}-02-14` })
 
     const commitment = commitments[0] ?? expect.fail('no commitment')
     await refused('PUT', `/api/covenants/${covenant.id}`, { slogan: 'Đổi' }, 409, 'conflict')
@@ -327,7 +346,7 @@ describe('covenants', () => {
     { from: 'a closed covenant', steps: ['signed', 'closed'], to: 'signed' },
     { from: 'a closed covenant', steps: ['signed', 'closed'], to: 'closed' },
   ])('moves only forward: $from cannot become $to', async ({ steps, to }) => {
-    const { covenant } = await draft(thisYear + 1, [{}])
+    const { covenant } = await draft([{}])
     for (const status of steps) await ok<CovenantDetail>('POST', `/api/covenants/${covenant.id}/status`, { status })
     const before = await ok<CovenantDetail>('GET', `/api/covenants/${covenant.id}`)
     await refused('POST', `/api/covenants/${covenant.id}/status`, { status: to }, 409, 'conflict')
@@ -341,8 +360,10 @@ describe('covenants', () => {
 })
 
 describe('commitments', () => {
+  beforeAll(freshBloc)
+
   it('adds a commitment at the end unless told where; a percentage is counted in %', async () => {
-    const { covenant } = await draft(thisYear + 1, [{ title: 'Thứ nhất' }, { title: 'Thứ hai' }])
+    const { covenant } = await draft([{ title: 'Thứ nhất' }, { title: 'Thứ hai' }])
     const third = await ok<Commitment>('POST', `/api/covenants/${covenant.id}/commitments`, commitmentBody({ title: '  Thứ ba  ', measure: 'percent', target: 80, unitLabel: 'phần trăm', scope: 'unit' }), 201)
     expect(third).toEqual({
       id: expect.any(String) as string,
@@ -373,7 +394,7 @@ describe('commitments', () => {
     ['a blank title', { title: '   ' }, { field: 'title', rule: 'required' }],
     ['a blank group', { group: ' ' }, { field: 'group', rule: 'required' }],
   ])('refuses %s with a 400 naming the rule', async (_, changes, problem) => {
-    const { covenant, commitments } = await draft(thisYear + 1, [{}])
+    const { covenant, commitments } = await draft([{}])
     const added = await refused('POST', `/api/covenants/${covenant.id}/commitments`, commitmentBody(changes), 400, 'invalid')
     expect(added.problems).toEqual([problem])
     const changed = await refused('PUT', `/api/commitments/${commitments[0]?.id ?? ''}`, commitmentBody(changes), 400, 'invalid')
@@ -382,7 +403,7 @@ describe('commitments', () => {
   })
 
   it('changes everything of a draft’s commitment, keeping its place unless told', async () => {
-    const { commitments } = await draft(thisYear + 1, [{}, { title: 'Thứ hai' }])
+    const { commitments } = await draft([{}, { title: 'Thứ hai' }])
     const second = commitments[1] ?? expect.fail('no second commitment')
     const changed = await ok<Commitment>('PUT', `/api/commitments/${second.id}`, commitmentBody({ title: 'Đổi tên', measure: 'done', target: null, unitLabel: '', scope: 'unit', maxPoints: 8 }))
     expect(changed).toEqual({ ...second, title: 'Đổi tên', measure: 'done', target: null, unitLabel: '', scope: 'unit', maxPoints: 8 })
@@ -403,7 +424,7 @@ describe('commitments', () => {
   })
 
   it('deletes a draft’s commitment; a signed covenant’s is retired, not deleted', async () => {
-    const { covenant, commitments } = await draft(thisYear + 1, [{}, { title: 'Thứ hai' }])
+    const { covenant, commitments } = await draft([{}, { title: 'Thứ hai' }])
     const response = await call('DELETE', `/api/commitments/${commitments[0]?.id ?? ''}`)
     expect(response.statusCode).toBe(204)
     expect((await ok<CovenantDetail>('GET', `/api/covenants/${covenant.id}`)).commitments.map((item) => item.title)).toEqual(['Thứ hai'])
@@ -426,7 +447,7 @@ describe('commitments', () => {
 
     expect(await ok<Commitment>('POST', `/api/commitments/${target.id}/retire`, { retired: false })).toEqual(target)
 
-    const { commitments } = await draft(thisYear + 1, [{}])
+    const { commitments } = await draft([{}])
     await refused('POST', `/api/commitments/${commitments[0]?.id ?? ''}/retire`, { retired: true }, 409, 'conflict')
   })
 
