@@ -155,7 +155,7 @@ describe('each change leaves an entry', () => {
     expect(Object.keys(cases).sort()).toEqual([...AUDIT_ACTIONS].sort())
   })
 
-  it.each(Object.entries(cases))('%s: with its actor, unit and details', async (action, run) => {
+  it.each(Object.entries(cases) as [AuditAction, (typeof cases)[AuditAction]][])('%s: with its actor, unit and details', async (action, run) => {
     const before = await audit(bloc, bloc.admin)
     const started = new Date().toISOString()
     const expected = await run(bloc)
