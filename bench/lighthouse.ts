@@ -3,7 +3,7 @@ import lighthouse from 'lighthouse'
 import { median, type Figure } from './figure'
 import { chromiumArgs, chromiumPath, machineLoad, withRig } from './phone'
 
-const RUNS = 3
+const RUNS = 5
 
 interface Audit {
   score: number
