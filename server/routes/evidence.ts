@@ -34,8 +34,10 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
     },
     async (request, reply) => {
       const photo = await photoInScope(app.db, managerOf(request), request.params.reportId, request.params.photoId)
-      const thumb = request.query.size === 'thumb' && photo.type === 'image/jpeg'
-      const file = thumb ? await thumbnails.fileFor(photo.sha256) : blobPath(photosDir, photo.sha256)
+      // A thumbnail when asked for one and one can be made (JPEG, decodable); the photo itself otherwise.
+      const thumbFile = request.query.size === 'thumb' && photo.type === 'image/jpeg' ? await thumbnails.fileFor(photo.sha256).catch((error: unknown) => request.log.warn({ err: error }, 'no thumbnail')) : undefined
+      const thumb = typeof thumbFile === 'string'
+      const file = thumbFile ?? blobPath(photosDir, photo.sha256)
       // The same photo id always names the same bytes; only those who may see the unit get them.
       return reply.type(thumb ? 'image/jpeg' : photo.type).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(fs.createReadStream(file))
     },

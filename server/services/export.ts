@@ -162,12 +162,16 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
 const vietnameseDay = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 
 function csvOf(table: Table): Buffer {
-  const quote = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
+  // Text a spreadsheet would take for a formula (=, +, -, @) is written as text, behind an apostrophe.
+  const quote = (raw: string) => {
+    const value = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw
+    return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
+  }
   const cell = (value: Value, column: Column | undefined) => {
     if (value === null) return ''
     if (column?.type === 'date' && typeof value === 'string') return vietnameseDay(value)
-    if (column?.type === 'percent' && typeof value === 'number') return String(Math.round(value * 1000) / 10)
-    return quote(String(value))
+    if (typeof value === 'number') return String(column?.type === 'percent' ? Math.round(value * 1000) / 10 : value)
+    return quote(value)
   }
   const lines = [table.columns.map((column) => quote(column.type === 'percent' ? `${column.header} (%)` : column.header)), ...table.rows.map((row) => row.map((value, index) => cell(value, table.columns[index])))]
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.map((line) => line.join(',')).join('\r\n')}\r\n`, 'utf8')])

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
-import { checkMember, type Member } from '../../src/domain'
+import { byVietnamese, checkMember, type Member } from '../../src/domain'
 import { ERROR_CODES, type DeviceDetail, type MemberDetail, type MemberRequest } from '../../src/protocol'
 import type { Database, DeviceTable, MemberTable } from '../db/schema'
 import { AccessError, mayManage, refuseProblems, uniquely } from './access'
@@ -35,7 +35,7 @@ export async function listMembers(db: Kysely<Database>, manager: Member, unitId:
   const scope = scopedUnit(manager, unitId)
   let query = db.selectFrom('member').selectAll()
   if (scope) query = query.where('unit_id', '=', scope)
-  const members = await query.orderBy('name').execute()
+  const members = (await query.execute()).sort(byVietnamese((row) => row.name))
   const devices = members.length
     ? await db.selectFrom('device').selectAll().where('member_id', 'in', members.map((row) => row.id)).orderBy('enrolled_at', 'desc').execute()
     : []
@@ -86,11 +86,10 @@ export async function saveMember(db: Kysely<Database>, manager: Member, memberId
       if (existing && passwordHash !== existing.password_hash) {
         await trx.updateTable('session').set({ revoked_at: new Date().toISOString() }).where('member_id', '=', id).where('revoked_at', 'is', null).execute()
       }
-      await audit(trx, manager, existing ? 'member.update' : 'member.create', body.unitId, {
-        name: values.name,
-        role: body.role,
-        ...(body.password !== undefined && { passwordChanged: true }),
-      })
+      const details = { name: values.name, role: body.role, ...(body.password !== undefined && { passwordChanged: true }) }
+      await audit(trx, manager, existing ? 'member.update' : 'member.create', body.unitId, details)
+      // A member moved to another unit: the unit they left reads it too.
+      if (existing && existing.unit_id !== body.unitId) await audit(trx, manager, 'member.update', existing.unit_id, details)
     }),
     [{ field: 'username', rule: 'taken' }],
   )

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import { paceOf, progressOf, yearElapsed, type Commitment, type CountedReport, type Member, type Progress, type ReportEntry } from '../../src/domain'
+import { byVietnamese, paceOf, progressOf, yearElapsed, type Commitment, type CountedReport, type Member, type Progress, type ReportEntry } from '../../src/domain'
 import { ERROR_CODES, type CommuneOverview, type ProgressCell, type ProgressResponse } from '../../src/protocol'
 import type { CovenantTable, Database } from '../db/schema'
 import { AccessError } from './access'
@@ -62,7 +62,7 @@ export async function progressMatrix(db: Kysely<Database>, manager: Member, quer
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).orderBy('position').execute()).map(toCommitment)
   let units = db.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', covenant.bloc_id)
   if (unitId) units = units.where('id', '=', unitId)
-  const unitRows = await units.orderBy('name').execute()
+  const unitRows = (await units.execute()).sort(byVietnamese((row) => row.name))
   const assigned = await db
     .selectFrom('assignment')
     .innerJoin('commune', 'commune.id', 'assignment.commune_id')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
-import { canMoveCovenant, checkCommitment, checkCovenant, checkName, isIsoDate, type Commitment, type Member } from '../../src/domain'
+import { byVietnamese, canMoveCovenant, checkCommitment, checkCovenant, checkName, isIsoDate, type Commitment, type Member } from '../../src/domain'
 import {
   ERROR_CODES,
   type AssignmentsRequest,
@@ -37,8 +37,8 @@ async function theBloc(db: Db) {
 
 export async function setupOf(db: Kysely<Database>): Promise<SetupResponse> {
   const bloc = await theBloc(db)
-  const units = await db.selectFrom('unit').selectAll().where('bloc_id', '=', bloc.id).orderBy('name').execute()
-  const communes = await db.selectFrom('commune').selectAll().orderBy('district').orderBy('name').execute()
+  const units = (await db.selectFrom('unit').selectAll().where('bloc_id', '=', bloc.id).execute()).sort(byVietnamese((row) => row.name))
+  const communes = (await db.selectFrom('commune').selectAll().execute()).sort(byVietnamese((row) => `${row.district}\u0000${row.name}`))
   const covenants = await db.selectFrom('covenant').selectAll().where('bloc_id', '=', bloc.id).orderBy('year', 'desc').execute()
   return { bloc: toBloc(bloc), units: units.map(toUnit), communes: communes.map(toCommune), covenants: covenants.map(toCovenant) }
 }
@@ -124,7 +124,12 @@ export async function setAssignments(db: Kysely<Database>, actor: Member, year: 
       const losers = [...new Set(removed.map((row) => row.unit_id))]
       if (losers.length) await trx.updateTable('unit').set({ rev }).where('id', 'in', losers).execute()
       if (added.length) await trx.insertInto('assignment').values(added.map((item) => ({ unit_id: item.unitId, commune_id: item.communeId, year, rev }))).execute()
-      await audit(trx, actor, 'assignments.update', null, { year, added: added.length, removed: removed.length })
+      // One entry per unit whose communes changed, so that each unit's lead reads it in the log.
+      for (const unitId of new Set([...added.map((item) => item.unitId), ...removed.map((row) => row.unit_id)])) {
+        const gained = added.filter((item) => item.unitId === unitId).length
+        const lost = removed.filter((row) => row.unit_id === unitId).length
+        await audit(trx, actor, 'assignments.update', unitId, { year, added: gained, removed: lost })
+      }
     }
     return assignmentsOf(trx, year)
   })

@@ -1,5 +1,6 @@
 import { liveQuery } from 'dexie'
 import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '@/domain'
+import { byVietnamese } from '@/domain'
 import { db as defaultDb, type AppDatabase, type EnrollmentRow, type UnitRow } from './database'
 
 export const PULL_CURSOR = 'pullCursor'
@@ -126,7 +127,7 @@ export async function readReference(db: AppDatabase = defaultDb, now = new Date(
       member,
       covenant,
       commitments,
-      communes: communes.sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+      communes: communes.sort(byVietnamese((row) => row.name)),
       lastPullAt: typeof lastPullAt === 'string' ? lastPullAt : null,
     }
   })

@@ -20,3 +20,8 @@ export function matchesSearch(text: string, query: string): boolean {
     .filter(Boolean)
     .every((word) => haystack.includes(word))
 }
+
+/** Order by Vietnamese words as a Vietnamese reader orders them (Đ after D, Ủ among the U). */
+export function byVietnamese<T>(key: (item: T) => string): (a: T, b: T) => number {
+  return (a, b) => key(a).localeCompare(key(b), 'vi')
+}

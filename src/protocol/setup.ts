@@ -41,7 +41,7 @@ export const CommuneRequest = Type.Object({ name: name(), district: name(), prov
 export type CommuneRequest = Static<typeof CommuneRequest>
 export const CommuneParams = Type.Object({ communeId: Id }, closed)
 
-/** `GET /api/assignments?year=`, and `PUT /api/assignments/:year` with the whole year's list. */
+/** `GET /api/assignments/:year`, and `PUT /api/assignments/:year` with the whole year's list. */
 export const YearParams = Type.Object({ year: Year }, closed)
 export const AssignmentsRequest = Type.Object(
   { assignments: Type.Array(Type.Object({ unitId: Id, communeId: Id }, closed), { maxItems: 5000 }) },

@@ -73,7 +73,7 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
   },
   'assignments.update': async (bloc) => {
     await send(bloc, bloc.admin, { method: 'PUT', url: `/api/assignments/${year + 5}`, payload: { assignments: [{ unitId: bloc.own.unitId, communeId: bloc.own.report.communeId }] } })
-    return { by: 'admin', unitId: null, details: { year: year + 5, added: 1, removed: 0 } }
+    return { by: 'admin', unitId: bloc.own.unitId, details: { year: year + 5, added: 1, removed: 0 } }
   },
   'covenant.create': async (bloc) => {
     await send(bloc, bloc.admin, { method: 'POST', url: '/api/covenants', payload: { year: year + 1, slogan: 'Năm sau' } })
@@ -234,5 +234,20 @@ describe('GET /api/audit', () => {
     expect(other.total).toBe(3)
     expect(other.entries.map((entry) => entry.details.name)).toEqual(['Cán bộ năm', 'Cán bộ bốn'])
     expect((await audit(bloc, bloc.other.lead, '?offset=2')).entries.map((entry) => entry.details.name)).toEqual(['Cán bộ hai'])
+  })
+})
+
+describe('changes that concern two units', () => {
+  it('a member moved and communes reassigned are read by the lead of each unit', async () => {
+    const bloc = await testBloc()
+    const moved = await send<MemberDetail>(bloc, bloc.admin, { method: 'POST', url: '/api/members', payload: { unitId: bloc.own.unitId, name: 'Vừ Mí Chơ', title: 'Chuyên viên', role: 'cadre' } })
+    await send(bloc, bloc.admin, { method: 'PUT', url: `/api/members/${moved.id}`, payload: { unitId: bloc.other.unitId, name: 'Vừ Mí Chơ', title: 'Chuyên viên', role: 'cadre' } })
+    const year = new Date().getFullYear()
+    await send(bloc, bloc.admin, { method: 'PUT', url: `/api/assignments/${year + 3}`, payload: { assignments: [bloc.own, bloc.other].map((unit) => ({ unitId: unit.unitId, communeId: unit.report.communeId })) } })
+    for (const unit of [bloc.own, bloc.other]) {
+      const actions = (await audit(bloc, unit.lead)).entries.map((entry) => entry.action)
+      expect(actions.filter((action) => action === 'member.update')).toHaveLength(1)
+      expect(actions.filter((action) => action === 'assignments.update')).toHaveLength(1)
+    }
   })
 })

@@ -346,6 +346,19 @@ describe('a photo whose bytes are not of the type its report said', () => {
   }, 60_000)
 })
 
+describe('a JPEG that cannot be decoded', () => {
+  it('is served as it is when a thumbnail is asked for', async () => {
+    const bloc = await testBloc()
+    const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('không phải dữ liệu ảnh '.repeat(50))])
+    const report = reportOf(bloc.own.field, { photos: [photoOf(broken)] })
+    expect((await pushOne(bloc.app, bloc.own.field, report)).outcome).toBe('accepted')
+    await receivePhoto(bloc.app, bloc.dataDir, broken)
+    const response = await bloc.app.inject({ method: 'GET', url: `/api/reports/${report.id}/photos/${report.photos[0]?.id ?? ''}?size=thumb`, headers: bloc.admin })
+    expect(response.statusCode, response.body).toBe(200)
+    expect(response.rawPayload.equals(broken)).toBe(true)
+  }, 60_000)
+})
+
 describe('POST /api/reports/:reportId/reviews', () => {
   let bloc: TestBloc
 

@@ -258,3 +258,16 @@ describe('exports and the audit log', () => {
     expect((await bloc.app.inject({ method: 'GET', url: '/api/audit', headers: bloc.admin })).json<AuditResponse>().total).toBe(before)
   })
 })
+
+describe('text a spreadsheet would run', () => {
+  it('is written as text in CSV, behind an apostrophe; numbers are left as they are', async () => {
+    const fresh = await testBloc()
+    const formula = '=HYPERLINK("http://example.com","Bấm vào đây")'
+    const report = reportOf(fresh.own.field, { summary: formula, location: { latitude: -1.5, longitude: 105.2, accuracy: 12, takenAt: new Date().toISOString() } })
+    expect((await pushOne(fresh.app, fresh.own.field, report)).outcome).toBe('accepted')
+    const response = await fresh.app.inject({ method: 'GET', url: '/api/export/reports.csv', headers: fresh.admin })
+    const rows = parseCsv(response.rawPayload.subarray(3).toString('utf8'))
+    const row = rows.find((cells) => cells.includes(`'${formula}`)) ?? expect.fail('the formula was not written as text')
+    expect(row).toContain('-1.5')
+  })
+})
