@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely'
+import type { Kysely, Selectable, Transaction } from 'kysely'
 import { checkReport, isTouched, type Commitment, type Member, type Problem, type Report } from '../../src/domain'
 import type { DeviceStatus, PushedReport, PushRequest, PushResponse, PushResult, RejectionCode } from '../../src/protocol'
 import type { CovenantTable, Database, ReportTable } from '../db/schema'
@@ -35,16 +35,22 @@ const DAY = 24 * 60 * 60 * 1000
 /**
  * `POST /api/push`: store a batch of reports and answer each by id, all in one transaction, so
  * that the phone marks a report sent only once the endpoint has committed it. The same revision
- * sent again is answered as the first time; see `pushOne` for the order of the checks.
+ * sent again is answered as the first time; see `decide` for the order of the checks. The batch
+ * is read and written in a few statements for all its reports, not a few for each: a push of
+ * fifty reports costs about a dozen queries.
  */
 export async function pushReports(db: Kysely<Database>, pusher: Pusher, request: PushRequest, now = new Date()): Promise<PushResponse> {
   const at = now.toISOString()
   return db.transaction().execute(async (trx) => {
     const rules = await rulesFor(trx, pusher.member.unitId, now)
-    const results: PushResult[] = []
-    for (const report of request.reports) results.push(await pushOne(trx, rules, pusher, report, at))
+    const ids = [...new Set(request.reports.map((report) => report.id))]
+    const held = new Map((await trx.selectFrom('report').selectAll().where('id', 'in', ids).execute()).map((row) => [row.id, row]))
+    const writes: Write[] = []
+    const decided = request.reports.map((report) => decide(rules, pusher, held, writes, report, at))
+    await writeReports(trx, rules, writes, at)
+    const missing = await missingPhotos(trx, decided.flatMap((item) => (item.outcome === 'rejected' ? [] : [item.id])))
     await recordDevice(trx, pusher.deviceId, request.device, at)
-    return { results }
+    return { results: decided.map((item) => answerOf(item, held, missing)) }
   })
 }
 
@@ -65,35 +71,52 @@ async function rulesFor(trx: Transaction<Database>, unitId: string, now: Date): 
   }
 }
 
+/** A report to write: new (inserted with the next receipt number) or a newer revision of one held. */
+interface Write {
+  report: PushedReport
+  /** The row as it will be held, and the columns this revision sets. */
+  row: Selectable<ReportTable>
+  columns: ReturnType<typeof revisionColumns>
+  replaces: Selectable<ReportTable> | null
+}
+
+/** The outcome of one report, before the answer is written: the row held for it comes from `held`. */
+type Decided = { outcome: 'accepted' | 'duplicate' | 'conflict'; id: string } | Extract<PushResult, { outcome: 'rejected' }>
+
 /**
- * One report. Another unit's report id is refused exactly like a wrong `unitId`, so the answer
- * never tells that it exists. What the endpoint already holds is answered before the report is
- * checked: a phone retrying after a lost answer hears "duplicate" even if the year has closed.
+ * One report, against what the endpoint holds (`held`, kept current as the batch is decided,
+ * so the same id twice in a push is answered as if sent twice). Another unit's report id is
+ * refused exactly like a wrong `unitId`, so the answer never tells that it exists. What the
+ * endpoint already holds is answered before the report is checked: a phone retrying after a
+ * lost answer hears "duplicate" even if the year has closed.
  */
-async function pushOne(trx: Transaction<Database>, rules: Rules, pusher: Pusher, report: PushedReport, at: string): Promise<PushResult> {
-  const stored = await trx.selectFrom('report').selectAll().where('id', '=', report.id).executeTakeFirst()
+function decide(rules: Rules, pusher: Pusher, held: Map<string, Selectable<ReportTable>>, writes: Write[], report: PushedReport, at: string): Decided {
+  const stored = held.get(report.id)
   if (report.unitId !== rules.unitId || (stored && stored.unit_id !== rules.unitId)) {
     return { outcome: 'rejected', id: report.id, code: 'wrong_unit', reason: 'Báo cáo không thuộc đơn vị của bạn nên không được tiếp nhận.' }
   }
   const hash = contentHash(report)
-  if (stored && stored.revision === report.revision && stored.content_hash === hash) return { outcome: 'duplicate', ...(await held(trx, stored)) }
-  if (stored && stored.revision >= report.revision) {
-    return { outcome: 'conflict', ...(await held(trx, stored)), current: JSON.parse(stored.body) as PushedReport }
-  }
+  if (stored && stored.revision === report.revision && stored.content_hash === hash) return { outcome: 'duplicate', id: report.id }
+  if (stored && stored.revision >= report.revision) return { outcome: 'conflict', id: report.id }
   const rejection = check(report, rules)
   if (rejection) return { outcome: 'rejected', id: report.id, ...rejection }
-  const saved = stored ? await replaceReport(trx, stored, report, hash, at) : await insertReport(trx, pusher, report, hash, at)
-  return { outcome: 'accepted', ...(await held(trx, saved)) }
+  // A newer revision keeps its receipt number; a new report's is given when the batch is written.
+  const columns = revisionColumns(report, hash, at)
+  const row: Selectable<ReportTable> = stored
+    ? { ...stored, ...columns }
+    : { id: report.id, unit_id: report.unitId, author_id: pusher.member.id, device_id: pusher.deviceId, receipt_number: '', ...columns }
+  writes.push({ report, row, columns, replaces: stored ?? null })
+  held.set(report.id, row)
+  return { outcome: 'accepted', id: report.id }
 }
 
-/** How the endpoint answers for a report it holds. */
-async function held(trx: Transaction<Database>, row: Pick<Selectable<ReportTable>, 'id' | 'receipt_number' | 'committed_at' | 'revision'>) {
-  return {
-    id: row.id,
-    receipt: { number: row.receipt_number, committedAt: row.committed_at },
-    revision: row.revision,
-    missingPhotos: (await photoProgress(trx, row.id)).missingPhotos,
-  }
+/** How the endpoint answers for a report, from the row it now holds. */
+function answerOf(item: Decided, held: Map<string, Selectable<ReportTable>>, missing: Map<string, string[]>): PushResult {
+  if (item.outcome === 'rejected') return item
+  const row = held.get(item.id)
+  if (!row) throw new Error(`report ${item.id} decided but not held`)
+  const stored = { id: row.id, receipt: { number: row.receipt_number, committedAt: row.committed_at }, revision: row.revision, missingPhotos: missing.get(row.id) ?? [] }
+  return item.outcome === 'conflict' ? { outcome: 'conflict', ...stored, current: JSON.parse(row.body) as PushedReport } : { outcome: item.outcome, ...stored }
 }
 
 /** The first reason, in order, not to store a report; null when it may be stored. */
@@ -175,14 +198,15 @@ const contentHash = (report: PushedReport) => createHash('sha256').update(canoni
 /** "26-000123": the covenant's year in two digits, then its reports in the order they arrived. */
 const formatReceipt = (year: number, sequence: number) => `${String(year % 100).padStart(2, '0')}-${String(sequence).padStart(6, '0')}`
 
-async function nextReceipt(trx: Transaction<Database>, year: number): Promise<string> {
+/** The next `count` receipt numbers of the covenant's year, taken in one statement. */
+async function nextReceipts(trx: Transaction<Database>, year: number, count: number): Promise<string[]> {
   const { value } = await trx
     .insertInto('receipt_sequence')
-    .values({ year, value: 1 })
-    .onConflict((conflict) => conflict.column('year').doUpdateSet((eb) => ({ value: eb('receipt_sequence.value', '+', 1) })))
+    .values({ year, value: count })
+    .onConflict((conflict) => conflict.column('year').doUpdateSet((eb) => ({ value: eb('receipt_sequence.value', '+', count) })))
     .returning('value')
     .executeTakeFirstOrThrow()
-  return formatReceipt(year, value)
+  return Array.from({ length: count }, (_, index) => formatReceipt(year, value - count + 1 + index))
 }
 
 /** The columns each revision replaces. */
@@ -206,65 +230,54 @@ function revisionColumns(report: PushedReport, hash: string, at: string) {
   }
 }
 
-/** A report checked by `check`: of the pusher's unit, under the active covenant. */
-async function insertReport(trx: Transaction<Database>, pusher: Pusher, report: PushedReport, hash: string, at: string) {
-  const covenant = await trx.selectFrom('covenant').select('year').where('id', '=', report.covenantId).executeTakeFirstOrThrow()
-  const row: Insertable<ReportTable> = {
-    id: report.id,
-    unit_id: report.unitId,
-    author_id: pusher.member.id,
-    device_id: pusher.deviceId,
-    receipt_number: await nextReceipt(trx, covenant.year),
-    ...revisionColumns(report, hash, at),
+/**
+ * Write the batch's accepted reports: new ones with their receipt numbers, newer revisions over
+ * the old; then their entries and photo lists, each table in one statement for the batch.
+ */
+async function writeReports(trx: Transaction<Database>, rules: Rules, writes: Write[], at: string): Promise<void> {
+  if (!writes.length) return
+  const fresh = writes.filter((write) => !write.replaces)
+  if (fresh.length) {
+    // Only reports under the active covenant are accepted: its year numbers them.
+    const receipts = await nextReceipts(trx, rules.covenant?.year ?? new Date(at).getUTCFullYear(), fresh.length)
+    fresh.forEach((write, index) => (write.row.receipt_number = receipts[index] ?? ''))
+    await trx.insertInto('report').values(fresh.map((write) => write.row)).execute()
   }
-  await trx.insertInto('report').values(row).execute()
-  await writeDetails(trx, report, at)
-  return row
-}
-
-/** A newer revision: the same receipt number, everything else as now pushed. */
-async function replaceReport(trx: Transaction<Database>, stored: Selectable<ReportTable>, report: PushedReport, hash: string, at: string) {
-  const columns = revisionColumns(report, hash, at)
-  await trx.updateTable('report').set(columns).where('id', '=', report.id).execute()
-  await trx.deleteFrom('report_entry').where('report_id', '=', report.id).execute()
-  await writeDetails(trx, report, at)
-  return { ...stored, ...columns }
-}
-
-/** Entries that say something, for the dashboards' progress; then the photo list. */
-async function writeDetails(trx: Transaction<Database>, report: PushedReport, at: string): Promise<void> {
-  const entries = report.entries.filter(isTouched)
-  if (entries.length) {
-    await trx
-      .insertInto('report_entry')
-      .values(entries.map((entry) => ({ report_id: report.id, commitment_id: entry.commitmentId, status: entry.status, amount: entry.amount, note: entry.note })))
-      .execute()
-  }
-  await replacePhotos(trx, report, at)
+  const replaced = writes.filter((write) => write.replaces)
+  for (const { row, columns } of replaced) await trx.updateTable('report').set(columns).where('id', '=', row.id).execute()
+  if (replaced.length) await trx.deleteFrom('report_entry').where('report_id', 'in', replaced.map((write) => write.row.id)).execute()
+  const entries = writes.flatMap(({ report }) =>
+    report.entries.filter(isTouched).map((entry) => ({ report_id: report.id, commitment_id: entry.commitmentId, status: entry.status, amount: entry.amount, note: entry.note })),
+  )
+  if (entries.length) await trx.insertInto('report_entry').values(entries).execute()
+  await replacePhotos(trx, writes, replaced.map((write) => write.row.id), at)
 }
 
 /**
- * The report's photo list becomes the pushed one. A photo no longer listed goes if its bytes
+ * Each report's photo list becomes the pushed one. A photo no longer listed goes if its bytes
  * never came; a received one stays, marked removed: evidence is never thrown away. A listed
  * photo whose bytes the store already holds (sent before, or in another report) is received at
  * once, without an upload.
  */
-async function replacePhotos(trx: Transaction<Database>, report: PushedReport, at: string): Promise<void> {
-  const listed = new Set(report.photos.map((photo) => photo.id))
-  const before = await trx.selectFrom('photo').select(['id', 'sha256', 'received_at']).where('report_id', '=', report.id).execute()
-  const gone = before.filter((row) => !listed.has(row.id)).map((row) => row.id)
-  if (gone.length) {
-    await trx.deleteFrom('photo').where('report_id', '=', report.id).where('id', 'in', gone).where('received_at', 'is', null).execute()
-    await trx.updateTable('photo').set({ removed_at: at }).where('report_id', '=', report.id).where('id', 'in', gone).where('removed_at', 'is', null).execute()
+async function replacePhotos(trx: Transaction<Database>, writes: Write[], replacedIds: string[], at: string): Promise<void> {
+  const before = replacedIds.length ? await trx.selectFrom('photo').select(['report_id', 'id', 'sha256', 'received_at']).where('report_id', 'in', replacedIds).execute() : []
+  const listed = new Set(writes.flatMap(({ report }) => report.photos.map((photo) => `${report.id}/${photo.id}`)))
+  const gone = before.filter((row) => !listed.has(`${row.report_id}/${row.id}`))
+  for (const reportId of new Set(gone.map((row) => row.report_id))) {
+    const ids = gone.filter((row) => row.report_id === reportId).map((row) => row.id)
+    await trx.deleteFrom('photo').where('report_id', '=', reportId).where('id', 'in', ids).where('received_at', 'is', null).execute()
+    await trx.updateTable('photo').set({ removed_at: at }).where('report_id', '=', reportId).where('id', 'in', ids).where('removed_at', 'is', null).execute()
   }
-  if (report.photos.length === 0) return
-  const stored = new Set(
-    (await trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', report.photos.map((photo) => photo.sha256)).execute()).map((row) => row.sha256),
-  )
-  for (const [position, photo] of report.photos.entries()) {
-    const earlier = before.find((row) => row.id === photo.id)
+  const photos = writes.flatMap(({ report }) => report.photos.map((photo, position) => ({ reportId: report.id, photo, position })))
+  if (!photos.length) return
+  const shas = [...new Set(photos.map(({ photo }) => photo.sha256))]
+  const stored = new Set((await trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', shas).execute()).map((row) => row.sha256))
+  const rows = photos.map(({ reportId, photo, position }) => {
+    const earlier = before.find((row) => row.report_id === reportId && row.id === photo.id)
     const receivedAt = !stored.has(photo.sha256) ? null : earlier?.sha256 === photo.sha256 && earlier.received_at ? earlier.received_at : at
-    const columns = {
+    return {
+      report_id: reportId,
+      id: photo.id,
       position,
       sha256: photo.sha256,
       size: photo.size,
@@ -276,12 +289,42 @@ async function replacePhotos(trx: Transaction<Database>, report: PushedReport, a
       received_at: receivedAt,
       removed_at: null,
     }
-    await trx
-      .insertInto('photo')
-      .values({ report_id: report.id, id: photo.id, ...columns })
-      .onConflict((conflict) => conflict.columns(['report_id', 'id']).doUpdateSet(columns))
-      .execute()
-  }
+  })
+  await trx
+    .insertInto('photo')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict.columns(['report_id', 'id']).doUpdateSet((eb) => ({
+        position: eb.ref('excluded.position'),
+        sha256: eb.ref('excluded.sha256'),
+        size: eb.ref('excluded.size'),
+        type: eb.ref('excluded.type'),
+        width: eb.ref('excluded.width'),
+        height: eb.ref('excluded.height'),
+        caption: eb.ref('excluded.caption'),
+        taken_at: eb.ref('excluded.taken_at'),
+        received_at: eb.ref('excluded.received_at'),
+        removed_at: null,
+      })),
+    )
+    .execute()
+}
+
+/** The photos of these reports the endpoint still waits for, each report's in its order. */
+async function missingPhotos(db: Db, reportIds: string[]): Promise<Map<string, string[]>> {
+  const missing = new Map<string, string[]>()
+  if (!reportIds.length) return missing
+  const rows = await db
+    .selectFrom('photo')
+    .select(['report_id', 'id'])
+    .where('report_id', 'in', [...new Set(reportIds)])
+    .where('removed_at', 'is', null)
+    .where('received_at', 'is', null)
+    .orderBy('report_id')
+    .orderBy('position')
+    .execute()
+  for (const row of rows) missing.set(row.report_id, [...(missing.get(row.report_id) ?? []), row.id])
+  return missing
 }
 
 async function recordDevice(trx: Transaction<Database>, deviceId: string, status: DeviceStatus | undefined, at: string): Promise<void> {
@@ -294,15 +337,8 @@ async function recordDevice(trx: Transaction<Database>, deviceId: string, status
 
 /** The photos of a report the endpoint still waits for, in the report's order; it is complete when there are none. */
 export async function photoProgress(db: Db, reportId: string): Promise<{ missingPhotos: string[]; complete: boolean }> {
-  const missing = await db
-    .selectFrom('photo')
-    .select('id')
-    .where('report_id', '=', reportId)
-    .where('removed_at', 'is', null)
-    .where('received_at', 'is', null)
-    .orderBy('position')
-    .execute()
-  return { missingPhotos: missing.map((row) => row.id), complete: missing.length === 0 }
+  const missing = (await missingPhotos(db, [reportId])).get(reportId) ?? []
+  return { missingPhotos: missing, complete: missing.length === 0 }
 }
 
 /** Whether `reportId` is a report of `unitId`: false as well when there is no such report. */
