@@ -139,7 +139,7 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   await expectHeading(admin, /^Báo cáo \d{2}-\d{6}$/)
   await admin.getByTestId('report-photo').click()
   await expect.poll(() => admin.getByRole('dialog').getByRole('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(1200)
-  await admin.getByRole('button', { name: 'Đóng' }).click()
+  await admin.getByRole('dialog').getByRole('button', { name: 'Đóng' }).click()
   const review = admin.getByTestId('review-form')
   await review.getByText('Cần bổ sung').click()
   await review.getByLabel('Ý kiến').fill('Bổ sung ảnh hộ nhận bò giống')
