@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   checkReport,
   commitmentsForReport,
+  byVietnamese,
   foldVietnamese,
   isEditable,
   isPending,
@@ -254,5 +255,18 @@ describe('searching without diacritics', () => {
     expect(matchesSearch('Lũng Cú: nuôi bò giống cho hộ nghèo', 'LŨNG CÚ')).toBe(true)
     expect(matchesSearch('Lũng Cú: nuôi bò giống cho hộ nghèo', 'lung dê')).toBe(false)
     expect(matchesSearch('anything', '   ')).toBe(true)
+  })
+})
+
+describe('Vietnamese order', () => {
+  it.each([
+    [['Ăn', 'Anh', 'Âm'], ['Anh', 'Ăn', 'Âm']],
+    [['Đồng Văn', 'Dz', 'Dân'], ['Dân', 'Dz', 'Đồng Văn']],
+    [['Ơn', 'Om', 'Ôm'], ['Om', 'Ôm', 'Ơn']],
+    [['Ưng', 'Ủy ban', 'Uống'], ['Uống', 'Ủy ban', 'Ưng']],
+    [['Văn phòng Tỉnh ủy', 'Ủy ban Kiểm tra Tỉnh ủy', 'Ban Tổ chức Tỉnh ủy'], ['Ban Tổ chức Tỉnh ủy', 'Ủy ban Kiểm tra Tỉnh ủy', 'Văn phòng Tỉnh ủy']],
+    [['bản', 'Ban', 'bán'], ['Ban', 'bán', 'bản']],
+  ])('orders %j as %j', (names, ordered) => {
+    expect([...names].sort(byVietnamese((name) => name))).toEqual(ordered)
   })
 })
