@@ -29,6 +29,31 @@ const emptyData: ReferenceData = {
   lastPullAt: null,
 }
 
+const SNAPSHOT_KEY = 'giao-uoc.field-snapshot'
+
+/**
+ * The reference data as last read, kept in localStorage (no token in it): a phone opened again
+ * shows its first screen from this at once, while Dexie loads and reads the real thing, which
+ * then replaces it. IndexedDB stays the source of truth; this is only what was on screen.
+ */
+export function readSnapshot(storage: Pick<Storage, 'getItem'> | undefined): ReferenceData | null {
+  try {
+    const snapshot = JSON.parse(storage?.getItem(SNAPSHOT_KEY) ?? 'null') as ReferenceData | null
+    return snapshot?.enrollment ? snapshot : null
+  } catch {
+    return null
+  }
+}
+
+function writeSnapshot(storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined, data: ReferenceData): void {
+  try {
+    if (data.enrollment) storage?.setItem(SNAPSHOT_KEY, JSON.stringify(data))
+    else storage?.removeItem(SNAPSHOT_KEY)
+  } catch {
+    // A full or missing localStorage only costs the next start its head start.
+  }
+}
+
 // Dexie and the sync code load beside the first screen, not before it.
 const loadDb = () => import('@/db/reference')
 const loadSync = () => import('@/sync/reference')
@@ -84,9 +109,15 @@ export const useFieldStore = defineStore('field', () => {
           if (online && enrolled.value && !revoked.value) void pull()
         },
       )
-      ready = read().then(() => {
+      const reading = read().then(() => {
         if (enrolled.value && !revoked.value && app.online) void pull()
       })
+      const snapshot = readSnapshot(globalThis.localStorage)
+      if (snapshot) {
+        data.value = snapshot
+        loaded.value = true
+      }
+      ready = snapshot ? Promise.resolve() : reading
     }
     return ready
   }
@@ -99,6 +130,7 @@ export const useFieldStore = defineStore('field', () => {
             (value) => {
               data.value = value
               loaded.value = true
+              writeSnapshot(globalThis.localStorage, value)
               resolve()
             },
             () => {

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { db } from '@/db/database'
-import { useFieldStore } from '@/stores/field'
+import { readSnapshot, useFieldStore } from '@/stores/field'
 
 function answer(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -10,6 +10,7 @@ function answer(status: number, body: unknown): Response {
 
 beforeEach(async () => {
   setActivePinia(createPinia())
+  localStorage.clear()
   await db.delete()
   await db.open()
 })
@@ -47,6 +48,34 @@ describe('field store', () => {
     vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response('<html>Bad gateway</html>', { status: 502 })))
     expect(await field.enroll('ABCDE-FGHJK', 'Máy thử')).toBe(false)
     expect(field.enrollFailure).toBe('server')
+  })
+})
+
+describe('field store, opened again', () => {
+  it('shows the last reference data at once, then what IndexedDB holds', async () => {
+    const { saveEnrollment } = await import('@/db/reference')
+    await saveEnrollment({ deviceId: 'd', deviceName: 'Máy', token: 'gud_x', memberId: 'm', unitId: 'u', enrolledAt: '2026-03-01T00:00:00.000Z' })
+    const first = useFieldStore()
+    await first.start()
+    await vi.waitFor(() => expect(localStorage.getItem('giao-uoc.field-snapshot')).toContain('"deviceId":"d"'))
+    expect(localStorage.getItem('giao-uoc.field-snapshot')).not.toContain('gud_x')
+    first.stop()
+
+    // Opened again: enrolled from the first moment, before Dexie has answered.
+    setActivePinia(createPinia())
+    const again = useFieldStore()
+    const started = again.start()
+    expect(again.enrolled).toBe(true)
+    expect(again.data.enrollment?.deviceId).toBe('d')
+    await started
+    await db.enrollment.clear()
+    await vi.waitFor(() => expect(again.enrolled).toBe(false))
+    expect(localStorage.getItem('giao-uoc.field-snapshot')).toBeNull()
+  })
+
+  it('ignores a snapshot it cannot read', () => {
+    expect(readSnapshot({ getItem: () => '{not json' })).toBeNull()
+    expect(readSnapshot({ getItem: () => JSON.stringify({ enrollment: null }) })).toBeNull()
   })
 })
 
