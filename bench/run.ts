@@ -19,6 +19,7 @@ const benchmarks: Record<string, () => Promise<Figure[]>> = {
 }
 
 const RESULTS = 'bench/results.json'
+const SETTLE_MS = 10_000
 
 interface Results {
   machine: string
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   const began = Date.now()
   const fresh: Results['figures'] = []
   const failed: string[] = []
-  for (const name of names) {
+  for (const [index, name] of names.entries()) {
+    // Each benchmark starts on a machine at rest: the last one's browsers and endpoint may still be winding down.
+    if (index > 0) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
     process.stdout.write(`${name}…\n`)
     const started = Date.now()
     try {
