@@ -1,5 +1,6 @@
-import { onBeforeUnmount, ref, shallowRef, watch, type WatchSource } from 'vue'
+import { computed, onBeforeUnmount, ref, shallowRef, watch, type WatchSource } from 'vue'
 import { useI18n } from 'vue-i18n'
+import { useRoute, useRouter } from 'vue-router'
 import type { CovenantDetail } from '@/protocol'
 import { DashboardError, useDashboardStore } from '@/stores/dashboard'
 
@@ -161,4 +162,15 @@ export function usePaged<T>(loadPage: (offset: number) => Promise<{ total: numbe
   }
   watch(source, () => load(0), { immediate: true })
   return { items, total, busy, error, more: () => load(items.value.length), reload: () => load(0) }
+}
+
+/** A screen's filters kept in the address (so that a figure links straight to its reports), and a way to change one. */
+export function useRouteFilters<K extends string>(keys: readonly K[]) {
+  const route = useRoute()
+  const router = useRouter()
+  const filters = computed(() => Object.fromEntries(keys.map((key) => [key, typeof route.query[key] === 'string' && route.query[key] ? route.query[key] : undefined])) as Record<K, string | undefined>)
+  function setFilter(key: K, value: string): void {
+    void router.replace({ query: { ...route.query, [key]: value || undefined } })
+  }
+  return { filters, setFilter }
 }
