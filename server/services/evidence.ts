@@ -26,8 +26,8 @@ import { assertUnit, scopedUnit } from './scope'
 
 const notFound = () => new AccessError(404, ERROR_CODES.notFound, 'No such report')
 
-/** Reports of the year in scope, joined with what a list shows. */
-function reportRows(db: Kysely<Database>) {
+/** Reports joined with their unit, commune and author: what a list or an export shows. */
+export function reportRows(db: Kysely<Database>) {
   return db
     .selectFrom('report')
     .innerJoin('unit', 'unit.id', 'report.unit_id')

@@ -5,6 +5,7 @@ import { ERROR_CODES, type ExportFile } from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { AccessError } from './access'
 import { audit } from './audit'
+import { reportRows as joinedReports } from './evidence'
 import { covenantFor, progressMatrix } from './progress'
 import { scopedUnit } from './scope'
 
@@ -38,12 +39,7 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
   const scope = scopedUnit(manager, unitId)
   const covenant = await covenantFor(db, year)
   if (!covenant) throw new AccessError(404, ERROR_CODES.notFound, `No covenant for ${year ?? 'this year'}`)
-  let reports = db
-    .selectFrom('report')
-    .innerJoin('unit', 'unit.id', 'report.unit_id')
-    .innerJoin('commune', 'commune.id', 'report.commune_id')
-    .innerJoin('member', 'member.id', 'report.author_id')
-    .where('report.covenant_id', '=', covenant.id)
+  let reports = joinedReports(db).where('report.covenant_id', '=', covenant.id)
   if (scope) reports = reports.where('report.unit_id', '=', scope)
   const reportRows = await reports
     .selectAll('report')
