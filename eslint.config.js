@@ -85,13 +85,21 @@ export default defineConfigWithVueTs(
     rules: { 'no-restricted-imports': /** @type {['error', object]} */ (['error', { patterns: [{ group, message }] }]) },
   })),
   {
-    // Screens may use the protocol's types, as every app layer does, but never its runtime schemas.
+    // Every app layer may use the protocol's types and its plain constants, never its TypeBox schemas.
     files: ['src/**'],
     ignores: ['src/protocol/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/protocol/**', '@/protocol/**'], allowTypeImports: true, message: 'the app takes only types from protocol (import type).' }] },
+        {
+          patterns: [
+            {
+              regex: '(^|/)protocol(/(?!constants$).*)?$',
+              allowTypeImports: true,
+              message: 'the app takes only types from protocol (import type), and values only from protocol/constants.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { closed, Id, IsoDateTime, oneOf } from './common'
+import { EXPORT_FILES } from './constants'
 
 /** What the audit log records: every change a lead or the admin makes, and every export. */
 export const AUDIT_ACTIONS = [
@@ -55,6 +56,4 @@ export const AuditResponse = Type.Object({ total: Type.Integer({ minimum: 0 }), 
 export type AuditResponse = Static<typeof AuditResponse>
 
 /** `GET /api/export/:file`: one year's reports, entries and progress, for Excel. */
-export const EXPORT_FILES = ['reports.csv', 'entries.csv', 'progress.csv', 'covenant.xlsx'] as const
-export type ExportFile = (typeof EXPORT_FILES)[number]
 export const ExportParams = Type.Object({ file: oneOf(EXPORT_FILES) }, closed)

@@ -32,20 +32,3 @@ export const ErrorResponse = Type.Object(
   { additionalProperties: true },
 )
 export type ErrorResponse = Static<typeof ErrorResponse>
-
-/** Error `code`s the app tells the user about. */
-export const ERROR_CODES = {
-  unauthorized: 'unauthorized',
-  deviceRevoked: 'device_revoked',
-  forbidden: 'forbidden',
-  codeUnknown: 'enrollment_code_unknown',
-  codeExpired: 'enrollment_code_expired',
-  codeUsed: 'enrollment_code_used',
-  badLogin: 'bad_login',
-  tooManyAttempts: 'too_many_attempts',
-  notFound: 'not_found',
-  invalid: 'invalid',
-  /** The change does not fit what the endpoint holds now (a name taken, a signed covenant's measure). */
-  conflict: 'conflict',
-} as const
-export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

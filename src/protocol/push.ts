@@ -1,9 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ENTRY_STATUSES, IMAGE_TYPES, REPORT_LIMITS } from '../domain'
 import { closed, Id, IsoDate, IsoDateTime, numberOrNull, oneOf } from './common'
-
-/** The most reports one push may carry; the body is also limited to `PUSH_LIMITS.bytes`. */
-export const PUSH_LIMITS = { reports: 50, bytes: 1024 * 1024 } as const
+import { PUSH_LIMITS } from './constants'
 
 export const PushedEntry = Type.Object(
   {
@@ -126,22 +124,3 @@ export type RejectionCode = Extract<PushResult, { outcome: 'rejected' }>['code']
 
 export const PushResponse = Type.Object({ results: Type.Array(PushResult) }, closed)
 export type PushResponse = Static<typeof PushResponse>
-
-/** tus upload metadata every photo upload carries (`Upload-Metadata`). */
-export const UPLOAD_METADATA = ['photoId', 'reportId', 'sha256', 'filetype'] as const
-export const UPLOADS_PATH = '/api/uploads'
-
-/**
- * `code`s of a refused photo upload (a JSON error body, like every route's), beside the shared
- * `ERROR_CODES` (`invalid` for missing metadata, `forbidden` for another unit's report).
- */
-export const UPLOAD_ERROR_CODES = {
-  /** 409: the report the endpoint holds does not list this photo with this SHA-256 and size: push the report first. */
-  photoNotListed: 'photo_not_listed',
-  /** 413: over the endpoint's PHOTO_MAX_BYTES. */
-  photoTooLarge: 'photo_too_large',
-  /** 415: not a JPEG, PNG or WebP, whatever it claims. */
-  notAnImage: 'not_an_image',
-  /** 422: the bytes received do not have the SHA-256 the upload announced. */
-  hashMismatch: 'photo_hash_mismatch',
-} as const

@@ -1,4 +1,5 @@
 import type { PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
+import { PUSH_LIMITS } from '@/protocol/constants'
 import { isTouched } from '@/domain'
 import type { EnrollmentRow } from '@/db/database'
 import { applyPushAnswers, deferReports, dueReports, dueUploads, outboxSummary, pruneSentPhotos, type Outgoing, type PushAnswer } from '@/db/outbox'
@@ -7,8 +8,8 @@ import { requestJson } from './api'
 import { backoffMs, classify, takeBatch } from './queue'
 import type * as PhotoSender from './photos'
 
-/** Limits of one push, a little under the endpoint's (50 reports, 1 MB) to leave room for the envelope. */
-export const PUSH_BATCH = { items: 50, bytes: 900 * 1024 } as const
+/** Limits of one push: the endpoint's, less room in bytes for the envelope around the reports. */
+export const PUSH_BATCH = { items: PUSH_LIMITS.reports, bytes: PUSH_LIMITS.bytes - 124 * 1024 } as const
 const encoder = new TextEncoder()
 
 export interface SyncOptions {

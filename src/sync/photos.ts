@@ -1,4 +1,5 @@
 import { DetailedError, Upload } from 'tus-js-client'
+import { UPLOAD_ERROR_CODES, UPLOADS_PATH } from '@/protocol/constants'
 import type { EnrollmentRow } from '@/db/database'
 import { deferUpload, finishUpload, refuseUpload, requeueReport, setUploadUrl, type OutgoingPhoto } from '@/db/outbox'
 import { markRevoked } from '@/db/reference'
@@ -9,9 +10,6 @@ import type { SyncOptions } from './outbox'
 
 /** tus chunks sized for 2G/3G: a cut costs at most this much again. */
 export const CHUNK_BYTES = 256 * 1024
-const UPLOADS_PATH = '/api/uploads'
-// Values from the protocol would bring TypeBox along: the codes the phone acts on are named here.
-const UPLOAD_ERROR_CODES = { photoNotListed: 'photo_not_listed' } as const
 
 /** The endpoint's answer to a failed tus request, if one came. */
 function uploadAnswer(error: unknown): { status: number; code: string | undefined; message: string; retryAfterMs: number } | null {
