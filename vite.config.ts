@@ -45,10 +45,34 @@ function precompress(): Plugin {
   }
 }
 
-/** A module only the dashboard loads: its screens, pieces, store, composables, messages, and the QR code maker. */
+/** A module only the dashboard loads: its folder (`src/dashboard/`), its messages, and the QR code maker. */
 function isDashboardModule(id: string): boolean {
-  return /[\\/]src[\\/](.*[\\/])?dashboard([\\/.]|\.ts|\.vue)|[\\/]Dashboard\w*\.vue|[\\/]node_modules[\\/](qrcode|dijkstrajs)[\\/]/.test(id)
+  return /[\\/]src[\\/](dashboard|i18n[\\/]locales[\\/]dashboard)[\\/]|[\\/]node_modules[\\/](qrcode|dijkstrajs)[\\/]/.test(id)
 }
+
+/**
+ * The dashboard's stylesheets, found as the bundle is written: those only dashboard chunks import.
+ * Vite names a shared chunk's CSS after the chunk, not its folder, so the precache leaves these
+ * out by this list rather than by a path pattern.
+ */
+function dashboardStyles(): Plugin & { files: Set<string> } {
+  const files = new Set<string>()
+  return {
+    name: 'giao-uoc:dashboard-styles',
+    apply: 'build',
+    files,
+    generateBundle(_options, bundle) {
+      const field = new Set<string>()
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue
+        const css = chunk.viteMetadata?.importedCss ?? new Set<string>()
+        for (const file of css) (chunk.moduleIds.some(isDashboardModule) ? files : field).add(file)
+      }
+      for (const file of field) files.delete(file)
+    },
+  }
+}
+const dashboardCss = dashboardStyles()
 
 /** The web app manifest: Vietnamese first, installable, with a shortcut to a new report. */
 const manifest: Partial<ManifestOptions> = {
@@ -112,10 +136,12 @@ export default defineConfig({
       manifest,
       injectManifest: {
         globPatterns: ['**/*.{js,css,html}'],
-        globIgnores: ['assets/dashboard/**', 'assets/Dashboard*.css'],
+        globIgnores: ['assets/dashboard/**'],
+        manifestTransforms: [(entries) => ({ manifest: entries.filter((entry) => !dashboardCss.files.has(entry.url)), warnings: [] })],
       },
       devOptions: { enabled: false },
     }),
+    dashboardCss,
     precompress(),
   ],
   build: {

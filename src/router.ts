@@ -27,22 +27,22 @@ export const routes: RouteRecordRaw[] = [
   { path: '/enroll', name: 'enroll', component: () => import('@/views/EnrollView.vue') },
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue') },
   // The dashboard: every screen a chunk of its own, none of them on the field path.
-  { path: '/dashboard/login', name: 'dashboard-login', component: () => import('@/views/dashboard/DashboardLoginView.vue'), meta: { dashboard: true, public: true } },
+  { path: '/dashboard/login', name: 'dashboard-login', component: () => import('@/dashboard/views/DashboardLoginView.vue'), meta: { dashboard: true, public: true } },
   {
     path: '/dashboard',
-    component: () => import('@/views/dashboard/DashboardLayout.vue'),
+    component: () => import('@/dashboard/views/DashboardLayout.vue'),
     meta: { dashboard: true },
     children: [
-      dashboard('', 'dashboard', () => import('@/views/dashboard/DashboardProgressView.vue')),
-      dashboard('units/:unitId', 'dashboard-unit', () => import('@/views/dashboard/DashboardUnitView.vue'), true),
-      dashboard('communes/:communeId', 'dashboard-commune', () => import('@/views/dashboard/DashboardCommuneView.vue'), true),
-      dashboard('reports', 'dashboard-reports', () => import('@/views/dashboard/DashboardReportsView.vue')),
-      dashboard('reports/:reportId', 'dashboard-report', () => import('@/views/dashboard/DashboardReportView.vue'), true),
-      dashboard('gallery', 'dashboard-gallery', () => import('@/views/dashboard/DashboardGalleryView.vue')),
-      dashboard('members', 'dashboard-members', () => import('@/views/dashboard/DashboardMembersView.vue')),
-      dashboard('setup', 'dashboard-setup', () => import('@/views/dashboard/DashboardSetupView.vue')),
-      dashboard('covenants/:covenantId', 'dashboard-covenant', () => import('@/views/dashboard/DashboardCovenantView.vue'), true),
-      dashboard('audit', 'dashboard-audit', () => import('@/views/dashboard/DashboardAuditView.vue')),
+      dashboard('', 'dashboard', () => import('@/dashboard/views/DashboardProgressView.vue')),
+      dashboard('units/:unitId', 'dashboard-unit', () => import('@/dashboard/views/DashboardUnitView.vue'), true),
+      dashboard('communes/:communeId', 'dashboard-commune', () => import('@/dashboard/views/DashboardCommuneView.vue'), true),
+      dashboard('reports', 'dashboard-reports', () => import('@/dashboard/views/DashboardReportsView.vue')),
+      dashboard('reports/:reportId', 'dashboard-report', () => import('@/dashboard/views/DashboardReportView.vue'), true),
+      dashboard('gallery', 'dashboard-gallery', () => import('@/dashboard/views/DashboardGalleryView.vue')),
+      dashboard('members', 'dashboard-members', () => import('@/dashboard/views/DashboardMembersView.vue')),
+      dashboard('setup', 'dashboard-setup', () => import('@/dashboard/views/DashboardSetupView.vue')),
+      dashboard('covenants/:covenantId', 'dashboard-covenant', () => import('@/dashboard/views/DashboardCovenantView.vue'), true),
+      dashboard('audit', 'dashboard-audit', () => import('@/dashboard/views/DashboardAuditView.vue')),
     ],
   },
   { path: '/:path(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
@@ -53,7 +53,7 @@ export function createAppRouter() {
   router.beforeEach(async (to) => {
     if (to.meta.dashboard) {
       // The dashboard's messages and session code load with its first screen, never on the field path.
-      const [{ loadDashboardMessages }, { useDashboardStore }] = await Promise.all([import('@/i18n/dashboard'), import('@/stores/dashboard')])
+      const [{ loadDashboardMessages }, { useDashboardStore }] = await Promise.all([import('@/dashboard/messages'), import('@/dashboard/store')])
       await loadDashboardMessages()
       return to.meta.public || useDashboardStore().session ? true : { name: 'dashboard-login', query: { next: to.fullPath } }
     }

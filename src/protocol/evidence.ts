@@ -169,6 +169,7 @@ export type ReportDetail = Static<typeof ReportDetail>
 /** `GET /api/reports/:reportId/photos/:photoId?size=thumb`: the photo's bytes, or a small JPEG of it. */
 export const PhotoParams = Type.Object({ reportId: Id, photoId: Id }, closed)
 export const PhotoQuery = Type.Object({ size: Type.Optional(oneOf(['thumb', 'full'] as const)) }, closed)
+export type PhotoQuery = Static<typeof PhotoQuery>
 
 /** `GET /api/gallery`: received photos, newest visit first. */
 export const GalleryQuery = Type.Object({ ...YearQuery.properties, communeId: Type.Optional(Id), ...Page }, closed)

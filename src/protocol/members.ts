@@ -34,6 +34,7 @@ export type MemberDetail = Static<typeof MemberDetail>
 
 /** `GET /api/members?unitId=`: the admin sees every unit, a lead their own. */
 export const MembersQuery = Type.Object({ unitId: Type.Optional(Id) }, closed)
+export type MembersQuery = Static<typeof MembersQuery>
 export const MembersResponse = Type.Object({ members: Type.Array(MemberDetail) }, closed)
 export type MembersResponse = Static<typeof MembersResponse>
 

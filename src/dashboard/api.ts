@@ -1,0 +1,156 @@
+import type {
+  AssignmentsRequest,
+  AssignmentsResponse,
+  AuditQuery,
+  AuditResponse,
+  Bloc,
+  BlocRequest,
+  Commitment,
+  CommitmentRequest,
+  Commune,
+  CommuneOverview,
+  CommuneRequest,
+  CovenantDetail,
+  CovenantRequest,
+  CovenantStatusRequest,
+  CreateCovenantRequest,
+  CreateEnrollmentCodeRequest,
+  Device,
+  EnrollmentCodeResponse,
+  GalleryQuery,
+  GalleryResponse,
+  LoginRequest,
+  LoginResponse,
+  MemberDetail,
+  MemberRequest,
+  MembersQuery,
+  MembersResponse,
+  PhotoQuery,
+  ProgressResponse,
+  ReportDetail,
+  ReportsQuery,
+  ReportsResponse,
+  RetireRequest,
+  Review,
+  ReviewRequest,
+  SetupResponse,
+  Unit,
+  UnitRequest,
+  YearQuery,
+} from '@/protocol'
+import { ERROR_CODES, type ExportFile } from '@/protocol/constants'
+import { ApiError, NetworkError, requestBlob, requestJson } from '@/sync/api'
+
+/** Why a dashboard request failed, in the cases the screens explain (`dashboard.errors.*`). */
+export type DashboardErrorReason = 'offline' | 'expired' | 'forbidden' | 'not_found' | 'conflict' | 'invalid' | 'too_many_attempts' | 'bad_login' | 'server'
+
+/** Every failed dashboard request comes back as this one shape: a reason, each broken rule by field, and how long to wait. */
+export class DashboardError extends Error {
+  override name = 'DashboardError'
+  constructor(
+    readonly reason: DashboardErrorReason,
+    message: string,
+    readonly problems: { field: string; rule: string }[] = [],
+    readonly retryAfterMs = 0,
+  ) {
+    super(message)
+  }
+}
+
+const REASON_BY_STATUS: Record<number, DashboardErrorReason> = { 400: 'invalid', 401: 'expired', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'too_many_attempts' }
+
+/** Any failure of a request, as the one shape the screens show. */
+export function toDashboardError(error: unknown): DashboardError {
+  if (error instanceof DashboardError) return error
+  if (error instanceof NetworkError) return new DashboardError('offline', error.message)
+  if (error instanceof ApiError) {
+    const reason = error.code === ERROR_CODES.badLogin ? 'bad_login' : (REASON_BY_STATUS[error.status] ?? 'server')
+    return new DashboardError(reason, error.message, error.problems, error.retryAfterMs)
+  }
+  return new DashboardError('server', error instanceof Error ? error.message : String(error))
+}
+
+/** A query string from a request's parameters, leaving out the empty ones. */
+export function queryOf(parameters: object): string {
+  const entries = Object.entries(parameters).filter((entry): entry is [string, string | number] => entry[1] !== null && entry[1] !== undefined && entry[1] !== '')
+  return entries.length ? `?${new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString()}` : ''
+}
+
+/** A file the endpoint sent (an export, a photo), with the name it suggests saving it under. */
+export interface DownloadedFile {
+  blob: Blob
+  name: string | null
+}
+
+/** How the client reaches the endpoint with the session's token; each call throws a `DashboardError`. */
+export interface Transport {
+  json: <T>(path: string, options?: { method?: 'POST' | 'PUT' | 'DELETE'; body?: unknown }) => Promise<T>
+  file: (path: string) => Promise<DownloadedFile>
+}
+
+const put = (body: unknown) => ({ method: 'PUT', body }) as const
+const post = (body?: unknown) => ({ method: 'POST', body }) as const
+
+/**
+ * The dashboard's routes, one function each, typed with the contract's requests and answers.
+ * No screen builds an `/api/…` path or a request body by hand: they call these.
+ */
+export function createDashboardApi(send: Transport) {
+  const { json, file } = send
+  return {
+    setup: () => json<SetupResponse>('/api/setup'),
+    saveBloc: (body: BlocRequest) => json<Bloc>('/api/bloc', put(body)),
+    /** A new unit without `unitId`, a change to one with it. */
+    saveUnit: (body: UnitRequest, unitId?: string) => json<Unit>(unitId ? `/api/units/${unitId}` : '/api/units', unitId ? put(body) : post(body)),
+    saveCommune: (body: CommuneRequest, communeId?: string) => json<Commune>(communeId ? `/api/communes/${communeId}` : '/api/communes', communeId ? put(body) : post(body)),
+    assignments: (year: number) => json<AssignmentsResponse>(`/api/assignments/${year}`),
+    saveAssignments: (year: number, body: AssignmentsRequest) => json<AssignmentsResponse>(`/api/assignments/${year}`, put(body)),
+
+    covenant: (covenantId: string) => json<CovenantDetail>(`/api/covenants/${covenantId}`),
+    createCovenant: (body: CreateCovenantRequest) => json<CovenantDetail>('/api/covenants', post(body)),
+    saveCovenant: (covenantId: string, body: CovenantRequest) => json<CovenantDetail>(`/api/covenants/${covenantId}`, put(body)),
+    setCovenantStatus: (covenantId: string, body: CovenantStatusRequest) => json<CovenantDetail>(`/api/covenants/${covenantId}/status`, post(body)),
+    /** A new commitment of `covenantId`, or a change to `commitmentId`. */
+    saveCommitment: (body: CommitmentRequest, target: { covenantId: string } | { commitmentId: string }) =>
+      'commitmentId' in target ? json<Commitment>(`/api/commitments/${target.commitmentId}`, put(body)) : json<Commitment>(`/api/covenants/${target.covenantId}/commitments`, post(body)),
+    deleteCommitment: (commitmentId: string) => json<null>(`/api/commitments/${commitmentId}`, { method: 'DELETE' }),
+    retireCommitment: (commitmentId: string, body: RetireRequest) => json<Commitment>(`/api/commitments/${commitmentId}/retire`, post(body)),
+
+    members: (query: MembersQuery = {}) => json<MembersResponse>(`/api/members${queryOf(query)}`),
+    saveMember: (body: MemberRequest, memberId?: string) => json<MemberDetail>(memberId ? `/api/members/${memberId}` : '/api/members', memberId ? put(body) : post(body)),
+    createEnrollmentCode: (body: CreateEnrollmentCodeRequest) => json<EnrollmentCodeResponse>('/api/enrollment-codes', post(body)),
+    revokeDevice: (deviceId: string) => json<Device>(`/api/devices/${deviceId}/revoke`, post()),
+
+    progress: (query: YearQuery) => json<ProgressResponse>(`/api/progress${queryOf(query)}`),
+    communeOverview: (communeId: string, query: YearQuery) => json<CommuneOverview>(`/api/communes/${communeId}/overview${queryOf(query)}`),
+    reports: (query: ReportsQuery) => json<ReportsResponse>(`/api/reports${queryOf(query)}`),
+    report: (reportId: string) => json<ReportDetail>(`/api/reports/${reportId}`),
+    review: (reportId: string, body: ReviewRequest) => json<Review>(`/api/reports/${reportId}/reviews`, post(body)),
+    photo: (reportId: string, photoId: string, query: PhotoQuery = {}) => file(`/api/reports/${reportId}/photos/${photoId}${queryOf(query)}`),
+    gallery: (query: GalleryQuery) => json<GalleryResponse>(`/api/gallery${queryOf(query)}`),
+    exportFile: (name: ExportFile, query: YearQuery) => file(`/api/export/${name}${queryOf(query)}`),
+    audit: (query: AuditQuery) => json<AuditResponse>(`/api/audit${queryOf(query)}`),
+  }
+}
+
+export type DashboardApi = ReturnType<typeof createDashboardApi>
+
+/** `POST /api/auth/login`: a session for a lead or the admin. */
+export async function logIn(body: LoginRequest): Promise<LoginResponse> {
+  try {
+    return await requestJson<LoginResponse>('/api/auth/login', { method: 'POST', body })
+  } catch (error) {
+    throw toDashboardError(error)
+  }
+}
+
+/** `POST /api/auth/logout`: the endpoint ends the session's token; nothing to say if it cannot be told. */
+export async function logOut(token: string): Promise<void> {
+  await requestJson('/api/auth/logout', { method: 'POST', token }).catch(() => undefined)
+}
+
+/** A JSON request and a file download with `token`, as the store's transport. */
+export const withToken = (token: string): Transport => ({
+  json: (path, options = {}) => requestJson(path, { ...options, token }),
+  file: (path) => requestBlob(path, { token, timeoutMs: 120_000 }),
+})
