@@ -1,4 +1,5 @@
 import { ref } from 'vue'
+import { estimateStorage } from '@/db/quota'
 
 /** What the Settings page shows of the browser's storage for this app. */
 export interface StorageSummary {
@@ -35,7 +36,7 @@ export function useStorage(storage: StorageManager | undefined = globalThis.navi
 
   async function refresh(): Promise<void> {
     if (!storage) return
-    summary.value = getStorageSummary(await storage.estimate())
+    summary.value = getStorageSummary(await estimateStorage(storage))
     if (typeof storage.persisted === 'function') persist.value = getPersistState(await storage.persisted(), true)
   }
 

@@ -1,6 +1,7 @@
 import { computed, ref, shallowRef, watch } from 'vue'
 import { defineStore } from 'pinia'
 import type { ReferenceData } from '@/db/reference'
+import { isQuotaError } from '@/db/quota'
 import type { PullOutcome } from '@/sync/reference'
 import { groupCommitments, totalPoints } from '@/domain'
 import { useAppStore } from './app'
@@ -61,8 +62,7 @@ const loadSync = () => import('@/sync/reference')
 async function reasonOf(error: unknown): Promise<FailureReason> {
   const { ApiError, NetworkError } = await import('@/sync/api')
   if (error instanceof NetworkError) return 'offline'
-  // Dexie keeps the browser's name for a full disk, wrapped or not.
-  if (error instanceof Error && (error.name === 'QuotaExceededError' || (error as { inner?: Error }).inner?.name === 'QuotaExceededError')) return 'storage'
+  if (isQuotaError(error)) return 'storage'
   if (error instanceof ApiError) {
     const known: FailureReason[] = ['enrollment_code_unknown', 'enrollment_code_expired', 'enrollment_code_used', 'too_many_attempts']
     const match = known.find((reason) => reason === error.code)

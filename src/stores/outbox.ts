@@ -8,7 +8,7 @@ import { useFieldStore } from './field'
 
 const loadOutbox = () => import('@/db/outbox')
 const loadSync = () => import('@/sync/outbox')
-const loadPhotos = () => import('@/sync/photos')
+const loadPhotos = () => import('@/sync/uploads')
 
 /**
  * The outbox as the screens see it: how much waits, when the last sync succeeded, the sync

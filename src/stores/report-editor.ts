@@ -2,6 +2,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { defineStore } from 'pinia'
 import { checkReport, commitmentsForReport, isEditable, type Problem, type Report, type ReportEntry, type ReportLocation } from '@/domain'
 import type { OutboxRow, PhotoRow, UploadRow } from '@/db/database'
+import { estimateStorage, freeBytesOf, isQuotaError } from '@/db/quota'
 import { useFieldStore } from './field'
 
 /** A photo of a report, as the phone keeps it. */
@@ -16,11 +17,6 @@ export type EditorProblem = 'storageFull' | 'storageLow' | 'locked' | 'saveFaile
 const loadReports = () => import('@/db/reports')
 
 const localDay = (now: Date) => `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
-
-function isQuotaError(error: unknown): boolean {
-  const named = (value: unknown) => value instanceof Error && value.name === 'QuotaExceededError'
-  return named(error) || named((error as { inner?: unknown } | null)?.inner)
-}
 
 /**
  * The report being written. Every change is saved to IndexedDB shortly after it is made (and
@@ -197,10 +193,8 @@ export const useReportEditor = defineStore('report-editor', () => {
 
   /** Whether the phone has room for more photos: false (and says so) when nearly full. */
   async function hasRoom(): Promise<boolean> {
-    const estimate = await navigator.storage?.estimate?.().catch(() => undefined)
-    if (!estimate?.quota || estimate.usage === undefined) return true
-    const free = estimate.quota - estimate.usage
-    if (free < 20 * 1024 * 1024) {
+    const free = freeBytesOf(await estimateStorage())
+    if (free !== null && free < 20 * 1024 * 1024) {
       problem.value = 'storageLow'
       return false
     }

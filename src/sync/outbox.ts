@@ -5,8 +5,11 @@ import type { EnrollmentRow } from '@/db/database'
 import { applyPushAnswers, deferReports, dueReports, dueUploads, outboxSummary, pruneSentPhotos, type Outgoing, type PushAnswer } from '@/db/outbox'
 import { getEnrollment, markRevoked } from '@/db/reference'
 import { requestJson } from './api'
-import { backoffMs, classify, takeBatch } from './queue'
-import type * as PhotoSender from './photos'
+import { takeBatch } from './queue'
+import { backoffMs, classify } from './retry'
+import { withLock } from './locks'
+import type { sendPhoto } from './uploads'
+import { estimateStorage, freeBytesOf } from '@/db/quota'
 
 /** Limits of one push: the endpoint's, less room in bytes for the envelope around the reports. */
 export const PUSH_BATCH = { items: PUSH_LIMITS.reports, bytes: PUSH_LIMITS.bytes - 124 * 1024 } as const
@@ -24,10 +27,10 @@ export interface SyncOptions {
   /** "Đồng bộ ngay": try everything now, even what waits out a backoff. */
   ignoreBackoff?: boolean
   /**
-   * The photo sender (`() => import('./photos')`), loaded only when photos wait, so tus-js-client
+   * The photo sender (`() => import('./uploads')`), loaded only when photos wait, so tus-js-client
    * stays off the start-up path. Without it only reports are pushed.
    */
-  photos?: () => Promise<typeof PhotoSender>
+  photos?: () => Promise<{ sendPhoto: typeof sendPhoto }>
 }
 
 export interface SyncProgress {
@@ -50,7 +53,7 @@ let running: Promise<SyncOutcome> | null = null
  * first; across tabs the Web Lock lets one run and the others answer `busy`.
  */
 export function syncOutbox(options: SyncOptions = {}): Promise<SyncOutcome> {
-  running ??= withLockIfFree('giao-uoc-outbox', () => syncOnce(options)).finally(() => {
+  running ??= withLock('giao-uoc-outbox', () => syncOnce(options), { ifAvailable: true }).finally(() => {
     running = null
   })
   return running
@@ -141,15 +144,6 @@ function answerOf(result: PushResult): PushAnswer {
   }
 }
 
-async function freeBytes(): Promise<number | null> {
-  try {
-    const estimate = await navigator.storage.estimate()
-    return estimate.quota !== undefined && estimate.usage !== undefined ? Math.max(0, Math.round(estimate.quota - estimate.usage)) : null
-  } catch {
-    return null
-  }
-}
-
 async function pushReports(
   enrollment: EnrollmentRow,
   options: SyncOptions,
@@ -168,7 +162,7 @@ async function pushReports(
     const summary = await outboxSummary()
     const body: PushRequest = {
       reports: batch,
-      device: { appVersion: options.appVersion ?? 'unknown', waiting: summary.reports + summary.photos, freeBytes: await freeBytes() },
+      device: { appVersion: options.appVersion ?? 'unknown', waiting: summary.reports + summary.photos, freeBytes: freeBytesOf(await estimateStorage()) },
     }
     const sent = new Map(batch.map((item) => [item.id, item.revision]))
     try {
@@ -206,10 +200,4 @@ async function pushReports(
       return 'waiting'
     }
   }
-}
-
-async function withLockIfFree<T>(name: string, task: () => Promise<T>): Promise<T | 'busy'> {
-  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
-  if (!locks) return task()
-  return locks.request(name, { ifAvailable: true }, (lock) => (lock ? task() : 'busy'))
 }

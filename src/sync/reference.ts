@@ -1,6 +1,7 @@
 import type { EnrollRequest, EnrollResponse, PullResponse } from '@/protocol'
 import { applyPull, getEnrollment, markRevoked, pullCursor, saveEnrollment } from '@/db/reference'
 import { ApiError, requestJson, type RequestOptions } from './api'
+import { withLock } from './locks'
 
 // One id per code tried: sent again with the same code, it lets the endpoint answer a retry
 // whose first answer was lost on the way.
@@ -59,10 +60,4 @@ async function pullOnce(options: Pick<RequestOptions, 'fetch'>): Promise<PullOut
     }
     throw error
   }
-}
-
-async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
-  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
-  if (!locks) return task()
-  return locks.request(name, task)
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, NetworkError, TimeoutError } from '@/sync/api'
-import { BACKOFF, backoffMs, classify, takeBatch } from '@/sync/queue'
-import { parseRetryAfter } from '@/sync/retry-after'
+import { takeBatch } from '@/sync/queue'
+import { BACKOFF, backoffMs, classify } from '@/sync/retry'
+import { parseRetryAfter } from '@/sync/api'
 
 describe('backoff between attempts', () => {
   it.each([

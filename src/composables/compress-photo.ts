@@ -1,4 +1,4 @@
-import { PhotoError, processPhoto, type PhotoProblem, type ProcessedPhoto } from './photo-process'
+import { PhotoError, processPhoto, type PhotoProblem, type ProcessedPhoto } from './photo-compression'
 
 let worker: Worker | null | undefined
 let nextId = 0
@@ -8,7 +8,7 @@ const waiting = new Map<number, { resolve: (photo: ProcessedPhoto) => void; reje
 function photoWorker(): Worker | null {
   if (worker !== undefined) return worker
   const canWork = typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' && 'convertToBlob' in OffscreenCanvas.prototype
-  worker = canWork ? new Worker(new URL('./photo.worker.ts', import.meta.url), { type: 'module' }) : null
+  worker = canWork ? new Worker(new URL('./photo-compression.worker.ts', import.meta.url), { type: 'module' }) : null
   // A worker that dies (out of memory on a huge picture) fails what it held, and is replaced on the next photo.
   worker?.addEventListener('error', () => {
     worker?.terminate()

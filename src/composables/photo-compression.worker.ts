@@ -1,4 +1,4 @@
-import { PhotoError, processPhoto } from './photo-process'
+import { PhotoError, processPhoto } from './photo-compression'
 
 /** One message in, one out: `{ id, file }` → `{ id, photo }` or `{ id, problem }`. */
 self.onmessage = async (event: MessageEvent<{ id: number; file: Blob }>) => {

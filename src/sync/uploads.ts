@@ -3,10 +3,15 @@ import { UPLOAD_ERROR_CODES, UPLOADS_PATH } from '@/protocol/constants'
 import type { EnrollmentRow } from '@/db/database'
 import { deferUpload, finishUpload, refuseUpload, requeueReport, setUploadUrl, type OutgoingPhoto } from '@/db/outbox'
 import { markRevoked } from '@/db/reference'
-import { ApiError, NetworkError, TimeoutError } from './api'
-import { backoffMs, classify, type Failure } from './queue'
-import { parseRetryAfter } from './retry-after'
-import type { SyncOptions } from './outbox'
+import { ApiError, NetworkError, parseRetryAfter, TimeoutError } from './api'
+import { backoffMs, classify, type Failure } from './retry'
+
+/** What an upload takes of the sync's options. */
+export interface UploadOptions {
+  random?: () => number
+  /** A chunk with no answer for this long is given up and tried again later. */
+  timeoutMs?: number
+}
 
 /** tus chunks sized for 2G/3G: a cut costs at most this much again. */
 export const CHUNK_BYTES = 256 * 1024
@@ -45,7 +50,7 @@ function uploadFailure(error: unknown): Failure | { kind: 'resume' } | { kind: '
 export async function sendPhoto(
   enrollment: EnrollmentRow,
   { row, photo }: OutgoingPhoto,
-  options: SyncOptions,
+  options: UploadOptions,
   now: () => Date,
   onProgress: (sent: number) => void,
 ): Promise<'sent' | 'waiting' | 'revoked' | 'refused'> {

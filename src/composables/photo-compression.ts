@@ -2,7 +2,7 @@
  * Turning a camera photo into what the phone keeps and later sends: decoded with its EXIF
  * orientation, the long edge scaled to at most 1600 px, JPEG under 300 KB, a thumbnail of at
  * most 320 px, and the SHA-256 of the result. Runs in a worker with OffscreenCanvas where the
- * browser has it (`photo.worker.ts`), on the page otherwise.
+ * browser has it (`photo-compression.worker.ts`), on the page otherwise.
  */
 
 import { imageSize, sniffImageType } from '@/domain'
