@@ -4,9 +4,6 @@
  * endpoint imports the same ones, so neither side restates them.
  */
 
-/** Every route lives under this prefix; the service worker never answers it from its cache. */
-export const API_PREFIX = '/api/'
-
 /** Error `code`s the app tells the user about. */
 export const ERROR_CODES = {
   unauthorized: 'unauthorized',

@@ -2,21 +2,16 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import { defineStore } from 'pinia'
 import type { ReferenceData } from '@/db/reference'
 import { isQuotaError } from '@/db/quota'
+import { ERROR_CODES } from '@/protocol/constants'
 import type { PullOutcome } from '@/sync/reference'
 import { groupCommitments, totalPoints } from '@/domain'
 import { useAppStore } from './app'
 
 /** Why the last sync or enrollment failed, in words the screens translate. */
-export type FailureReason =
-  | 'offline'
-  | 'server'
-  | 'storage'
-  | 'revoked'
-  | 'enrollment_code_unknown'
-  | 'enrollment_code_expired'
-  | 'enrollment_code_used'
-  | 'too_many_attempts'
-  | 'invalid'
+export type FailureReason = 'offline' | 'server' | 'storage' | 'revoked' | 'invalid' | (typeof ENROLLMENT_REFUSALS)[number]
+
+/** The endpoint's refusals of an enrollment that the screen explains one by one. */
+const ENROLLMENT_REFUSALS = [ERROR_CODES.codeUnknown, ERROR_CODES.codeExpired, ERROR_CODES.codeUsed, ERROR_CODES.tooManyAttempts] as const
 
 const emptyData: ReferenceData = {
   year: new Date().getFullYear(),
@@ -64,8 +59,7 @@ async function reasonOf(error: unknown): Promise<FailureReason> {
   if (error instanceof NetworkError) return 'offline'
   if (isQuotaError(error)) return 'storage'
   if (error instanceof ApiError) {
-    const known: FailureReason[] = ['enrollment_code_unknown', 'enrollment_code_expired', 'enrollment_code_used', 'too_many_attempts']
-    const match = known.find((reason) => reason === error.code)
+    const match = ENROLLMENT_REFUSALS.find((reason) => reason === error.code)
     if (match) return match
     if (error.status === 400) return 'invalid'
   }
