@@ -1,7 +1,9 @@
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import pkg from '../package.json' with { type: 'json' }
+import type { ErrorResponse } from '../src/protocol'
 import type { Config } from './config'
+import { errorBody, reasonOf, Refusal } from './services/errors'
 import database from './plugins/database'
 import bootstrap from './plugins/bootstrap'
 import access from './plugins/access'
@@ -33,6 +35,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     // A field the contract does not know is an error the sender should hear about, not something to drop.
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setErrorHandler(answerError)
 
   await app.register(database, { file: config.databaseFile })
   await app.register(bootstrap, { seedDemo: config.SEED_DEMO, adminPassword: config.ADMIN_PASSWORD, publicUrl: config.publicUrl })
@@ -53,6 +56,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(appFiles, { root: config.appDir })
 
   return app
+}
+
+/**
+ * Every route's error answer: a refusal with its status, code and headers; a schema's 400 or a
+ * body too large as Fastify found it; anything else a 500 that tells nothing of the endpoint's
+ * insides, logged instead.
+ */
+function answerError(error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof Refusal) {
+    if (error.headers) void reply.headers(error.headers)
+    if (error.statusCode === 401) void reply.header('www-authenticate', 'Bearer')
+    return reply.code(error.statusCode).send(errorBody(error))
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 500) request.log.error({ err: error }, 'request failed')
+  const body: ErrorResponse = {
+    statusCode: status,
+    error: reasonOf(status),
+    message: status >= 500 ? 'The endpoint could not answer; try again later' : error.message,
+  }
+  return reply.code(status).send(body)
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>

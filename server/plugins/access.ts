@@ -1,9 +1,9 @@
-import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { Member } from '../../src/domain'
-import { ERROR_CODES, ErrorResponse } from '../../src/protocol'
-import { AccessError, identify, type Caller } from '../services/access'
+import { ErrorResponse } from '../../src/protocol'
+import { identify, type Caller, type DeviceCaller } from '../services/access'
+import { forbidden, unauthorized } from '../services/errors'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,9 +18,15 @@ declare module 'fastify' {
 }
 
 /** The signed-in lead or admin of a route behind `requireManager`. */
-export function managerOf(request: FastifyRequest): Member {
-  if (request.caller?.kind !== 'session') throw new AccessError(401, ERROR_CODES.unauthorized, 'Log in first')
+export function managerOf(request: Pick<FastifyRequest, 'caller'>): Member {
+  if (request.caller?.kind !== 'session') throw unauthorized('Log in first')
   return request.caller.member
+}
+
+/** The enrolled phone of a route behind `requireDevice`. */
+export function deviceOf(request: Pick<FastifyRequest, 'caller'>): DeviceCaller {
+  if (request.caller?.kind !== 'device') throw unauthorized('Enroll this device first')
+  return request.caller
 }
 
 /** The answers every dashboard route may give besides its own. */
@@ -28,42 +34,22 @@ export const managerErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: Erro
 
 const bearer = (request: FastifyRequest) => /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
 
-/** Who is calling, and the refusals every route shares: 401 without a good token, 403 for the wrong role. */
+/** Who is calling: 401 without a good token, 403 for the wrong kind of caller. */
 export default fp(
   (app) => {
     app.decorateRequest('caller', null)
 
     app.decorate('requireDevice', async (request: FastifyRequest) => {
       const caller = await identify(app.db, bearer(request))
-      if (caller.kind !== 'device') throw new AccessError(403, ERROR_CODES.forbidden, 'This route is for enrolled devices')
+      if (caller.kind !== 'device') throw forbidden('This route is for enrolled devices')
       request.caller = caller
     })
     app.decorate('requireManager', async (request: FastifyRequest) => {
       const caller = await identify(app.db, bearer(request))
-      if (caller.kind !== 'session' || caller.member.role === 'cadre') {
-        throw new AccessError(403, ERROR_CODES.forbidden, 'Only a unit lead or the bloc admin may do this')
-      }
+      if (caller.kind !== 'session' || caller.member.role === 'cadre') throw forbidden('Only a unit lead or the bloc admin may do this')
       request.caller = caller
-    })
-
-    app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply: FastifyReply) => {
-      if (error instanceof AccessError) {
-        const body: ErrorResponse = { statusCode: error.statusCode, error: reasonOf(error.statusCode), message: error.message, code: error.code, ...(error.problems && { problems: error.problems }) }
-        if (error.statusCode === 401) void reply.header('www-authenticate', 'Bearer')
-        return reply.code(error.statusCode).send(body)
-      }
-      const status = error.statusCode ?? 500
-      if (status >= 500) request.log.error({ err: error }, 'request failed')
-      const body: ErrorResponse = {
-        statusCode: status,
-        error: reasonOf(status),
-        message: status >= 500 ? 'The endpoint could not answer; try again later' : error.message,
-      }
-      return reply.code(status).send(body)
     })
     return Promise.resolve()
   },
   { name: 'access', dependencies: ['database'] },
 )
-
-const reasonOf = (status: number) => STATUS_CODES[status] ?? 'Error'

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import fp from 'fastify-plugin'
-import { createEnrollmentCode } from '../services/access'
+import { createEnrollmentCode } from '../services/enrollment'
 import { demoCadre, ensureAdmin, loadDemoData, type DemoData } from '../services/bootstrap'
 
 export interface FirstStart {

@@ -1,16 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ERROR_CODES, ErrorResponse, LoginRequest, LoginResponse } from '../../src/protocol'
-import { AccessError, logIn, logOut } from '../services/access'
-import { FailureLimiter } from '../services/failures'
+import { ErrorResponse, LoginRequest, LoginResponse } from '../../src/protocol'
+import { guardedLogIn, logOut } from '../services/access'
 
-/**
- * Sign in and out of the dashboard. Five wrong passwords for a name from one address, or thirty
- * from one address: wait 15 minutes.
- */
+/** Sign in and out of the dashboard; wrong passwords are counted (`guardedLogIn`). */
 const auth: FastifyPluginAsyncTypebox = (app) => {
-  const perName = new FailureLimiter(5, 15 * 60 * 1000)
-  const perAddress = new FailureLimiter(30, 15 * 60 * 1000)
+  const logIn = guardedLogIn(app.db)
 
   app.post(
     '/api/auth/login',
@@ -22,23 +17,7 @@ const auth: FastifyPluginAsyncTypebox = (app) => {
         response: { 200: LoginResponse, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
       },
     },
-    async (request, reply) => {
-      // Per name from one address, and per address whatever the name: guessing one password
-      // across many names is slowed as well. Counted before the password is checked, so that
-      // attempts sent all at once are limited too.
-      const name = `${request.ip}|${request.body.username.trim().toLowerCase()}`
-      const wait = Math.max(perName.retryAfter(name), perAddress.retryAfter(request.ip))
-      if (wait > 0) {
-        void reply.header('retry-after', String(wait))
-        throw new AccessError(429, ERROR_CODES.tooManyAttempts, `Too many failed attempts; try again in ${Math.ceil(wait / 60)} minutes`)
-      }
-      perName.count(name)
-      perAddress.count(request.ip)
-      const session = await logIn(app.db, request.body.username, request.body.password)
-      perName.succeed(name)
-      perAddress.succeed(request.ip)
-      return session
-    },
+    async (request) => logIn(request.ip, request.body.username, request.body.password),
   )
 
   app.post(
@@ -48,7 +27,7 @@ const auth: FastifyPluginAsyncTypebox = (app) => {
       preHandler: app.requireManager,
     },
     async (request, reply) => {
-      if (request.caller?.kind === 'session') await logOut(app.db, request.caller.tokenHash)
+      await logOut(app.db, request.caller)
       return reply.code(204).send(null)
     },
   )

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ERROR_CODES, ErrorResponse, PullQuery, PullResponse } from '../../src/protocol'
-import { AccessError } from '../services/access'
+import { ErrorResponse, PullQuery, PullResponse } from '../../src/protocol'
+import { deviceOf } from '../plugins/access'
 import { pullFor } from '../services/reference'
 
 /** `GET /api/pull`: the reference data of the device's unit changed since a cursor. */
@@ -18,9 +18,9 @@ const pull: FastifyPluginAsyncTypebox = (app) => {
       preHandler: app.requireDevice,
     },
     async (request, reply) => {
-      if (request.caller?.kind !== 'device') throw new AccessError(401, ERROR_CODES.unauthorized, 'Enroll this device first')
+      const { member } = deviceOf(request)
       void reply.header('cache-control', 'no-store')
-      return pullFor(app.db, request.caller.member.id, request.query.cursor ?? 0)
+      return pullFor(app.db, member.id, request.query.cursor ?? 0)
     },
   )
   return Promise.resolve()

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ERROR_CODES, ErrorResponse, PUSH_LIMITS, PushRequest, PushResponse } from '../../src/protocol'
-import { AccessError } from '../services/access'
+import { ErrorResponse, PUSH_LIMITS, PushRequest, PushResponse } from '../../src/protocol'
+import { deviceOf } from '../plugins/access'
 import { pushReports } from '../services/reports'
 
 /** `POST /api/push`: queued reports from a phone, each answered by id once the batch is committed. */
@@ -19,9 +19,9 @@ const push: FastifyPluginAsyncTypebox = (app) => {
       preHandler: app.requireDevice,
     },
     async (request, reply) => {
-      if (request.caller?.kind !== 'device') throw new AccessError(401, ERROR_CODES.unauthorized, 'Enroll this device first')
+      const device = deviceOf(request)
       void reply.header('cache-control', 'no-store')
-      return pushReports(app.db, request.caller, request.body)
+      return pushReports(app.db, device, request.body)
     },
   )
   return Promise.resolve()

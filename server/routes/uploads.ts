@@ -6,7 +6,9 @@ import { Type } from '@sinclair/typebox'
 import { FileStore } from '@tus/file-store'
 import { Server, type CancellationContext, type ServerOptions, type Upload } from '@tus/server'
 import { ERROR_CODES, UPLOAD_ERROR_CODES, UPLOAD_METADATA, UPLOADS_PATH } from '../../src/protocol'
-import { AccessError, type Caller } from '../services/access'
+import { deviceOf } from '../plugins/access'
+import type { Caller } from '../services/access'
+import { forbidden, invalid } from '../services/errors'
 import { inspectPhoto, storePhoto, type InspectedPhoto } from '../services/photo-store'
 import { isUnitReport, listedPhoto, photoProgress, recordPhotoBlob } from '../services/reports'
 
@@ -147,13 +149,13 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
    */
   async function requireOwnUpload(request: FastifyRequest<{ Params: { uploadId: string } }>): Promise<void> {
     await app.requireDevice(request)
-    if (request.caller?.kind !== 'device') throw new AccessError(401, ERROR_CODES.unauthorized, 'Enroll this device first')
-    if (request.raw.url?.includes('?')) throw new AccessError(400, ERROR_CODES.invalid, 'An upload address takes no query string')
+    const { member } = deviceOf(request)
+    if (request.raw.url?.includes('?')) throw invalid('An upload address takes no query string')
     // tus answers itself for an upload it does not have.
     const upload = await datastore.getUpload(request.params.uploadId).catch(() => null)
     if (!upload) return
-    if (!(await isUnitReport(app.db, upload.metadata?.reportId ?? '', request.caller.member.unitId))) {
-      throw new AccessError(403, ERROR_CODES.forbidden, 'Ảnh này thuộc báo cáo của đơn vị khác.')
+    if (!(await isUnitReport(app.db, upload.metadata?.reportId ?? '', member.unitId))) {
+      throw forbidden('Ảnh này thuộc báo cáo của đơn vị khác.')
     }
     // Every byte arrived but the endpoint stopped before checking them (killed, power cut):
     // finish now, or the phone, told the upload is complete, would never send the photo again.

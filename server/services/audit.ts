@@ -4,11 +4,12 @@ import type { AuditAction, AuditDetails, AuditEntry, AuditResponse } from '../..
 import type { Database } from '../db/schema'
 import { unitScope } from './scope'
 
-type Db = Kysely<Database> | Transaction<Database>
-
-/** Record what a lead or the admin did; written in the transaction of the change itself where there is one. */
-export async function audit(db: Db, actor: Member, action: AuditAction, unitId: string | null, details: AuditDetails, now = new Date()): Promise<void> {
-  await db.insertInto('audit_log').values({ at: now.toISOString(), actor_id: actor.id, unit_id: unitId, action, details: JSON.stringify(details) }).execute()
+/**
+ * Record what a lead or the admin did, in the transaction of the change itself: the entry and
+ * the change are committed together or not at all.
+ */
+export async function audit(trx: Transaction<Database>, actor: Member, action: AuditAction, unitId: string | null, details: AuditDetails, now = new Date()): Promise<void> {
+  await trx.insertInto('audit_log').values({ at: now.toISOString(), actor_id: actor.id, unit_id: unitId, action, details: JSON.stringify(details) }).execute()
 }
 
 /** `GET /api/audit`: newest first; a lead reads what concerns their own unit. */

@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Member, Review } from '../../src/domain'
-import {
-  ERROR_CODES,
-  type GalleryQuery,
-  type GalleryResponse,
-  type ReportDetail,
-  type ReportsQuery,
-  type ReportsResponse,
-  type ReportSummary,
-  type ReviewRequest,
-} from '../../src/protocol'
+import { ERROR_CODES, type GalleryQuery, type GalleryResponse, type ReportDetail, type ReportsQuery, type ReportsResponse, type ReportSummary, type ReviewRequest } from '../../src/protocol'
 import type { Database } from '../db/schema'
-import { AccessError } from './access'
 import { audit } from './audit'
+import { conflict, invalid, notFound, Refusal } from './errors'
 import { covenantFor } from './progress'
 import { nextRevision, toReview } from './reference'
 import { assertUnit, scopedUnit } from './scope'
@@ -23,8 +14,6 @@ import { assertUnit, scopedUnit } from './scope'
  * reviews. A lead sees only their unit's; a report of another unit is answered as not found,
  * so its existence is not told.
  */
-
-const notFound = () => new AccessError(404, ERROR_CODES.notFound, 'No such report')
 
 /** Reports joined with their unit, commune and author: what a list or an export shows. */
 export function reportRows(db: Kysely<Database>) {
@@ -122,11 +111,11 @@ async function reportInScope(db: Kysely<Database>, manager: Member, reportId: st
     .select(['unit.name as unit_name', 'commune.name as commune_name', 'member.name as author_name', 'device.name as device_name'])
     .where('report.id', '=', reportId)
     .executeTakeFirst()
-  if (!row) throw notFound()
+  if (!row) throw notFound('report')
   try {
     assertUnit(manager, row.unit_id)
   } catch {
-    throw notFound()
+    throw notFound('report')
   }
   return row
 }
@@ -176,7 +165,7 @@ export async function photoInScope(db: Kysely<Database>, manager: Member, report
     .where('photo.report_id', '=', reportId)
     .where('photo.id', '=', photoId)
     .executeTakeFirst()
-  if (!photo?.received_at) throw new AccessError(404, ERROR_CODES.notFound, 'No such photo, or not received yet')
+  if (!photo?.received_at) throw new Refusal(404, ERROR_CODES.notFound, 'No such photo, or not received yet')
   return { sha256: photo.sha256, type: photo.type }
 }
 
@@ -218,11 +207,11 @@ export async function gallery(db: Kysely<Database>, manager: Member, query: Gall
 export async function reviewReport(db: Kysely<Database>, manager: Member, reportId: string, body: ReviewRequest, now = new Date()): Promise<Review> {
   const report = await reportInScope(db, manager, reportId)
   if (body.status === 'needs_more' && body.comment.trim() === '') {
-    throw new AccessError(400, ERROR_CODES.invalid, 'Say what more is needed', [{ field: 'comment', rule: 'required' }])
+    throw invalid('Say what more is needed', [{ field: 'comment', rule: 'required' }])
   }
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('report').select('revision').where('id', '=', reportId).executeTakeFirstOrThrow()
-    if (current.revision !== body.revision) throw new AccessError(409, ERROR_CODES.conflict, 'The cadre has sent a newer revision of this report: read it first')
+    if (current.revision !== body.revision) throw conflict('The cadre has sent a newer revision of this report: read it first')
     const review: Review = { id: randomUUID(), reportId, revision: current.revision, status: body.status, comment: body.comment.trim(), reviewerId: manager.id, reviewerName: manager.name, at: now.toISOString() }
     await trx
       .insertInto('review')

@@ -3,7 +3,7 @@ import writeExcelFile from 'write-excel-file/node'
 import type { EntryStatus, Member, Pace, ReviewStatus } from '../../src/domain'
 import { ERROR_CODES, type ExportFile } from '../../src/protocol'
 import type { Database } from '../db/schema'
-import { AccessError } from './access'
+import { Refusal } from './errors'
 import { audit } from './audit'
 import { reportRows as joinedReports } from './evidence'
 import { covenantFor, progressMatrix } from './progress'
@@ -38,7 +38,7 @@ const day = (header: string): Column => ({ header, type: 'date', width: 12 })
 async function tables(db: Kysely<Database>, manager: Member, year: number | undefined, unitId: string | undefined): Promise<{ year: number; tables: Record<'reports' | 'entries' | 'progress', Table> }> {
   const scope = scopedUnit(manager, unitId)
   const covenant = await covenantFor(db, year)
-  if (!covenant) throw new AccessError(404, ERROR_CODES.notFound, `No covenant for ${year ?? 'this year'}`)
+  if (!covenant) throw new Refusal(404, ERROR_CODES.notFound, `No covenant for ${year ?? 'this year'}`)
   let reports = joinedReports(db).where('report.covenant_id', '=', covenant.id)
   if (scope) reports = reports.where('report.unit_id', '=', scope)
   const reportRows = await reports
@@ -206,6 +206,7 @@ export const EXPORT_TYPES: Record<ExportFile, string> = {
 export async function exportFile(db: Kysely<Database>, manager: Member, file: ExportFile, query: { year?: number; unitId?: string }): Promise<{ bytes: Buffer; name: string }> {
   const { year, tables: all } = await tables(db, manager, query.year, query.unitId)
   const bytes = file === 'covenant.xlsx' ? await xlsxOf([all.reports, all.entries, all.progress]) : csvOf(all[file.replace('.csv', '') as 'reports' | 'entries' | 'progress'])
-  await audit(db, manager, 'export', scopedUnit(manager, query.unitId), { file, year })
+  // An export changes nothing: its entry is the only write of its transaction.
+  await db.transaction().execute((trx) => audit(trx, manager, 'export', scopedUnit(manager, query.unitId), { file, year }))
   return { bytes, name: `giao-uoc-${year}-${file}` }
 }

@@ -1,3 +1,5 @@
+import { tooManyAttempts } from './errors'
+
 /**
  * Counts attempts that may fail (a password, an enrollment code) per key within a window, so
  * that guessing is slow. An attempt counts from the moment it starts, so many sent at once
@@ -41,4 +43,17 @@ export class FailureLimiter {
     else this.attempts.delete(key)
     return recent
   }
+}
+
+/**
+ * `attempt`, counted against each limiter's key before it starts and forgotten when it
+ * succeeds; refused with a 429 (`Too many <what>`) while any of the keys must wait.
+ */
+export async function limitFailures<T>(keys: readonly (readonly [FailureLimiter, string])[], what: string, attempt: () => Promise<T>): Promise<T> {
+  const wait = Math.max(...keys.map(([limiter, key]) => limiter.retryAfter(key)))
+  if (wait > 0) throw tooManyAttempts(wait, `Too many ${what}; try again in ${Math.ceil(wait / 60)} minutes`)
+  for (const [limiter, key] of keys) limiter.count(key)
+  const result = await attempt()
+  for (const [limiter, key] of keys) limiter.succeed(key)
+  return result
 }

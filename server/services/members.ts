@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
 import { byVietnamese, checkMember, type Member } from '../../src/domain'
-import { ERROR_CODES, type DeviceDetail, type MemberDetail, type MemberRequest } from '../../src/protocol'
+import type { DeviceDetail, MemberDetail, MemberRequest } from '../../src/protocol'
 import type { Database, DeviceTable, MemberTable } from '../db/schema'
-import { AccessError, mayManage, refuseProblems, uniquely } from './access'
 import { audit } from './audit'
+import { conflict, forbidden, notFound, refuseProblems, uniquely } from './errors'
 import { nextRevision, toMember } from './reference'
-import { assertUnit, scopedUnit } from './scope'
+import { assertUnit, mayManage, scopedUnit } from './scope'
 import { hashPassword } from './secrets'
 
 /**
@@ -51,10 +51,10 @@ async function memberDetail(db: Kysely<Database>, memberId: string): Promise<Mem
 function assertMayManage(manager: Member, target: { id: string; unitId: string; role: Member['role'] }, body: MemberRequest): void {
   assertUnit(manager, body.unitId)
   if (!mayManage(manager, target) || (manager.role !== 'admin' && body.role !== 'cadre' && target.id !== manager.id)) {
-    throw new AccessError(403, ERROR_CODES.forbidden, 'A unit lead manages only the cadres of their own unit')
+    throw forbidden('A unit lead manages only the cadres of their own unit')
   }
   if (manager.role !== 'admin' && (body.role !== target.role || body.unitId !== target.unitId)) {
-    throw new AccessError(403, ERROR_CODES.forbidden, 'Only the bloc admin changes a member’s role or unit')
+    throw forbidden('Only the bloc admin changes a member’s role or unit')
   }
 }
 
@@ -65,15 +65,15 @@ function assertMayManage(manager: Member, target: { id: string; unitId: string; 
  */
 export async function saveMember(db: Kysely<Database>, manager: Member, memberId: string | null, body: MemberRequest): Promise<MemberDetail> {
   const existing = memberId ? await db.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirst() : undefined
-  if (memberId && !existing) throw new AccessError(404, ERROR_CODES.notFound, 'No such member')
+  if (memberId && !existing) throw notFound('member')
   const target = existing ? { id: existing.id, unitId: existing.unit_id, role: existing.role } : { id: '', unitId: body.unitId, role: body.role }
   assertMayManage(manager, target, body)
   if (existing?.role === 'admin' && body.role !== 'admin' && (await db.selectFrom('member').select('id').where('role', '=', 'admin').execute()).length === 1) {
-    throw new AccessError(409, ERROR_CODES.conflict, 'The bloc must keep an admin')
+    throw conflict('The bloc must keep an admin')
   }
   const username = body.role === 'cadre' ? null : (body.username?.trim().toLowerCase() ?? existing?.username ?? null)
   refuseProblems(checkMember({ name: body.name, role: body.role, username }, body.password !== undefined || Boolean(existing?.password_hash)), 'The member')
-  if (!(await db.selectFrom('unit').select('id').where('id', '=', body.unitId).executeTakeFirst())) throw new AccessError(404, ERROR_CODES.notFound, 'No such unit')
+  if (!(await db.selectFrom('unit').select('id').where('id', '=', body.unitId).executeTakeFirst())) throw notFound('unit')
   const passwordHash = body.role === 'cadre' ? null : body.password !== undefined ? await hashPassword(body.password) : (existing?.password_hash ?? null)
 
   const id = memberId ?? randomUUID()

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import { byVietnamese, paceOf, progressOf, yearElapsed, type Commitment, type CountedReport, type Member, type Progress, type ReportEntry } from '../../src/domain'
-import { ERROR_CODES, type CommuneOverview, type ProgressCell, type ProgressResponse } from '../../src/protocol'
+import type { CommuneOverview, ProgressCell, ProgressResponse } from '../../src/protocol'
 import type { CovenantTable, Database } from '../db/schema'
-import { AccessError } from './access'
+import { forbidden, notFound } from './errors'
 import { activeCovenant, toCommitment, toCommune, toCovenant } from './reference'
 import { scopedUnit } from './scope'
 
@@ -93,7 +93,7 @@ export async function progressMatrix(db: Kysely<Database>, manager: Member, quer
 /** `GET /api/communes/:communeId/overview`: visits month by month and progress in one commune. A lead sees only a commune their unit helps. */
 export async function communeOverview(db: Kysely<Database>, manager: Member, communeId: string, query: { year?: number }, now = new Date()): Promise<CommuneOverview> {
   const commune = await db.selectFrom('commune').selectAll().where('id', '=', communeId).executeTakeFirst()
-  if (!commune) throw new AccessError(404, ERROR_CODES.notFound, 'No such commune')
+  if (!commune) throw notFound('commune')
   const covenant = await covenantFor(db, query.year)
   const year = covenant?.year ?? query.year ?? now.getFullYear()
   const unitId = scopedUnit(manager, undefined)
@@ -105,7 +105,7 @@ export async function communeOverview(db: Kysely<Database>, manager: Member, com
     .where('assignment.year', '=', year)
     .orderBy('unit.name')
     .execute()
-  if (unitId && !helping.some((row) => row.id === unitId)) throw new AccessError(403, ERROR_CODES.forbidden, 'This commune is not assigned to your unit')
+  if (unitId && !helping.some((row) => row.id === unitId)) throw forbidden('This commune is not assigned to your unit')
   const base = { commune: toCommune(commune), units: helping.filter((row) => !unitId || row.id === unitId).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name })) }
   if (!covenant) return { ...base, covenant: null, commitments: [], elapsed: 0, visits: Array<number>(12).fill(0), cells: [] }
 

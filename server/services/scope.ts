@@ -1,6 +1,5 @@
 import type { Member } from '../../src/domain'
-import { ERROR_CODES } from '../../src/protocol'
-import { AccessError } from './access'
+import { forbidden } from './errors'
 
 /**
  * What a signed-in manager may see and change: the admin (the bloc's secretariat) the whole
@@ -16,7 +15,7 @@ export function unitScope(manager: Member): string | null {
 export function scopedUnit(manager: Member, asked: string | undefined): string | null {
   const own = unitScope(manager)
   if (own === null) return asked ?? null
-  if (asked !== undefined && asked !== own) throw new AccessError(403, ERROR_CODES.forbidden, 'A unit lead sees only their own unit')
+  if (asked !== undefined && asked !== own) throw forbidden('A unit lead sees only their own unit')
   return own
 }
 
@@ -27,5 +26,12 @@ export function assertUnit(manager: Member, unitId: string): void {
 
 /** Refuse unless the manager is the bloc's admin: setting up the bloc and its covenant is theirs alone. */
 export function assertAdmin(manager: Member): void {
-  if (manager.role !== 'admin') throw new AccessError(403, ERROR_CODES.forbidden, 'Only the bloc admin may do this')
+  if (manager.role !== 'admin') throw forbidden('Only the bloc admin may do this')
+}
+
+/** An admin acts for everyone in the bloc; a lead for themselves and the cadres of their own unit. */
+export function mayManage(manager: Member, target: { id: string; unitId: string; role: Member['role'] }): boolean {
+  if (manager.role === 'admin') return true
+  if (manager.role !== 'lead') return false
+  return target.id === manager.id || (target.role === 'cadre' && target.unitId === manager.unitId)
 }

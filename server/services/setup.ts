@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import { byVietnamese, canMoveCovenant, checkCommitment, checkCovenant, checkName, isIsoDate, type Commitment, type Member } from '../../src/domain'
-import {
-  ERROR_CODES,
-  type AssignmentsRequest,
-  type AssignmentsResponse,
-  type BlocRequest,
-  type CommitmentRequest,
-  type CommuneRequest,
-  type CovenantDetail,
-  type CovenantStatusRequest,
-  type CreateCovenantRequest,
-  type SetupResponse,
-  type UnitRequest,
+import type {
+  AssignmentsRequest,
+  AssignmentsResponse,
+  BlocRequest,
+  CommitmentRequest,
+  CommuneRequest,
+  CovenantDetail,
+  CovenantStatusRequest,
+  CreateCovenantRequest,
+  SetupResponse,
+  UnitRequest,
 } from '../../src/protocol'
 import type { Database } from '../db/schema'
-import { AccessError, refuseProblems, uniquely } from './access'
+import { conflict, invalid, notFound, refuseProblems, uniquely } from './errors'
 import { audit } from './audit'
 import { nextRevision, toBloc, toCommitment, toCommune, toCovenant, toUnit } from './reference'
 
@@ -27,9 +26,6 @@ import { nextRevision, toBloc, toCommitment, toCommune, toCovenant, toUnit } fro
  */
 
 type Db = Kysely<Database> | Transaction<Database>
-
-const notFound = (what: string) => new AccessError(404, ERROR_CODES.notFound, `No such ${what}`)
-const conflict = (message: string) => new AccessError(409, ERROR_CODES.conflict, message)
 
 async function theBloc(db: Db) {
   return db.selectFrom('bloc').selectAll().orderBy('rev').executeTakeFirstOrThrow()
@@ -45,7 +41,7 @@ export async function setupOf(db: Kysely<Database>): Promise<SetupResponse> {
 
 export async function updateBloc(db: Kysely<Database>, actor: Member, body: BlocRequest) {
   refuseProblems(checkName('name', body.name), 'The bloc')
-  if (body.headUnitId && body.headUnitId === body.deputyUnitId) throw new AccessError(400, ERROR_CODES.invalid, 'The head and the deputy unit must differ', [{ field: 'deputyUnitId', rule: 'sameAsHead' }])
+  if (body.headUnitId && body.headUnitId === body.deputyUnitId) throw invalid('The head and the deputy unit must differ', [{ field: 'deputyUnitId', rule: 'sameAsHead' }])
   return db.transaction().execute(async (trx) => {
     const bloc = await theBloc(trx)
     for (const unitId of [body.headUnitId, body.deputyUnitId]) {
@@ -191,10 +187,10 @@ export async function moveCovenant(db: Kysely<Database>, actor: Member, covenant
     if (!row) throw notFound('covenant')
     if (!canMoveCovenant(row.status, body.status)) throw conflict(`A ${row.status} covenant cannot become ${body.status}`)
     const signedAt = body.status === 'signed' ? (body.signedAt ?? now.toISOString().slice(0, 10)) : row.signed_at
-    if (signedAt !== null && !isIsoDate(signedAt)) throw new AccessError(400, ERROR_CODES.invalid, 'signedAt is not a day', [{ field: 'signedAt', rule: 'date' }])
+    if (signedAt !== null && !isIsoDate(signedAt)) throw invalid('signedAt is not a day', [{ field: 'signedAt', rule: 'date' }])
     if (body.status === 'signed') {
       const count = await trx.selectFrom('commitment').select((eb) => eb.fn.countAll<number>().as('n')).where('covenant_id', '=', covenantId).executeTakeFirstOrThrow()
-      if (count.n === 0) throw new AccessError(400, ERROR_CODES.invalid, 'A covenant needs commitments to be signed', [{ field: 'commitments', rule: 'required' }])
+      if (count.n === 0) throw invalid('A covenant needs commitments to be signed', [{ field: 'commitments', rule: 'required' }])
     }
     await trx.updateTable('covenant').set({ status: body.status, signed_at: signedAt, rev: await nextRevision(trx) }).where('id', '=', covenantId).execute()
     await audit(trx, actor, 'covenant.status', null, { year: row.year, status: body.status })

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createEnrollmentCode } from '../../server/services/access'
+import { createEnrollmentCode } from '../../server/services/enrollment'
 import { demoCadre, type DemoData } from '../../server/services/bootstrap'
 import { hashPassword } from '../../server/services/secrets'
 import { buildTestApp } from './helper'

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeEach } from 'vitest'
 import { buildApp, type App } from '../../server/app'
 import { loadConfig } from '../../server/config'
-import { createEnrollmentCode } from '../../server/services/access'
+import { createEnrollmentCode } from '../../server/services/enrollment'
 
 type Cleanup = () => Promise<void> | void
 const cleanups: Cleanup[] = []

@@ -1,0 +1,118 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import { checkName, enrollmentCodeFromBytes, formatEnrollmentCode, LIMITS, normalizeEnrollmentCode, type Device, type Member } from '../../src/domain'
+import { ERROR_CODES, type EnrollmentCodeResponse, type EnrollRequest } from '../../src/protocol'
+import type { Database } from '../db/schema'
+import { HOUR, memberWithUnit } from './access'
+import { audit } from './audit'
+import { forbidden, invalid, notFound, Refusal } from './errors'
+import { FailureLimiter, limitFailures } from './failures'
+import { mayManage } from './scope'
+import { hashToken, newToken } from './secrets'
+
+/**
+ * Phones join by a one-time code a manager issues for a member, and leave when a manager
+ * revokes them. Codes and tokens are stored as SHA-256 hashes only.
+ */
+
+const notYours = () => forbidden('An admin, or the lead of this cadre’s unit, may do this')
+const codeUnknown = () => new Refusal(404, ERROR_CODES.codeUnknown, 'This enrollment code is not known')
+const codeUsed = () => new Refusal(409, ERROR_CODES.codeUsed, 'This enrollment code has already been used')
+
+/**
+ * A one-time code (and link) with which `memberId` enrolls a phone, issued by a lead or admin
+ * (and audited with it), or by the endpoint itself (`'endpoint'`) for the demo link it prints.
+ */
+export async function createEnrollmentCode(
+  db: Kysely<Database>,
+  issuer: Member | 'endpoint',
+  memberId: string,
+  options: { validHours?: number; publicUrl: string; now?: Date },
+): Promise<EnrollmentCodeResponse> {
+  const now = options.now ?? new Date()
+  const code = enrollmentCodeFromBytes(randomBytes(16))
+  const expiresAt = new Date(now.getTime() + (options.validHours ?? 24) * HOUR).toISOString()
+  return db.transaction().execute(async (trx) => {
+    const member = await trx.selectFrom('member').select(['id', 'unit_id', 'role', 'name']).where('id', '=', memberId).executeTakeFirst()
+    if (!member) throw notFound('member')
+    if (issuer !== 'endpoint' && !mayManage(issuer, { id: member.id, unitId: member.unit_id, role: member.role })) throw notYours()
+    await trx
+      .insertInto('enrollment_code')
+      .values({ code_hash: hashToken(code), member_id: member.id, created_by: issuer === 'endpoint' ? null : issuer.id, expires_at: expiresAt, used_at: null, device_id: null, request_id: null })
+      .execute()
+    if (issuer !== 'endpoint') await audit(trx, issuer, 'enrollment.create', member.unit_id, { member: member.name, expiresAt })
+    const shown = formatEnrollmentCode(code)
+    // The code rides in the fragment, which browsers never send: it stays out of every access log.
+    const link = `${options.publicUrl.replace(/\/$/, '')}/enroll#code=${shown}`
+    return { code: shown, expiresAt, link, memberId: member.id }
+  })
+}
+
+/**
+ * `POST /api/enroll`: trade a code for a new device and its token. The code is taken in the
+ * same transaction that creates the device, so it serves only once, with one exception: on a
+ * weak network the answer may be lost after the endpoint committed. The same phone retrying
+ * with the same code and `requestId`, while the code is valid, gets a new token for the same
+ * device instead of "already used".
+ */
+export async function enroll(db: Kysely<Database>, input: EnrollRequest, now = new Date()) {
+  const code = normalizeEnrollmentCode(input.code)
+  if (!code) throw codeUnknown()
+  if (checkName('deviceName', input.deviceName, LIMITS.deviceNameLength).length) throw invalid('deviceName must not be blank')
+  const token = newToken('device')
+  const at = now.toISOString()
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('enrollment_code').selectAll().where('code_hash', '=', hashToken(code)).executeTakeFirst()
+    if (!row) throw codeUnknown()
+    if (row.expires_at <= at) throw new Refusal(410, ERROR_CODES.codeExpired, 'This enrollment code has expired')
+    const retry = row.used_at !== null && row.device_id !== null && input.requestId !== undefined && row.request_id === input.requestId
+    if (row.used_at && !retry) throw codeUsed()
+
+    let device: Device
+    if (retry && row.device_id) {
+      const existing = await trx.selectFrom('device').selectAll().where('id', '=', row.device_id).where('revoked_at', 'is', null).executeTakeFirst()
+      if (!existing) throw codeUsed()
+      await trx.updateTable('device').set({ token_hash: hashToken(token), last_seen_at: at }).where('id', '=', existing.id).execute()
+      device = { id: existing.id, memberId: existing.member_id, name: existing.name, enrolledAt: existing.enrolled_at, revokedAt: null }
+    } else {
+      device = { id: randomUUID(), memberId: row.member_id, name: input.deviceName.trim(), enrolledAt: at, revokedAt: null }
+      await trx.insertInto('device').values({ id: device.id, member_id: device.memberId, name: device.name, token_hash: hashToken(token), enrolled_at: at, revoked_at: null, last_seen_at: at }).execute()
+      const taken = await trx
+        .updateTable('enrollment_code')
+        .set({ used_at: at, device_id: device.id, request_id: input.requestId ?? null })
+        .where('code_hash', '=', row.code_hash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst()
+      if (taken.numUpdatedRows !== 1n) throw codeUsed()
+    }
+    const member = await trx.selectFrom('member').selectAll().where('id', '=', row.member_id).executeTakeFirstOrThrow()
+    return { deviceToken: token, device, ...(await memberWithUnit(trx, member)) }
+  })
+}
+
+/**
+ * `enroll` slowed against guessing, with counts of its own (one per app): twenty wrong codes
+ * from one address in an hour, then wait. 50-bit codes cannot be guessed that way.
+ */
+export function guardedEnroll(db: Kysely<Database>) {
+  const failures = new FailureLimiter(20, HOUR)
+  return (ip: string, input: EnrollRequest) => limitFailures([[failures, ip]], 'wrong codes', () => enroll(db, input))
+}
+
+/** Revoke a device: its token stops working at once, and the revocation is audited with it. Answers the device as it now is. */
+export async function revokeDevice(db: Kysely<Database>, manager: Member, deviceId: string, now = new Date()): Promise<Device> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('device')
+      .innerJoin('member', 'member.id', 'device.member_id')
+      .select(['device.id', 'device.member_id', 'device.name', 'device.enrolled_at', 'device.revoked_at', 'member.unit_id', 'member.role', 'member.name as member_name'])
+      .where('device.id', '=', deviceId)
+      .executeTakeFirst()
+    if (!row) throw notFound('device')
+    if (!mayManage(manager, { id: row.member_id, unitId: row.unit_id, role: row.role })) throw notYours()
+    const revokedAt = row.revoked_at ?? now.toISOString()
+    await trx.updateTable('device').set({ revoked_at: revokedAt }).where('id', '=', deviceId).execute()
+    await audit(trx, manager, 'device.revoke', row.unit_id, { device: row.name, member: row.member_name })
+    return { id: row.id, memberId: row.member_id, name: row.name, enrolledAt: row.enrolled_at, revokedAt }
+  })
+}
