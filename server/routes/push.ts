@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorResponse, PUSH_LIMITS, PushRequest, PushResponse } from '../../src/protocol'
 import { deviceOf } from '../plugins/access'
-import { pushReports } from '../services/reports'
+import { pushReports } from '../services/push'
 
 /** `POST /api/push`: queued reports from a phone, each answered by id once the batch is committed. */
 const push: FastifyPluginAsyncTypebox = (app) => {

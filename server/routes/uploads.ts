@@ -1,16 +1,13 @@
-import { STATUS_CODES } from 'node:http'
-import path from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { FileStore } from '@tus/file-store'
-import { Server, type CancellationContext, type ServerOptions, type Upload } from '@tus/server'
-import { ERROR_CODES, UPLOAD_ERROR_CODES, UPLOAD_METADATA, UPLOADS_PATH } from '../../src/protocol'
+import { Server, type CancellationContext, type ServerOptions } from '@tus/server'
+import { UPLOADS_PATH } from '../../src/protocol'
 import { deviceOf } from '../plugins/access'
 import type { Caller } from '../services/access'
-import { forbidden, invalid } from '../services/errors'
-import { inspectPhoto, storePhoto, type InspectedPhoto } from '../services/photo-store'
-import { isUnitReport, listedPhoto, photoProgress, recordPhotoBlob } from '../services/reports'
+import { errorBody, Refusal } from '../services/errors'
+import { photoUploads } from '../services/uploads'
 
 export interface UploadsOptions {
   /** Uploads under way, as tus keeps them (a file and its `.json`). */
@@ -25,19 +22,6 @@ export interface UploadsOptions {
 const UPLOAD_EXPIRY_MS = 7 * 24 * 3600 * 1000
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0]
-type Metadata = Record<(typeof UPLOAD_METADATA)[number], string>
-
-/** A refusal tus answers with this status, and a body like every other route's error. */
-class UploadRefusal extends Error {
-  readonly status_code: number
-  readonly body: string
-
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.status_code = status
-    this.body = JSON.stringify({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code })
-  }
-}
 
 /** tus sends its answers as text; ours are JSON, and say so. */
 class PhotoUploads extends Server {
@@ -49,81 +33,21 @@ class PhotoUploads extends Server {
 
 const UploadParams = Type.Object({ uploadId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }, { additionalProperties: false })
 
-const megabytes = new Intl.NumberFormat('vi-VN', { maximumSignificantDigits: 2 })
-const tooLarge = (limit: number) =>
-  new UploadRefusal(413, UPLOAD_ERROR_CODES.photoTooLarge, `Ảnh quá lớn: máy chủ nhận ảnh đến ${megabytes.format(limit / 1024 / 1024)} MB.`)
-
-/** The upload's metadata, or a 400 naming what is missing. */
-function metadataOf(upload: Upload): Metadata {
-  const metadata = upload.metadata ?? {}
-  const missing = UPLOAD_METADATA.filter((key) => !metadata[key])
-  if (missing.length) throw new UploadRefusal(400, ERROR_CODES.invalid, `Thiếu thông tin của ảnh (Upload-Metadata): ${missing.join(', ')}.`)
-  return Object.fromEntries(UPLOAD_METADATA.map((key) => [key, metadata[key] ?? ''])) as Metadata
-}
-
 /**
- * Photos by tus (resumable uploads) at `UPLOADS_PATH`, for enrolled devices only, each for a photo
- * its report lists. A finished upload is checked (size, real type, SHA-256) and moved into the
- * content-addressed photo store; one that fails is removed. Fastify parses no body here: tus reads
- * each request's bytes itself, as they arrive.
+ * Photos by tus (resumable uploads) at `UPLOADS_PATH`, for enrolled devices only; what is checked
+ * on creation, on the last byte and on HEAD, PATCH and DELETE is `services/uploads.ts`'s. Fastify
+ * parses no body here: tus reads each request's bytes itself, as they arrive.
  */
 const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photosDir, photoMaxBytes, publicUrl }) => {
   // Uploads left unfinished (a reset phone, a photo edited out) go after a week; a phone that
   // comes back to one then starts it again.
   const datastore = new FileStore({ directory: uploadsDir, expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS })
+  const checks = photoUploads({ db: app.db, store: datastore, uploadsDir, photosDir, photoMaxBytes, log: app.log })
   // tus hands its hooks its own request object; this finds the caller requireDevice found.
   const callers = new WeakMap<object, Caller>()
   const unitOf = (request: TusRequest) => {
     const raw = request.runtime?.node?.req
-    const caller = raw && callers.get(raw)
-    if (!caller) throw new UploadRefusal(401, ERROR_CODES.unauthorized, 'An Authorization: Bearer token is required')
-    return caller.member.unitId
-  }
-
-  /** Before anything is stored: the metadata, the size, and a photo of the caller's unit that its report lists. */
-  async function checkCreation(request: TusRequest, upload: Upload): Promise<void> {
-    const { reportId, photoId, sha256 } = metadataOf(upload)
-    if (upload.size === undefined) throw new UploadRefusal(400, ERROR_CODES.invalid, 'Cần cho biết kích thước ảnh (Upload-Length).')
-    if (upload.size > photoMaxBytes) throw tooLarge(photoMaxBytes)
-    if (!(await isUnitReport(app.db, reportId, unitOf(request)))) {
-      throw new UploadRefusal(403, ERROR_CODES.forbidden, 'Báo cáo của ảnh này không thuộc đơn vị của bạn.')
-    }
-    const listed = await listedPhoto(app.db, reportId, photoId)
-    if (listed?.sha256 !== sha256 || listed.size !== upload.size) {
-      throw new UploadRefusal(409, UPLOAD_ERROR_CODES.photoNotListed, 'Báo cáo trên máy chủ không có ảnh này, hoặc ảnh đã khác. Hãy gửi lại báo cáo trước.')
-    }
-  }
-
-  /** The bytes are the photo announced: not too big (the limit may have been lowered since), an image, the right SHA-256. */
-  async function checkedPhoto(file: string, sha256: string): Promise<InspectedPhoto & { type: NonNullable<InspectedPhoto['type']> }> {
-    const found = await inspectPhoto(file)
-    if (found.size > photoMaxBytes) throw tooLarge(photoMaxBytes)
-    if (!found.type) throw new UploadRefusal(415, UPLOAD_ERROR_CODES.notAnImage, 'Tệp gửi lên không phải là ảnh JPEG, PNG hay WebP.')
-    if (found.sha256 !== sha256) {
-      throw new UploadRefusal(422, UPLOAD_ERROR_CODES.hashMismatch, 'Ảnh nhận được bị sai lệch so với ảnh trên máy (SHA-256 khác). Hãy gửi lại.')
-    }
-    return { ...found, type: found.type }
-  }
-
-  /**
-   * Into the photo store, then received in the database. A finished upload is kept (its file is
-   * a hard link to the stored photo, so it costs no space): a phone that lost the answer asks
-   * again and hears "complete" instead of sending the photo twice. One that fails its checks is
-   * removed, so that it can never look complete.
-   */
-  async function finish(upload: Upload): Promise<void> {
-    const { reportId, photoId, sha256 } = metadataOf(upload)
-    const file = path.join(uploadsDir, upload.id)
-    try {
-      const photo = await checkedPhoto(file, sha256)
-      await storePhoto(file, photosDir, photo.sha256)
-      await recordPhotoBlob(app.db, photo)
-    } catch (error) {
-      await datastore.remove(upload.id)
-      throw error
-    }
-    const { complete } = await photoProgress(app.db, reportId)
-    app.log.info({ reportId, photoId, sha256, complete }, 'photo received')
+    return deviceOf({ caller: (raw && callers.get(raw)) ?? null }).member.unitId
   }
 
   const tus = new PhotoUploads({
@@ -133,38 +57,20 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
     relativeLocation: true,
     allowedOrigins: [new URL(publicUrl).origin],
     onUploadCreate: async (request, upload) => {
-      await checkCreation(request, upload)
+      await checks.checkCreation(unitOf(request), upload)
       return {}
     },
     onUploadFinish: async (_request, upload) => {
-      await finish(upload)
+      await checks.finish(upload)
       return {}
     },
+    // A refusal has the same body as every other route's error.
+    onResponseError: (_request, error) => (error instanceof Refusal ? { status_code: error.statusCode, body: JSON.stringify(errorBody(error)) } : undefined),
   })
 
-  /**
-   * An upload belongs to the unit of its report: another unit's device may neither see nor touch
-   * it. tus finds the upload from the whole address, so one with a query string, which could
-   * name another upload than the path checked here, is refused.
-   */
-  async function requireOwnUpload(request: FastifyRequest<{ Params: { uploadId: string } }>): Promise<void> {
+  const requireOwnUpload = async (request: FastifyRequest<{ Params: { uploadId: string } }>) => {
     await app.requireDevice(request)
-    const { member } = deviceOf(request)
-    if (request.raw.url?.includes('?')) throw invalid('An upload address takes no query string')
-    // tus answers itself for an upload it does not have.
-    const upload = await datastore.getUpload(request.params.uploadId).catch(() => null)
-    if (!upload) return
-    if (!(await isUnitReport(app.db, upload.metadata?.reportId ?? '', member.unitId))) {
-      throw forbidden('Ảnh này thuộc báo cáo của đơn vị khác.')
-    }
-    // Every byte arrived but the endpoint stopped before checking them (killed, power cut):
-    // finish now, or the phone, told the upload is complete, would never send the photo again.
-    if (upload.size !== undefined && upload.offset === upload.size && !(await isReceived(upload))) await finish(upload).catch(() => undefined)
-  }
-
-  async function isReceived(upload: Upload): Promise<boolean> {
-    const { reportId, photoId } = metadataOf(upload)
-    return (await listedPhoto(app.db, reportId, photoId))?.receivedAt != null
+    await checks.checkOwnUpload(deviceOf(request).member.unitId, request.params.uploadId, request.raw.url ?? '')
   }
 
   // OPTIONS (a browser's preflight) carries no token.

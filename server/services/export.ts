@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely'
 import writeExcelFile from 'write-excel-file/node'
-import type { EntryStatus, Member, Pace, ReviewStatus } from '../../src/domain'
+import type { Member } from '../../src/domain'
 import { ERROR_CODES, type ExportFile } from '../../src/protocol'
 import type { Database } from '../db/schema'
+import { exportMessages } from '../messages'
 import { Refusal } from './errors'
 import { audit } from './audit'
 import { reportRows as joinedReports } from './evidence'
@@ -12,7 +13,7 @@ import { scopedUnit } from './scope'
 /**
  * A year's reports, their entries and the progress matrix, for Excel: CSV (UTF-8 with a BOM,
  * so Excel reads the Vietnamese right) and one XLSX workbook with a sheet of each. Headings
- * and values are in Vietnamese, as the bloc files them.
+ * and values are in Vietnamese (`messages.ts`), as the bloc files them.
  */
 
 type Value = string | number | null
@@ -27,9 +28,7 @@ interface Table {
   rows: Value[][]
 }
 
-const ENTRY_STATUS: Record<EntryStatus, string> = { not_started: 'Chưa thực hiện', in_progress: 'Đang thực hiện', done: 'Hoàn thành' }
-const REVIEW: Record<ReviewStatus, string> = { accepted: 'Đã duyệt', needs_more: 'Cần bổ sung' }
-const PACE: Record<Pace, string> = { done: 'Hoàn thành', on_track: 'Đúng tiến độ', behind: 'Chậm tiến độ', not_due: 'Chưa đến hạn' }
+const { sheets, headings: h, entryStatus, review, pace } = exportMessages
 
 const text = (header: string, width = 20): Column => ({ header, type: 'text', width })
 const number = (header: string, width = 12): Column => ({ header, type: 'number', width })
@@ -79,25 +78,25 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
     year: covenant.year,
     tables: {
       reports: {
-        sheet: 'Báo cáo',
+        sheet: sheets.reports,
         columns: [
-          text('Số biên nhận', 12),
-          text('Đơn vị', 26),
-          text('Xã', 16),
-          text('Huyện', 14),
-          text('Người báo cáo', 20),
-          day('Ngày đi cơ sở'),
-          text('Giờ', 6),
-          text('Tóm tắt', 50),
-          number('Vĩ độ'),
-          number('Kinh độ'),
-          number('Độ chính xác (m)'),
-          number('Số ảnh', 8),
-          number('Ảnh đã nhận', 10),
-          number('Lần sửa', 8),
-          text('Thời điểm tiếp nhận (UTC)', 22),
-          text('Kết quả xem xét', 14),
-          text('Ý kiến', 40),
+          text(h.receipt, 12),
+          text(h.unit, 26),
+          text(h.commune, 16),
+          text(h.district, 14),
+          text(h.author, 20),
+          day(h.visitDate),
+          text(h.visitTime, 6),
+          text(h.summary, 50),
+          number(h.latitude),
+          number(h.longitude),
+          number(h.accuracy),
+          number(h.photos, 8),
+          number(h.photosReceived, 10),
+          number(h.revision, 8),
+          text(h.committedAt, 22),
+          text(h.review, 14),
+          text(h.comment, 40),
         ],
         rows: reportRows.map((row) => [
           row.receipt_number,
@@ -115,38 +114,38 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
           row.photos_received ?? 0,
           row.revision,
           row.committed_at.slice(0, 19).replace('T', ' '),
-          row.review_status ? REVIEW[row.review_status] : '',
+          row.review_status ? review[row.review_status] : '',
           row.review_comment ?? '',
         ]),
       },
       entries: {
-        sheet: 'Nội dung',
-        columns: [text('Số biên nhận', 12), text('Đơn vị', 26), text('Xã', 16), day('Ngày đi cơ sở'), number('STT', 6), text('Nội dung giao ước', 50), text('Trạng thái', 16), number('Số lượng', 10), text('Đơn vị tính', 10), text('Ghi chú', 40)],
+        sheet: sheets.entries,
+        columns: [text(h.receipt, 12), text(h.unit, 26), text(h.commune, 16), day(h.visitDate), number(h.order, 6), text(h.commitment, 50), text(h.status, 16), number(h.amount, 10), text(h.unitLabel, 10), text(h.note, 40)],
         rows: entryRows.map((entry) => {
           const report = byId.get(entry.report_id)
-          return [report?.receipt_number ?? '', report?.unit_name ?? '', report?.commune_name ?? '', report?.visit_date ?? null, entry.position, entry.title, ENTRY_STATUS[entry.status], entry.amount, entry.unit_label, entry.note]
+          return [report?.receipt_number ?? '', report?.unit_name ?? '', report?.commune_name ?? '', report?.visit_date ?? null, entry.position, entry.title, entryStatus[entry.status], entry.amount, entry.unit_label, entry.note]
         }),
       },
       progress: {
-        sheet: 'Tiến độ',
+        sheet: sheets.progress,
         columns: [
-          text('Đơn vị', 26),
-          number('STT', 6),
-          text('Nhóm tiêu chí', 22),
-          text('Nội dung giao ước', 50),
-          number('Chỉ tiêu', 10),
-          text('Đơn vị tính', 10),
-          number('Đã thực hiện', 12),
-          { header: 'Tỷ lệ', type: 'percent', width: 10 },
-          number('Số báo cáo', 10),
-          text('Đánh giá', 16),
-          number('Điểm tối đa', 10),
+          text(h.unit, 26),
+          number(h.order, 6),
+          text(h.group, 22),
+          text(h.commitment, 50),
+          number(h.target, 10),
+          text(h.unitLabel, 10),
+          number(h.done, 12),
+          { header: h.ratio, type: 'percent', width: 10 },
+          number(h.reports, 10),
+          text(h.pace, 16),
+          number(h.maxPoints, 10),
         ],
         rows: matrix.units.flatMap((unit) =>
           matrix.commitments.map((item, index) => {
             const cell = unit.cells[index]
             const amount = item.measure === 'done' ? (cell?.done ? 1 : 0) : (cell?.amount ?? 0)
-            return [unit.unit.name, item.order, item.group, item.title + (item.retiredAt ? ' (thôi áp dụng)' : ''), cell?.target ?? null, item.unitLabel, amount, cell?.ratio ?? null, cell?.reports ?? 0, cell ? PACE[cell.pace] : '', item.maxPoints]
+            return [unit.unit.name, item.order, item.group, item.title + (item.retiredAt ? exportMessages.retired : ''), cell?.target ?? null, item.unitLabel, amount, cell?.ratio ?? null, cell?.reports ?? 0, cell ? pace[cell.pace] : '', item.maxPoints]
           }),
         ),
       },

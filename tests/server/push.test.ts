@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { PushedReport, PushResponse, PushResult } from '../../src/protocol'
-import { recordPhotoBlob } from '../../server/services/reports'
+import { recordPhotoBlob } from '../../server/services/photos'
 import { commitmentOf, fieldOf, isoDay, jpeg, photoOf, push, pushOne, reportOf, type Field } from './field'
 import { buildTestApp } from './helper'
 

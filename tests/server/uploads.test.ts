@@ -4,7 +4,7 @@ import path from 'node:path'
 import { Upload } from 'tus-js-client'
 import { describe, expect, it } from 'vitest'
 import { UPLOADS_PATH, type PushedPhoto, type PushedReport } from '../../src/protocol'
-import { photoProgress } from '../../server/services/reports'
+import { photoProgress } from '../../server/services/photos'
 import { fieldOf, jpeg, photoOf, pushOne, reportOf, type Field } from './field'
 import { buildTestApp, tempDir } from './helper'
 

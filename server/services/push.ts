@@ -3,9 +3,9 @@ import type { Kysely, Selectable, Transaction } from 'kysely'
 import { checkReport, isTouched, type Commitment, type Member, type Problem, type Report } from '../../src/domain'
 import type { DeviceStatus, PushedReport, PushRequest, PushResponse, PushResult, RejectionCode } from '../../src/protocol'
 import type { CovenantTable, Database, ReportTable } from '../db/schema'
+import { pushMessages } from '../messages'
+import { missingPhotos } from './photos'
 import { activeCovenant, toCommitment } from './reference'
-
-type Db = Kysely<Database> | Transaction<Database>
 
 /** The phone pushing, as `requireDevice` found it. */
 export interface Pusher {
@@ -93,7 +93,7 @@ type Decided = { outcome: 'accepted' | 'duplicate' | 'conflict'; id: string } | 
 function decide(rules: Rules, pusher: Pusher, held: Map<string, Selectable<ReportTable>>, writes: Write[], report: PushedReport, at: string): Decided {
   const stored = held.get(report.id)
   if (report.unitId !== rules.unitId || (stored && stored.unit_id !== rules.unitId)) {
-    return { outcome: 'rejected', id: report.id, code: 'wrong_unit', reason: 'Báo cáo không thuộc đơn vị của bạn nên không được tiếp nhận.' }
+    return { outcome: 'rejected', id: report.id, code: 'wrong_unit', reason: pushMessages.wrongUnit }
   }
   const hash = contentHash(report)
   if (stored && stored.revision === report.revision && stored.content_hash === hash) return { outcome: 'duplicate', id: report.id }
@@ -122,18 +122,9 @@ function answerOf(item: Decided, held: Map<string, Selectable<ReportTable>>, mis
 /** The first reason, in order, not to store a report; null when it may be stored. */
 function check(report: PushedReport, rules: Rules): Rejection | null {
   const { covenant } = rules
-  if (!covenant || covenant.id !== report.covenantId) {
-    return {
-      code: 'covenant_not_active',
-      reason: 'Báo cáo lập theo giao ước không còn thực hiện. Hãy đồng bộ dữ liệu rồi lập lại báo cáo theo giao ước hiện hành.',
-    }
-  }
-  if (!rules.communeIds.has(report.communeId)) {
-    return { code: 'commune_not_assigned', reason: `Xã trong báo cáo không được phân công cho đơn vị của bạn trong năm ${covenant.year}.` }
-  }
-  if (report.entries.some((entry) => !rules.commitments.has(entry.commitmentId))) {
-    return { code: 'unknown_commitment', reason: `Báo cáo có nội dung không thuộc giao ước năm ${covenant.year}. Hãy đồng bộ dữ liệu rồi sửa lại báo cáo.` }
-  }
+  if (!covenant || covenant.id !== report.covenantId) return { code: 'covenant_not_active', reason: pushMessages.covenantNotActive }
+  if (!rules.communeIds.has(report.communeId)) return { code: 'commune_not_assigned', reason: pushMessages.communeNotAssigned(covenant.year) }
+  if (report.entries.some((entry) => !rules.commitments.has(entry.commitmentId))) return { code: 'unknown_commitment', reason: pushMessages.unknownCommitment(covenant.year) }
   const problem = repeated(report) ?? checkReport(asReport(report), [...rules.commitments.values()], rules.today)[0]
   return problem ? { code: 'invalid', reason: reasonFor(problem, rules.commitments) } : null
 }
@@ -154,33 +145,11 @@ function repeated(report: PushedReport): Problem | null {
   return new Set(photoIds).size === photoIds.length ? null : { field: 'photos', rule: 'duplicate' }
 }
 
-/** The domain's rules, in the words of the report form (src/i18n/locales/vi.json, `report.rules`). */
-const REASONS: Record<string, string> = {
-  'visitDate:date': 'Ngày đi cơ sở không hợp lệ.',
-  'visitDate:future': 'Ngày đi cơ sở không được sau hôm nay.',
-  'visitTime:time': 'Giờ đi cơ sở không hợp lệ (HH:mm).',
-  'summary:required': 'Báo cáo chưa có phần tóm tắt.',
-  'summary:tooLong': 'Phần tóm tắt quá dài.',
-  'photos:tooMany': 'Quá nhiều ảnh cho một báo cáo.',
-  'photos:duplicate': 'Một ảnh được đính kèm hai lần.',
-  'entries:required': 'Hãy đánh dấu ít nhất một nội dung giao ước đã thực hiện.',
-}
-
-/** An entry's rules, naming its commitment so the cadre finds it. */
-const ENTRY_REASONS: Record<string, (title: string) => string> = {
-  tooLong: (title) => `Ghi chú của nội dung «${title}» quá dài.`,
-  notForDone: (title) => `Nội dung «${title}» không cần số lượng.`,
-  amount: (title) => `Số lượng của nội dung «${title}» phải là số không âm.`,
-  wholeNumber: (title) => `Số lượng của nội dung «${title}» phải là số nguyên.`,
-  percent: (title) => `Tỷ lệ của nội dung «${title}» không được quá 100%.`,
-  amountRequired: (title) => `Hãy nhập số lượng đã thực hiện cho nội dung «${title}».`,
-  duplicate: (title) => `Nội dung «${title}» được ghi hai lần.`,
-}
-
+/** A broken rule in the words of the report form; an entry's names its commitment. */
 function reasonFor({ field, rule }: Problem, commitments: Map<string, Commitment>): string {
   const title = commitments.get(field.replace(/^entries\./, ''))?.title
-  const reason = title ? ENTRY_REASONS[rule]?.(title) : REASONS[`${field}:${rule}`]
-  return reason ?? 'Báo cáo chưa hợp lệ.'
+  const reason = title ? pushMessages.entryRules[rule]?.(title) : pushMessages.rules[`${field}:${rule}`]
+  return reason ?? pushMessages.invalid
 }
 
 /** JSON with the keys of every object sorted: the same report hashes the same whatever order its fields came in. */
@@ -310,58 +279,10 @@ async function replacePhotos(trx: Transaction<Database>, writes: Write[], replac
     .execute()
 }
 
-/** The photos of these reports the endpoint still waits for, each report's in its order. */
-async function missingPhotos(db: Db, reportIds: string[]): Promise<Map<string, string[]>> {
-  const missing = new Map<string, string[]>()
-  if (!reportIds.length) return missing
-  const rows = await db
-    .selectFrom('photo')
-    .select(['report_id', 'id'])
-    .where('report_id', 'in', [...new Set(reportIds)])
-    .where('removed_at', 'is', null)
-    .where('received_at', 'is', null)
-    .orderBy('report_id')
-    .orderBy('position')
-    .execute()
-  for (const row of rows) missing.set(row.report_id, [...(missing.get(row.report_id) ?? []), row.id])
-  return missing
-}
-
 async function recordDevice(trx: Transaction<Database>, deviceId: string, status: DeviceStatus | undefined, at: string): Promise<void> {
   await trx
     .updateTable('device')
     .set({ last_push_at: at, ...(status && { app_version: status.appVersion, waiting: status.waiting, free_bytes: status.freeBytes }) })
     .where('id', '=', deviceId)
     .execute()
-}
-
-/** The photos of a report the endpoint still waits for, in the report's order; it is complete when there are none. */
-export async function photoProgress(db: Db, reportId: string): Promise<{ missingPhotos: string[]; complete: boolean }> {
-  const missing = (await missingPhotos(db, [reportId])).get(reportId) ?? []
-  return { missingPhotos: missing, complete: missing.length === 0 }
-}
-
-/** Whether `reportId` is a report of `unitId`: false as well when there is no such report. */
-export async function isUnitReport(db: Db, reportId: string, unitId: string): Promise<boolean> {
-  const row = await db.selectFrom('report').select('unit_id').where('id', '=', reportId).executeTakeFirst()
-  return row?.unit_id === unitId
-}
-
-/** A photo as its report now lists it, or undefined. */
-export async function listedPhoto(db: Db, reportId: string, photoId: string) {
-  return db
-    .selectFrom('photo')
-    .select(['sha256', 'size', 'received_at as receivedAt'])
-    .where('report_id', '=', reportId)
-    .where('id', '=', photoId)
-    .where('removed_at', 'is', null)
-    .executeTakeFirst()
-}
-
-/** Note a photo's bytes as stored and every photo with those bytes as received, in one transaction. */
-export async function recordPhotoBlob(db: Kysely<Database>, blob: { sha256: string; size: number; type: string }, now = new Date()): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('photo_blob').values(blob).onConflict((conflict) => conflict.column('sha256').doNothing()).execute()
-    await trx.updateTable('photo').set({ received_at: now.toISOString() }).where('sha256', '=', blob.sha256).where('received_at', 'is', null).execute()
-  })
 }
