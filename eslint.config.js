@@ -1,5 +1,6 @@
 // @ts-check
 import pluginVue from 'eslint-plugin-vue'
+import prettier from 'eslint-config-prettier/flat'
 import { defineConfigWithVueTs, vueTsConfigs, configureVueProject } from '@vue/eslint-config-typescript'
 
 configureVueProject({ tsSyntaxInTemplates: true, rootDir: import.meta.dirname })
@@ -84,6 +85,8 @@ export default defineConfigWithVueTs(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**'] },
   pluginVue.configs['flat/recommended'],
   vueTsConfigs.recommendedTypeChecked,
+  // Layout is Prettier's (`npm run format`); lint keeps to what code means.
+  prettier,
   {
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -91,9 +94,6 @@ export default defineConfigWithVueTs(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
       'vue/multi-word-component-names': 'off',
-      'vue/max-attributes-per-line': 'off',
-      'vue/singleline-html-element-content-newline': 'off',
-      'vue/html-self-closing': 'off',
     },
   },
   ...boundaries.map(({ files, group, message }) => ({
