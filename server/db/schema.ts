@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely'
+import type { Generated, Kysely, Transaction } from 'kysely'
 
 /** Tables of the endpoint's database, as Kysely sees them. One interface per table. */
 export interface Database {
@@ -22,6 +22,9 @@ export interface Database {
   review: ReviewTable
   audit_log: AuditLogTable
 }
+
+/** The database, or a transaction on it: what a query that may run inside one takes. */
+export type Db = Kysely<Database> | Transaction<Database>
 
 export interface MetaTable {
   key: string

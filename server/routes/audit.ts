@@ -8,7 +8,7 @@ const audit: FastifyPluginAsyncTypebox = (app) => {
   app.get(
     '/api/audit',
     { preHandler: app.requireManager, schema: { tags: ['audit'], security: [{ bearer: [] }], summary: 'The audit log, newest first', querystring: AuditQuery, response: { 200: AuditResponse, ...managerErrors } } },
-    async (request) => listAudit(app.db, managerOf(request), { offset: request.query.offset ?? 0, limit: request.query.limit ?? 50 }),
+    async (request) => listAudit(app.db, managerOf(request), request.query),
   )
   return Promise.resolve()
 }

@@ -4,7 +4,6 @@ import { Type } from '@sinclair/typebox'
 import { GalleryQuery, GalleryResponse, PhotoParams, PhotoQuery, ReportDetail, ReportParams, ReportsQuery, ReportsResponse, Review, ReviewRequest } from '../../src/protocol'
 import { managerErrors, managerOf } from '../plugins/access'
 import { gallery, listReports, photoInScope, reportDetail, reviewReport } from '../services/evidence'
-import { blobPath } from '../services/photo-store'
 import { Thumbnails } from '../services/thumbnails'
 
 export interface EvidenceOptions {
@@ -34,12 +33,9 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
     },
     async (request, reply) => {
       const photo = await photoInScope(app.db, managerOf(request), request.params.reportId, request.params.photoId)
-      // A thumbnail when asked for one and one can be made (JPEG, decodable); the photo itself otherwise.
-      const thumbFile = request.query.size === 'thumb' && photo.type === 'image/jpeg' ? await thumbnails.fileFor(photo.sha256).catch((error: unknown) => request.log.warn({ err: error }, 'no thumbnail')) : undefined
-      const thumb = typeof thumbFile === 'string'
-      const file = thumbFile ?? blobPath(photosDir, photo.sha256)
+      const { file, type } = await thumbnails.served(photo, request.query.size === 'thumb', (error) => request.log.warn({ err: error }, 'no thumbnail'))
       // The same photo id always names the same bytes; only those who may see the unit get them.
-      return reply.type(thumb ? 'image/jpeg' : photo.type).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(fs.createReadStream(file))
+      return reply.type(type).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(fs.createReadStream(file))
     },
   )
   app.get('/api/gallery', { ...manager, schema: { ...meta, summary: 'Received photos of a year, newest visit first', querystring: GalleryQuery, response: { 200: GalleryResponse, ...managerErrors } } }, async (request) =>

@@ -1,7 +1,7 @@
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { Member, Unit } from '../../src/domain'
 import { ERROR_CODES } from '../../src/protocol'
-import type { Database, MemberTable } from '../db/schema'
+import type { Database, Db, MemberTable } from '../db/schema'
 import { Refusal, unauthorized } from './errors'
 import { FailureLimiter, limitFailures } from './failures'
 import { hashPassword, hashToken, newToken, TOKEN_PREFIX, verifyPassword } from './secrets'
@@ -26,7 +26,7 @@ export interface DeviceCaller {
 }
 
 /** A member with their unit, as login and enrollment answer them. */
-export async function memberWithUnit(db: Kysely<Database> | Transaction<Database>, member: Selectable<MemberTable>): Promise<{ member: Member; unit: Unit }> {
+export async function memberWithUnit(db: Db, member: Selectable<MemberTable>): Promise<{ member: Member; unit: Unit }> {
   const unit = await db.selectFrom('unit').selectAll().where('id', '=', member.unit_id).executeTakeFirstOrThrow()
   return { member: toMember(member), unit: toUnit(unit) }
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Member } from '../../src/domain'
-import type { AuditAction, AuditDetails, AuditEntry, AuditResponse } from '../../src/protocol'
+import type { AuditAction, AuditDetails, AuditEntry, AuditQuery, AuditResponse } from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { unitScope } from './scope'
 
@@ -13,7 +13,7 @@ export async function audit(trx: Transaction<Database>, actor: Member, action: A
 }
 
 /** `GET /api/audit`: newest first; a lead reads what concerns their own unit. */
-export async function listAudit(db: Kysely<Database>, manager: Member, page: { offset: number; limit: number }): Promise<AuditResponse> {
+export async function listAudit(db: Kysely<Database>, manager: Member, page: AuditQuery): Promise<AuditResponse> {
   const unitId = unitScope(manager)
   let query = db.selectFrom('audit_log')
   if (unitId) query = query.where('audit_log.unit_id', '=', unitId)
@@ -23,8 +23,8 @@ export async function listAudit(db: Kysely<Database>, manager: Member, page: { o
     .leftJoin('unit', 'unit.id', 'audit_log.unit_id')
     .select(['audit_log.id', 'audit_log.at', 'audit_log.actor_id', 'audit_log.unit_id', 'audit_log.action', 'audit_log.details', 'member.name as actor_name', 'unit.name as unit_name'])
     .orderBy('audit_log.id', 'desc')
-    .offset(page.offset)
-    .limit(page.limit)
+    .offset(page.offset ?? 0)
+    .limit(page.limit ?? 50)
     .execute()
   const entries = rows.map(
     (row): AuditEntry => ({

@@ -1,12 +1,10 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { Database } from '../db/schema'
+import type { Kysely } from 'kysely'
+import type { Database, Db } from '../db/schema'
 
 /**
  * The photos a report lists, as the push and the uploads see them: which the endpoint still
  * waits for, which are received, and bytes noted as stored.
  */
-
-type Db = Kysely<Database> | Transaction<Database>
 
 /** The photos of these reports the endpoint still waits for, each report's in its order. */
 export async function missingPhotos(db: Db, reportIds: string[]): Promise<Map<string, string[]>> {

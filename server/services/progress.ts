@@ -1,12 +1,10 @@
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { byVietnamese, paceOf, progressOf, yearElapsed, type Commitment, type CountedReport, type Member, type Progress, type ReportEntry } from '../../src/domain'
 import type { CommuneOverview, ProgressCell, ProgressResponse } from '../../src/protocol'
-import type { CovenantTable, Database } from '../db/schema'
+import type { CovenantTable, Database, Db } from '../db/schema'
 import { forbidden, notFound } from './errors'
 import { activeCovenant, toCommitment, toCommune, toCovenant } from './reference'
 import { scopedUnit } from './scope'
-
-type Db = Kysely<Database> | Transaction<Database>
 
 /** The bloc's covenant of `year`, or the one phones work against when no year is asked. */
 export async function covenantFor(db: Db, year: number | undefined): Promise<Selectable<CovenantTable> | undefined> {

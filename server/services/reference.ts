@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '../../src/domain'
 import type { PullResponse, UnitName } from '../../src/protocol'
 import type {
@@ -7,12 +7,11 @@ import type {
   CommuneTable,
   CovenantTable,
   Database,
+  Db,
   MemberTable,
   ReviewTable,
   UnitTable,
 } from '../db/schema'
-
-type Db = Kysely<Database> | Transaction<Database>
 
 /** Move the revision counter on and answer its new value: stamp every changed reference row with it. */
 export async function nextRevision(db: Db): Promise<number> {

@@ -13,19 +13,18 @@ import type {
   SetupResponse,
   UnitRequest,
 } from '../../src/protocol'
-import type { Database } from '../db/schema'
+import type { Database, Db } from '../db/schema'
 import { conflict, invalid, notFound, refuseProblems, uniquely } from './errors'
 import { audit } from './audit'
 import { nextRevision, toBloc, toCommitment, toCommune, toCovenant, toUnit } from './reference'
+import { assertAdmin } from './scope'
 
 /**
  * Setting up the bloc's year: its units, communes and their assignment, the covenant and its
- * commitments. Only the admin changes these (the routes check); every change stamps the rows
- * it touches with the next revision, so phones get it on their next pull, and is audited in
+ * commitments. Only the admin changes these (each change asks `assertAdmin` first); every
+ * change stamps the rows it touches with the next revision, so phones get it on their next pull, and is audited in
  * the same transaction.
  */
-
-type Db = Kysely<Database> | Transaction<Database>
 
 async function theBloc(db: Db) {
   return db.selectFrom('bloc').selectAll().orderBy('rev').executeTakeFirstOrThrow()
@@ -40,6 +39,7 @@ export async function setupOf(db: Kysely<Database>): Promise<SetupResponse> {
 }
 
 export async function updateBloc(db: Kysely<Database>, actor: Member, body: BlocRequest) {
+  assertAdmin(actor)
   refuseProblems(checkName('name', body.name), 'The bloc')
   if (body.headUnitId && body.headUnitId === body.deputyUnitId) throw invalid('The head and the deputy unit must differ', [{ field: 'deputyUnitId', rule: 'sameAsHead' }])
   return db.transaction().execute(async (trx) => {
@@ -60,6 +60,7 @@ export async function updateBloc(db: Kysely<Database>, actor: Member, body: Bloc
 }
 
 export async function saveUnit(db: Kysely<Database>, actor: Member, unitId: string | null, body: UnitRequest) {
+  assertAdmin(actor)
   refuseProblems([...checkName('name', body.name), ...checkName('shortName', body.shortName)], 'The unit')
   return uniquely('A unit with this name already exists', () =>
     db.transaction().execute(async (trx) => {
@@ -76,6 +77,7 @@ export async function saveUnit(db: Kysely<Database>, actor: Member, unitId: stri
 }
 
 export async function saveCommune(db: Kysely<Database>, actor: Member, communeId: string | null, body: CommuneRequest) {
+  assertAdmin(actor)
   refuseProblems([...checkName('name', body.name), ...checkName('district', body.district), ...checkName('province', body.province)], 'The commune')
   return uniquely('A commune with this name in this district already exists', () =>
     db.transaction().execute(async (trx) => {
@@ -101,6 +103,7 @@ export async function assignmentsOf(db: Db, year: number): Promise<AssignmentsRe
  * its phones then pull everything afresh and drop the commune.
  */
 export async function setAssignments(db: Kysely<Database>, actor: Member, year: number, body: AssignmentsRequest): Promise<AssignmentsResponse> {
+  assertAdmin(actor)
   const key = (unitId: string, communeId: string) => `${unitId}|${communeId}`
   const wanted = new Map(body.assignments.map((item) => [key(item.unitId, item.communeId), item]))
   return db.transaction().execute(async (trx) => {
@@ -140,6 +143,7 @@ export async function covenantDetail(db: Db, covenantId: string): Promise<Covena
 
 /** A draft covenant for a year: empty, or with the commitments (not the retired ones) of `copyFrom`. */
 export async function createCovenant(db: Kysely<Database>, actor: Member, body: CreateCovenantRequest): Promise<CovenantDetail> {
+  assertAdmin(actor)
   refuseProblems(checkCovenant({ year: body.year, slogan: body.slogan, status: 'draft', signedAt: null }), 'The covenant')
   return uniquely(`A covenant for ${body.year} already exists`, () =>
     db.transaction().execute(async (trx) => {
@@ -172,6 +176,7 @@ async function openCovenant(trx: Transaction<Database>, covenantId: string) {
 }
 
 export async function updateCovenant(db: Kysely<Database>, actor: Member, covenantId: string, slogan: string): Promise<CovenantDetail> {
+  assertAdmin(actor)
   return db.transaction().execute(async (trx) => {
     const row = await openCovenant(trx, covenantId)
     await trx.updateTable('covenant').set({ slogan: slogan.trim(), rev: await nextRevision(trx) }).where('id', '=', covenantId).execute()
@@ -182,6 +187,7 @@ export async function updateCovenant(db: Kysely<Database>, actor: Member, covena
 
 /** Sign a draft (on `signedAt`, today by default), or close a signed one. A covenant without commitments is not signed. */
 export async function moveCovenant(db: Kysely<Database>, actor: Member, covenantId: string, body: CovenantStatusRequest, now = new Date()): Promise<CovenantDetail> {
+  assertAdmin(actor)
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('covenant').selectAll().where('id', '=', covenantId).executeTakeFirst()
     if (!row) throw notFound('covenant')
@@ -213,6 +219,7 @@ function commitmentColumns(item: Omit<Commitment, 'id' | 'covenantId' | 'retired
 }
 
 export async function addCommitment(db: Kysely<Database>, actor: Member, covenantId: string, body: CommitmentRequest): Promise<Commitment> {
+  assertAdmin(actor)
   return db.transaction().execute(async (trx) => {
     const covenant = await openCovenant(trx, covenantId)
     const last = await trx.selectFrom('commitment').select((eb) => eb.fn.max<number | null>('position').as('max')).where('covenant_id', '=', covenantId).executeTakeFirst()
@@ -236,6 +243,7 @@ async function commitmentToChange(trx: Transaction<Database>, commitmentId: stri
 
 /** Change a commitment. Once its covenant is signed, what it measures and where stay as signed: reports were made against them. */
 export async function updateCommitment(db: Kysely<Database>, actor: Member, commitmentId: string, body: CommitmentRequest): Promise<Commitment> {
+  assertAdmin(actor)
   return db.transaction().execute(async (trx) => {
     const { row, covenant } = await commitmentToChange(trx, commitmentId)
     if (covenant.status !== 'draft' && (body.measure !== row.measure || body.scope !== row.scope)) {
@@ -256,6 +264,7 @@ export async function updateCommitment(db: Kysely<Database>, actor: Member, comm
 
 /** Delete a commitment of a draft covenant; a signed one's are retired instead, so reports keep their meaning. */
 export async function deleteCommitment(db: Kysely<Database>, actor: Member, commitmentId: string): Promise<void> {
+  assertAdmin(actor)
   await db.transaction().execute(async (trx) => {
     const { row, covenant } = await commitmentToChange(trx, commitmentId)
     if (covenant.status !== 'draft') throw conflict('The covenant is signed: retire the commitment instead of deleting it')
@@ -266,6 +275,7 @@ export async function deleteCommitment(db: Kysely<Database>, actor: Member, comm
 
 /** Withdraw a commitment of a signed covenant (phones stop offering it), or bring it back. */
 export async function retireCommitment(db: Kysely<Database>, actor: Member, commitmentId: string, retired: boolean, now = new Date()): Promise<Commitment> {
+  assertAdmin(actor)
   return db.transaction().execute(async (trx) => {
     const { row, covenant } = await commitmentToChange(trx, commitmentId)
     if (covenant.status === 'draft') throw conflict('The covenant is a draft: delete the commitment instead')

@@ -23,6 +23,21 @@ export class Thumbnails {
     private readonly thumbsDir: string,
   ) {}
 
+  /**
+   * The file to serve for a received photo: its thumbnail when one is asked for and can be made
+   * (a JPEG that decodes), else the photo itself, with its real type.
+   */
+  async served(photo: { sha256: string; type: string }, thumb: boolean, onFailure: (error: unknown) => void): Promise<{ file: string; type: string }> {
+    if (thumb && photo.type === 'image/jpeg') {
+      try {
+        return { file: await this.fileFor(photo.sha256), type: 'image/jpeg' }
+      } catch (error) {
+        onFailure(error)
+      }
+    }
+    return { file: blobPath(this.photosDir, photo.sha256), type: photo.type }
+  }
+
   /** The thumbnail's file, made now if it is not there yet. */
   async fileFor(sha256: string): Promise<string> {
     const target = `${blobPath(this.thumbsDir, sha256)}.jpg`
