@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { InjectOptions } from 'fastify'
+import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { AUDIT_ACTIONS, type AuditAction, type AuditDetails, type AuditEntry, type AuditResponse, type CovenantDetail, type MemberDetail, type SetupResponse } from '../../src/protocol'
 import { enrolledAs } from './helper'
@@ -249,5 +250,24 @@ describe('changes that concern two units', () => {
       expect(actions.filter((action) => action === 'member.update')).toHaveLength(1)
       expect(actions.filter((action) => action === 'assignments.update')).toHaveLength(1)
     }
+  })
+})
+
+describe('an entry and its change', () => {
+  it('are committed together: when the entry cannot be written, no enrollment code is issued and no device revoked', async () => {
+    const bloc = await testBloc()
+    const cadre = await cadreOf(bloc)
+    await enrolledAs(bloc.app, cadre.name)
+    const device = await bloc.app.db.selectFrom('device').select('id').where('member_id', '=', cadre.id).orderBy('enrolled_at', 'desc').executeTakeFirstOrThrow()
+    const codes = async () => (await bloc.app.db.selectFrom('enrollment_code').select('code_hash').execute()).length
+    const before = await codes()
+    await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END`.execute(bloc.app.db)
+
+    const code = await bloc.app.inject({ method: 'POST', url: '/api/enrollment-codes', headers: bloc.own.lead, payload: { memberId: cadre.id } })
+    expect(code.statusCode).toBe(500)
+    expect(await codes()).toBe(before)
+    const revoke = await bloc.app.inject({ method: 'POST', url: `/api/devices/${device.id}/revoke`, headers: bloc.own.lead })
+    expect(revoke.statusCode).toBe(500)
+    expect((await bloc.app.db.selectFrom('device').select('revoked_at').where('id', '=', device.id).executeTakeFirstOrThrow()).revoked_at).toBeNull()
   })
 })
