@@ -57,12 +57,12 @@ const boundaries = [
   {
     files: ['src/views/**', 'src/components/**', 'src/App.vue', 'src/router.ts', 'src/main.ts'],
     group: [...nodeOnly, 'dexie', ...layers('db', 'sync', 'sw'), ...dashboard],
-    message: 'field screens are thin: data comes through stores and composables, never IndexedDB or fetch; the dashboard only through the router\'s lazy import().',
+    message: "field screens are thin: data comes through stores and composables, never IndexedDB or fetch; the dashboard only through the router's lazy import().",
   },
   {
     files: ['src/dashboard/**'],
     group: [...nodeOnly, 'dexie', ...layers('db', 'stores', 'sw', 'views'), '**/sync/*', '@/sync/*', '!**/sync/api', '!@/sync/api'],
-    message: 'the dashboard talks to the endpoint through its api.ts (over sync/api), never the phone\'s IndexedDB, sync or stores.',
+    message: "the dashboard talks to the endpoint through its api.ts (over sync/api), never the phone's IndexedDB, sync or stores.",
   },
   {
     files: ['src/sw/**'],

@@ -5,15 +5,7 @@ import { defineConfig } from '@playwright/test'
 
 /** The machine's Chromium (`tests/e2e/ensure-chromium.mjs` makes sure it is there). */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 /** A cheap Android phone held upright, in Vietnamese, in the machine's Chromium. */
 export const phone = {

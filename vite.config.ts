@@ -81,8 +81,7 @@ const manifest: Partial<ManifestOptions> = {
   dir: 'ltr',
   name: 'Giao Ước – Báo cáo thi đua từ cơ sở',
   short_name: 'Giao Ước',
-  description:
-    'Ghi nhận kết quả thực hiện giao ước thi đua và giúp đỡ xã khó khăn, kể cả khi không có mạng.',
+  description: 'Ghi nhận kết quả thực hiện giao ước thi đua và giúp đỡ xã khó khăn, kể cả khi không có mạng.',
   start_url: '/',
   scope: '/',
   display: 'standalone',

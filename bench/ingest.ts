@@ -106,8 +106,20 @@ export function run(): Promise<Figure[]> {
     const setup = `real endpoint process on loopback, autocannon 9 in the bench process, POST /api/push, ${CONNECTIONS} connections, ${SECONDS} s, ${BATCH} new reports per request (1 entry each) from ${DEVICES} devices; ${loadBefore} before, ${loadAfter} after`
     const answers = `${result.requests.total} answers (${result['2xx']} 2xx, ${result.non2xx} other, ${result.errors} errors, ${result.timeouts} timeouts)`
     return [
-      { name: 'ingest.rate', value: Math.round(rate), unit: 'reports/s', budget: { min: 2000 }, conditions: `accepted reports / ${result.duration.toFixed(1)} s; ${answers}; ${setup}` },
-      { name: 'ingest.p99', value: result.latency.p99, unit: 'ms', budget: { max: 100 }, conditions: `autocannon's p99 latency (p50 ${result.latency.p50} ms, max ${result.latency.max} ms); ${setup}` },
+      {
+        name: 'ingest.rate',
+        value: Math.round(rate),
+        unit: 'reports/s',
+        budget: { min: 2000 },
+        conditions: `accepted reports / ${result.duration.toFixed(1)} s; ${answers}; ${setup}`,
+      },
+      {
+        name: 'ingest.p99',
+        value: result.latency.p99,
+        unit: 'ms',
+        budget: { max: 100 },
+        conditions: `autocannon's p99 latency (p50 ${result.latency.p50} ms, max ${result.latency.max} ms); ${setup}`,
+      },
       {
         name: 'ingest.sqlite',
         value: Math.round(raw.reportsPerSecond),

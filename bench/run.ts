@@ -64,10 +64,17 @@ async function main(): Promise<void> {
   const figures = [...kept, ...fresh].sort((a, b) => order.indexOf(a.name.split('.')[0] ?? '') - order.indexOf(b.name.split('.')[0] ?? ''))
   fs.writeFileSync(RESULTS, `${JSON.stringify({ machine: machine(), measuredAt, figures }, null, 2)}\n`)
 
-  const rows = fresh.map((figure) => [figure.name, `${figure.value.toLocaleString('en')} ${figure.unit}`, figure.budget ? `${budgetText(figure)} ${figure.unit}` : '—', figure.budget ? (withinBudget(figure) ? 'ok' : 'OVER') : ''])
+  const rows = fresh.map((figure) => [
+    figure.name,
+    `${figure.value.toLocaleString('en')} ${figure.unit}`,
+    figure.budget ? `${budgetText(figure)} ${figure.unit}` : '—',
+    figure.budget ? (withinBudget(figure) ? 'ok' : 'OVER') : '',
+  ])
   const widths = [0, 1, 2, 3].map((column) => Math.max(...[['figure', 'value', 'budget', ''], ...rows].map((row) => row[column]?.length ?? 0)))
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')
-  process.stdout.write(`\n${[line(['figure', 'value', 'budget', '']), ...rows.map(line)].join('\n')}\n\nWritten to ${RESULTS} after ${((Date.now() - began) / 1000).toFixed(0)} s; ${machine()}\n`)
+  process.stdout.write(
+    `\n${[line(['figure', 'value', 'budget', '']), ...rows.map(line)].join('\n')}\n\nWritten to ${RESULTS} after ${((Date.now() - began) / 1000).toFixed(0)} s; ${machine()}\n`,
+  )
   if (failed.length) {
     process.stderr.write(`Failed: ${failed.join(', ')}\n`)
     process.exitCode = 1

@@ -15,7 +15,9 @@ export function sqliteInsertRate(file: string, ms: number, perTransaction: numbe
     const columns = (db.pragma('table_info(report)') as { name: string }[]).map((column) => column.name)
     const copied = columns.map((name) => (name === 'id' ? '@id' : name === 'receipt_number' ? '@receipt' : name)).join(', ')
     const report = db.prepare(`insert into report (${columns.join(', ')}) select ${copied} from report where id = @from`)
-    const entries = db.prepare('insert into report_entry (report_id, commitment_id, status, amount, note) select @id, commitment_id, status, amount, note from report_entry where report_id = @from')
+    const entries = db.prepare(
+      'insert into report_entry (report_id, commitment_id, status, amount, note) select @id, commitment_id, status, amount, note from report_entry where report_id = @from',
+    )
     const from = (db.prepare('select id from report limit 1').get() as { id: string } | undefined)?.id
     if (!from) throw new Error('the endpoint stored no report to copy')
     const entriesPerReport = (db.prepare('select count(*) as n from report_entry where report_id = ?').get(from) as { n: number }).n

@@ -47,10 +47,7 @@ export default fp<AppFilesOptions>(
         return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No ${request.method} ${pathname} here` })
       }
       if (!built) {
-        return reply
-          .code(503)
-          .type('text/plain; charset=utf-8')
-          .send('The app is not built yet: run `npm run build` (`npm start` builds it for you).')
+        return reply.code(503).type('text/plain; charset=utf-8').send('The app is not built yet: run `npm run build` (`npm start` builds it for you).')
       }
       return reply.header('cache-control', revalidate).sendFile('index.html')
     })

@@ -7,7 +7,10 @@ import { listAudit } from '../services/audit'
 const audit: FastifyPluginAsyncTypebox = (app) => {
   app.get(
     '/api/audit',
-    { preHandler: app.requireManager, schema: { tags: ['audit'], security: [{ bearer: [] }], summary: 'The audit log, newest first', querystring: AuditQuery, response: { 200: AuditResponse, ...managerErrors } } },
+    {
+      preHandler: app.requireManager,
+      schema: { tags: ['audit'], security: [{ bearer: [] }], summary: 'The audit log, newest first', querystring: AuditQuery, response: { 200: AuditResponse, ...managerErrors } },
+    },
     async (request) => listAudit(app.db, managerOf(request), request.query),
   )
   return Promise.resolve()

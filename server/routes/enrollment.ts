@@ -18,8 +18,12 @@ const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicU
 
   app.post(
     '/api/enrollment-codes',
-    { ...manager, schema: { ...meta, summary: 'Create a one-time enrollment code for a member', body: CreateEnrollmentCodeRequest, response: { 201: EnrollmentCodeResponse, ...errors } } },
-    async (request, reply) => reply.code(201).send(await createEnrollmentCode(app.db, managerOf(request), request.body.memberId, { validHours: request.body.validHours, publicUrl })),
+    {
+      ...manager,
+      schema: { ...meta, summary: 'Create a one-time enrollment code for a member', body: CreateEnrollmentCodeRequest, response: { 201: EnrollmentCodeResponse, ...errors } },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createEnrollmentCode(app.db, managerOf(request), request.body.memberId, { validHours: request.body.validHours, publicUrl })),
   )
 
   app.post(

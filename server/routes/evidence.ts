@@ -19,17 +19,27 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
   const thumbnails = new Thumbnails(photosDir, thumbsDir)
   app.addHook('onClose', () => thumbnails.close())
 
-  app.get('/api/reports', { ...manager, schema: { ...meta, summary: 'Reports of a year, newest visit first', querystring: ReportsQuery, response: { 200: ReportsResponse, ...managerErrors } } }, async (request) =>
-    listReports(app.db, managerOf(request), request.query),
+  app.get(
+    '/api/reports',
+    { ...manager, schema: { ...meta, summary: 'Reports of a year, newest visit first', querystring: ReportsQuery, response: { 200: ReportsResponse, ...managerErrors } } },
+    async (request) => listReports(app.db, managerOf(request), request.query),
   )
-  app.get('/api/reports/:reportId', { ...manager, schema: { ...meta, summary: 'A report with its entries, photos and reviews', params: ReportParams, response: { 200: ReportDetail, ...managerErrors } } }, async (request) =>
-    reportDetail(app.db, managerOf(request), request.params.reportId),
+  app.get(
+    '/api/reports/:reportId',
+    { ...manager, schema: { ...meta, summary: 'A report with its entries, photos and reviews', params: ReportParams, response: { 200: ReportDetail, ...managerErrors } } },
+    async (request) => reportDetail(app.db, managerOf(request), request.params.reportId),
   )
   app.get(
     '/api/reports/:reportId/photos/:photoId',
     {
       ...manager,
-      schema: { ...meta, summary: 'A photo’s bytes, or with size=thumb a small JPEG of it', params: PhotoParams, querystring: PhotoQuery, response: { 200: Type.Unknown(), ...managerErrors } },
+      schema: {
+        ...meta,
+        summary: 'A photo’s bytes, or with size=thumb a small JPEG of it',
+        params: PhotoParams,
+        querystring: PhotoQuery,
+        response: { 200: Type.Unknown(), ...managerErrors },
+      },
     },
     async (request, reply) => {
       const photo = await photoInScope(app.db, managerOf(request), request.params.reportId, request.params.photoId)
@@ -38,12 +48,17 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
       return reply.type(type).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(fs.createReadStream(file))
     },
   )
-  app.get('/api/gallery', { ...manager, schema: { ...meta, summary: 'Received photos of a year, newest visit first', querystring: GalleryQuery, response: { 200: GalleryResponse, ...managerErrors } } }, async (request) =>
-    gallery(app.db, managerOf(request), request.query),
+  app.get(
+    '/api/gallery',
+    { ...manager, schema: { ...meta, summary: 'Received photos of a year, newest visit first', querystring: GalleryQuery, response: { 200: GalleryResponse, ...managerErrors } } },
+    async (request) => gallery(app.db, managerOf(request), request.query),
   )
   app.post(
     '/api/reports/:reportId/reviews',
-    { ...manager, schema: { ...meta, summary: 'Accept a report, or ask its author for more', params: ReportParams, body: ReviewRequest, response: { 201: Review, ...managerErrors } } },
+    {
+      ...manager,
+      schema: { ...meta, summary: 'Accept a report, or ask its author for more', params: ReportParams, body: ReviewRequest, response: { 201: Review, ...managerErrors } },
+    },
     async (request, reply) => reply.code(201).send(await reviewReport(app.db, managerOf(request), request.params.reportId, request.body)),
   )
   return Promise.resolve()

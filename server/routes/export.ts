@@ -10,15 +10,18 @@ const exports: FastifyPluginAsyncTypebox = (app) => {
     '/api/export/:file',
     {
       preHandler: app.requireManager,
-      schema: { tags: ['export'], security: [{ bearer: [] }], summary: 'Export a year as CSV (UTF-8 with BOM) or XLSX', params: ExportParams, querystring: YearQuery, response: { 200: Type.Unknown(), ...managerErrors } },
+      schema: {
+        tags: ['export'],
+        security: [{ bearer: [] }],
+        summary: 'Export a year as CSV (UTF-8 with BOM) or XLSX',
+        params: ExportParams,
+        querystring: YearQuery,
+        response: { 200: Type.Unknown(), ...managerErrors },
+      },
     },
     async (request, reply) => {
       const { bytes, name } = await exportFile(app.db, managerOf(request), request.params.file, request.query)
-      return reply
-        .type(EXPORT_TYPES[request.params.file])
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .header('cache-control', 'no-store')
-        .send(bytes)
+      return reply.type(EXPORT_TYPES[request.params.file]).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(bytes)
     },
   )
   return Promise.resolve()

@@ -43,7 +43,10 @@ export async function logIn(db: Kysely<Database>, username: string, password: st
   if (!row || !usable || !matches) throw new Refusal(401, ERROR_CODES.badLogin, 'Wrong username or password')
   const token = newToken('session')
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * HOUR).toISOString()
-  await db.insertInto('session').values({ token_hash: hashToken(token), member_id: row.id, expires_at: expiresAt, revoked_at: null }).execute()
+  await db
+    .insertInto('session')
+    .values({ token_hash: hashToken(token), member_id: row.id, expires_at: expiresAt, revoked_at: null })
+    .execute()
   return { token, expiresAt, ...(await memberWithUnit(db, row)) }
 }
 
@@ -95,4 +98,3 @@ export async function identify(db: Kysely<Database>, token: string | undefined, 
   }
   throw unauthorized('This token is not known')
 }
-

@@ -9,7 +9,10 @@ import { unitScope } from './scope'
  * the change are committed together or not at all.
  */
 export async function audit(trx: Transaction<Database>, actor: Member, action: AuditAction, unitId: string | null, details: AuditDetails, now = new Date()): Promise<void> {
-  await trx.insertInto('audit_log').values({ at: now.toISOString(), actor_id: actor.id, unit_id: unitId, action, details: JSON.stringify(details) }).execute()
+  await trx
+    .insertInto('audit_log')
+    .values({ at: now.toISOString(), actor_id: actor.id, unit_id: unitId, action, details: JSON.stringify(details) })
+    .execute()
 }
 
 /** `GET /api/audit`: newest first; a lead reads what concerns their own unit. */
@@ -21,22 +24,29 @@ export async function listAudit(db: Kysely<Database>, manager: Member, page: Aud
   const rows = await query
     .innerJoin('member', 'member.id', 'audit_log.actor_id')
     .leftJoin('unit', 'unit.id', 'audit_log.unit_id')
-    .select(['audit_log.id', 'audit_log.at', 'audit_log.actor_id', 'audit_log.unit_id', 'audit_log.action', 'audit_log.details', 'member.name as actor_name', 'unit.name as unit_name'])
+    .select([
+      'audit_log.id',
+      'audit_log.at',
+      'audit_log.actor_id',
+      'audit_log.unit_id',
+      'audit_log.action',
+      'audit_log.details',
+      'member.name as actor_name',
+      'unit.name as unit_name',
+    ])
     .orderBy('audit_log.id', 'desc')
     .offset(page.offset ?? 0)
     .limit(page.limit ?? 50)
     .execute()
-  const entries = rows.map(
-    (row): AuditEntry => ({
-      id: row.id,
-      at: row.at,
-      actorId: row.actor_id,
-      actorName: row.actor_name,
-      unitId: row.unit_id,
-      unitName: row.unit_name,
-      action: row.action as AuditAction,
-      details: JSON.parse(row.details) as AuditDetails,
-    }),
-  )
+  const entries = rows.map((row): AuditEntry => ({
+    id: row.id,
+    at: row.at,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    unitId: row.unit_id,
+    unitName: row.unit_name,
+    action: row.action as AuditAction,
+    details: JSON.parse(row.details) as AuditDetails,
+  }))
   return { total, entries }
 }

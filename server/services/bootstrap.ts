@@ -110,9 +110,7 @@ export async function demoCadre(db: Kysely<Database>, data: DemoData) {
     .select(['member.id', 'member.name'])
     .where('member.name', '=', wanted.name)
     .where('member.role', '=', 'cadre')
-    .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('device').select('device.id').whereRef('device.member_id', '=', 'member.id').where('device.revoked_at', 'is', null))),
-    )
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('device').select('device.id').whereRef('device.member_id', '=', 'member.id').where('device.revoked_at', 'is', null))))
     .executeTakeFirst()
 }
 

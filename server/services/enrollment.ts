@@ -38,7 +38,15 @@ export async function createEnrollmentCode(
     if (issuer !== 'endpoint' && !mayManage(issuer, { id: member.id, unitId: member.unit_id, role: member.role })) throw notYours()
     await trx
       .insertInto('enrollment_code')
-      .values({ code_hash: hashToken(code), member_id: member.id, created_by: issuer === 'endpoint' ? null : issuer.id, expires_at: expiresAt, used_at: null, device_id: null, request_id: null })
+      .values({
+        code_hash: hashToken(code),
+        member_id: member.id,
+        created_by: issuer === 'endpoint' ? null : issuer.id,
+        expires_at: expiresAt,
+        used_at: null,
+        device_id: null,
+        request_id: null,
+      })
       .execute()
     if (issuer !== 'endpoint') await audit(trx, issuer, 'enrollment.create', member.unit_id, { member: member.name, expiresAt })
     const shown = formatEnrollmentCode(code)
@@ -72,11 +80,18 @@ export async function enroll(db: Kysely<Database>, input: EnrollRequest, now = n
     if (retry && row.device_id) {
       const existing = await trx.selectFrom('device').selectAll().where('id', '=', row.device_id).where('revoked_at', 'is', null).executeTakeFirst()
       if (!existing) throw codeUsed()
-      await trx.updateTable('device').set({ token_hash: hashToken(token), last_seen_at: at }).where('id', '=', existing.id).execute()
+      await trx
+        .updateTable('device')
+        .set({ token_hash: hashToken(token), last_seen_at: at })
+        .where('id', '=', existing.id)
+        .execute()
       device = { id: existing.id, memberId: existing.member_id, name: existing.name, enrolledAt: existing.enrolled_at, revokedAt: null }
     } else {
       device = { id: randomUUID(), memberId: row.member_id, name: input.deviceName.trim(), enrolledAt: at, revokedAt: null }
-      await trx.insertInto('device').values({ id: device.id, member_id: device.memberId, name: device.name, token_hash: hashToken(token), enrolled_at: at, revoked_at: null, last_seen_at: at }).execute()
+      await trx
+        .insertInto('device')
+        .values({ id: device.id, member_id: device.memberId, name: device.name, token_hash: hashToken(token), enrolled_at: at, revoked_at: null, last_seen_at: at })
+        .execute()
       const taken = await trx
         .updateTable('enrollment_code')
         .set({ used_at: at, device_id: device.id, request_id: input.requestId ?? null })

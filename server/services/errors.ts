@@ -28,7 +28,13 @@ export const reasonOf = (status: number) => STATUS_CODES[status] ?? 'Error'
 
 /** The body every refusal is answered with, whoever sends it. */
 export function errorBody(refusal: Refusal): ErrorResponse {
-  return { statusCode: refusal.statusCode, error: reasonOf(refusal.statusCode), message: refusal.message, code: refusal.code, ...(refusal.problems && { problems: refusal.problems }) }
+  return {
+    statusCode: refusal.statusCode,
+    error: reasonOf(refusal.statusCode),
+    message: refusal.message,
+    code: refusal.code,
+    ...(refusal.problems && { problems: refusal.problems }),
+  }
 }
 
 /** 400: the request breaks a rule; `problems` name each for the app to show beside its field. */

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Member, Review } from '../../src/domain'
-import { ERROR_CODES, type GalleryQuery, type GalleryResponse, type ReportDetail, type ReportsQuery, type ReportsResponse, type ReportSummary, type ReviewRequest } from '../../src/protocol'
+import {
+  ERROR_CODES,
+  type GalleryQuery,
+  type GalleryResponse,
+  type ReportDetail,
+  type ReportsQuery,
+  type ReportsResponse,
+  type ReportSummary,
+  type ReviewRequest,
+} from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { audit } from './audit'
 import { conflict, invalid, notFound, Refusal } from './errors'
@@ -64,7 +73,14 @@ export async function listReports(db: Kysely<Database>, manager: Member, query: 
   if (query.commitmentId) {
     const commitmentId = query.commitmentId
     rows = rows.where((eb) =>
-      eb.exists(eb.selectFrom('report_entry').select('report_entry.report_id').whereRef('report_entry.report_id', '=', 'report.id').where('report_entry.commitment_id', '=', commitmentId).where('report_entry.status', '!=', 'not_started')),
+      eb.exists(
+        eb
+          .selectFrom('report_entry')
+          .select('report_entry.report_id')
+          .whereRef('report_entry.report_id', '=', 'report.id')
+          .where('report_entry.commitment_id', '=', commitmentId)
+          .where('report_entry.status', '!=', 'not_started'),
+      ),
     )
   }
   const { total } = await rows.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
@@ -81,7 +97,19 @@ export async function listReports(db: Kysely<Database>, manager: Member, query: 
   return { total, reports: page.map((row) => summaryOf(row, reviews.get(row.id) ?? [], photos.get(row.id))) }
 }
 
-type Row = { id: string; receipt_number: string; unit_id: string; unit_name: string; commune_id: string; commune_name: string; author_name: string; visit_date: string; summary: string; revision: number; committed_at: string }
+type Row = {
+  id: string
+  receipt_number: string
+  unit_id: string
+  unit_name: string
+  commune_id: string
+  commune_name: string
+  author_name: string
+  visit_date: string
+  summary: string
+  revision: number
+  committed_at: string
+}
 
 function summaryOf(row: Row, reviews: Review[], photos: { photos: number; received: number } | undefined): ReportSummary {
   const latest = reviews.at(-1)
@@ -126,7 +154,16 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
   const entries = await db
     .selectFrom('report_entry')
     .innerJoin('commitment', 'commitment.id', 'report_entry.commitment_id')
-    .select(['report_entry.commitment_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note', 'commitment.position', 'commitment.title', 'commitment.measure', 'commitment.unit_label'])
+    .select([
+      'report_entry.commitment_id',
+      'report_entry.status',
+      'report_entry.amount',
+      'report_entry.note',
+      'commitment.position',
+      'commitment.title',
+      'commitment.measure',
+      'commitment.unit_label',
+    ])
     .where('report_entry.report_id', '=', reportId)
     .orderBy('commitment.position')
     .execute()
@@ -150,7 +187,15 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
       amount: entry.amount,
       note: entry.note,
     })),
-    photos: photos.map((photo) => ({ id: photo.id, caption: photo.caption, width: photo.width, height: photo.height, size: photo.size, takenAt: photo.taken_at, received: photo.received_at !== null })),
+    photos: photos.map((photo) => ({
+      id: photo.id,
+      caption: photo.caption,
+      width: photo.width,
+      height: photo.height,
+      size: photo.size,
+      takenAt: photo.taken_at,
+      received: photo.received_at !== null,
+    })),
     reviews,
   }
 }
@@ -195,7 +240,15 @@ export async function gallery(db: Kysely<Database>, manager: Member, query: Gall
     .execute()
   return {
     total,
-    photos: page.map((row) => ({ reportId: row.report_id, photoId: row.id, caption: row.caption, takenAt: row.taken_at, visitDate: row.visit_date, communeName: row.commune_name, unitName: row.unit_name })),
+    photos: page.map((row) => ({
+      reportId: row.report_id,
+      photoId: row.id,
+      caption: row.caption,
+      takenAt: row.taken_at,
+      visitDate: row.visit_date,
+      communeName: row.commune_name,
+      unitName: row.unit_name,
+    })),
   }
 }
 
@@ -212,10 +265,28 @@ export async function reviewReport(db: Kysely<Database>, manager: Member, report
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('report').select('revision').where('id', '=', reportId).executeTakeFirstOrThrow()
     if (current.revision !== body.revision) throw conflict('The cadre has sent a newer revision of this report: read it first')
-    const review: Review = { id: randomUUID(), reportId, revision: current.revision, status: body.status, comment: body.comment.trim(), reviewerId: manager.id, reviewerName: manager.name, at: now.toISOString() }
+    const review: Review = {
+      id: randomUUID(),
+      reportId,
+      revision: current.revision,
+      status: body.status,
+      comment: body.comment.trim(),
+      reviewerId: manager.id,
+      reviewerName: manager.name,
+      at: now.toISOString(),
+    }
     await trx
       .insertInto('review')
-      .values({ id: review.id, report_id: reportId, revision: review.revision, status: review.status, comment: review.comment, reviewer_id: manager.id, at: review.at, rev: await nextRevision(trx) })
+      .values({
+        id: review.id,
+        report_id: reportId,
+        revision: review.revision,
+        status: review.status,
+        comment: review.comment,
+        reviewer_id: manager.id,
+        at: review.at,
+        rev: await nextRevision(trx),
+      })
       .execute()
     await audit(trx, manager, 'report.review', report.unit_id, { receipt: report.receipt_number, status: body.status, commune: report.commune_name })
     return review

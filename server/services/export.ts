@@ -34,7 +34,12 @@ const text = (header: string, width = 20): Column => ({ header, type: 'text', wi
 const number = (header: string, width = 12): Column => ({ header, type: 'number', width })
 const day = (header: string): Column => ({ header, type: 'date', width: 12 })
 
-async function tables(db: Kysely<Database>, manager: Member, year: number | undefined, unitId: string | undefined): Promise<{ year: number; tables: Record<'reports' | 'entries' | 'progress', Table> }> {
+async function tables(
+  db: Kysely<Database>,
+  manager: Member,
+  year: number | undefined,
+  unitId: string | undefined,
+): Promise<{ year: number; tables: Record<'reports' | 'entries' | 'progress', Table> }> {
   const scope = scopedUnit(manager, unitId)
   const covenant = await covenantFor(db, year)
   if (!covenant) throw new Refusal(404, ERROR_CODES.notFound, `No covenant for ${year ?? 'this year'}`)
@@ -44,7 +49,12 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
     .selectAll('report')
     .select(['unit.name as unit_name', 'commune.name as commune_name', 'commune.district', 'member.name as author_name'])
     .select((eb) => [
-      eb.selectFrom('photo').select((inner) => inner.fn.countAll<number>().as('n')).whereRef('photo.report_id', '=', 'report.id').where('photo.removed_at', 'is', null).as('photos'),
+      eb
+        .selectFrom('photo')
+        .select((inner) => inner.fn.countAll<number>().as('n'))
+        .whereRef('photo.report_id', '=', 'report.id')
+        .where('photo.removed_at', 'is', null)
+        .as('photos'),
       eb
         .selectFrom('photo')
         .select((inner) => inner.fn.count<number>('photo.received_at').as('n'))
@@ -65,7 +75,11 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
         .innerJoin('report', 'report.id', 'report_entry.report_id')
         .select(['report_entry.report_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note', 'commitment.position', 'commitment.title', 'commitment.unit_label'])
         .where('commitment.covenant_id', '=', covenant.id)
-        .where('report_entry.report_id', 'in', reportRows.map((row) => row.id))
+        .where(
+          'report_entry.report_id',
+          'in',
+          reportRows.map((row) => row.id),
+        )
         // The reports in the order of their own sheet, so that both read side by side.
         .orderBy('report.visit_date')
         .orderBy('report.receipt_number')
@@ -120,10 +134,32 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
       },
       entries: {
         sheet: sheets.entries,
-        columns: [text(h.receipt, 12), text(h.unit, 26), text(h.commune, 16), day(h.visitDate), number(h.order, 6), text(h.commitment, 50), text(h.status, 16), number(h.amount, 10), text(h.unitLabel, 10), text(h.note, 40)],
+        columns: [
+          text(h.receipt, 12),
+          text(h.unit, 26),
+          text(h.commune, 16),
+          day(h.visitDate),
+          number(h.order, 6),
+          text(h.commitment, 50),
+          text(h.status, 16),
+          number(h.amount, 10),
+          text(h.unitLabel, 10),
+          text(h.note, 40),
+        ],
         rows: entryRows.map((entry) => {
           const report = byId.get(entry.report_id)
-          return [report?.receipt_number ?? '', report?.unit_name ?? '', report?.commune_name ?? '', report?.visit_date ?? null, entry.position, entry.title, entryStatus[entry.status], entry.amount, entry.unit_label, entry.note]
+          return [
+            report?.receipt_number ?? '',
+            report?.unit_name ?? '',
+            report?.commune_name ?? '',
+            report?.visit_date ?? null,
+            entry.position,
+            entry.title,
+            entryStatus[entry.status],
+            entry.amount,
+            entry.unit_label,
+            entry.note,
+          ]
         }),
       },
       progress: {
@@ -145,7 +181,19 @@ async function tables(db: Kysely<Database>, manager: Member, year: number | unde
           matrix.commitments.map((item, index) => {
             const cell = unit.cells[index]
             const amount = item.measure === 'done' ? (cell?.done ? 1 : 0) : (cell?.amount ?? 0)
-            return [unit.unit.name, item.order, item.group, item.title + (item.retiredAt ? exportMessages.retired : ''), cell?.target ?? null, item.unitLabel, amount, cell?.ratio ?? null, cell?.reports ?? 0, cell ? pace[cell.pace] : '', item.maxPoints]
+            return [
+              unit.unit.name,
+              item.order,
+              item.group,
+              item.title + (item.retiredAt ? exportMessages.retired : ''),
+              cell?.target ?? null,
+              item.unitLabel,
+              amount,
+              cell?.ratio ?? null,
+              cell?.reports ?? 0,
+              cell ? pace[cell.pace] : '',
+              item.maxPoints,
+            ]
           }),
         ),
       },
@@ -168,7 +216,10 @@ function csvOf(table: Table): Buffer {
     if (typeof value === 'number') return String(column?.type === 'percent' ? Math.round(value * 1000) / 10 : value)
     return quote(value)
   }
-  const lines = [table.columns.map((column) => quote(column.type === 'percent' ? `${column.header} (%)` : column.header)), ...table.rows.map((row) => row.map((value, index) => cell(value, table.columns[index])))]
+  const lines = [
+    table.columns.map((column) => quote(column.type === 'percent' ? `${column.header} (%)` : column.header)),
+    ...table.rows.map((row) => row.map((value, index) => cell(value, table.columns[index]))),
+  ]
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.map((line) => line.join(',')).join('\r\n')}\r\n`, 'utf8')])
 }
 

@@ -37,7 +37,16 @@ export async function listMembers(db: Kysely<Database>, manager: Member, unitId:
   if (scope) query = query.where('unit_id', '=', scope)
   const members = (await query.execute()).sort(byVietnamese((row) => row.name))
   const devices = members.length
-    ? await db.selectFrom('device').selectAll().where('member_id', 'in', members.map((row) => row.id)).orderBy('enrolled_at', 'desc').execute()
+    ? await db
+        .selectFrom('device')
+        .selectAll()
+        .where(
+          'member_id',
+          'in',
+          members.map((row) => row.id),
+        )
+        .orderBy('enrolled_at', 'desc')
+        .execute()
     : []
   return members.map((row) => detailOf(row, devices))
 }
@@ -77,20 +86,34 @@ export async function saveMember(db: Kysely<Database>, manager: Member, memberId
   const passwordHash = body.role === 'cadre' ? null : body.password !== undefined ? await hashPassword(body.password) : (existing?.password_hash ?? null)
 
   const id = memberId ?? randomUUID()
-  await uniquely('This username is taken', () =>
-    db.transaction().execute(async (trx) => {
-      const values = { unit_id: body.unitId, name: body.name.trim(), title: body.title.trim(), role: body.role, username, password_hash: passwordHash, rev: await nextRevision(trx) }
-      if (existing) await trx.updateTable('member').set(values).where('id', '=', id).execute()
-      else await trx.insertInto('member').values({ id, ...values }).execute()
-      // A password changed or taken away ends the sessions it opened.
-      if (existing && passwordHash !== existing.password_hash) {
-        await trx.updateTable('session').set({ revoked_at: new Date().toISOString() }).where('member_id', '=', id).where('revoked_at', 'is', null).execute()
-      }
-      const details = { name: values.name, role: body.role, ...(body.password !== undefined && { passwordChanged: true }) }
-      await audit(trx, manager, existing ? 'member.update' : 'member.create', body.unitId, details)
-      // A member moved to another unit: the unit they left reads it too.
-      if (existing && existing.unit_id !== body.unitId) await audit(trx, manager, 'member.update', existing.unit_id, details)
-    }),
+  await uniquely(
+    'This username is taken',
+    () =>
+      db.transaction().execute(async (trx) => {
+        const values = {
+          unit_id: body.unitId,
+          name: body.name.trim(),
+          title: body.title.trim(),
+          role: body.role,
+          username,
+          password_hash: passwordHash,
+          rev: await nextRevision(trx),
+        }
+        if (existing) await trx.updateTable('member').set(values).where('id', '=', id).execute()
+        else
+          await trx
+            .insertInto('member')
+            .values({ id, ...values })
+            .execute()
+        // A password changed or taken away ends the sessions it opened.
+        if (existing && passwordHash !== existing.password_hash) {
+          await trx.updateTable('session').set({ revoked_at: new Date().toISOString() }).where('member_id', '=', id).where('revoked_at', 'is', null).execute()
+        }
+        const details = { name: values.name, role: body.role, ...(body.password !== undefined && { passwordChanged: true }) }
+        await audit(trx, manager, existing ? 'member.update' : 'member.create', body.unitId, details)
+        // A member moved to another unit: the unit they left reads it too.
+        if (existing && existing.unit_id !== body.unitId) await audit(trx, manager, 'member.update', existing.unit_id, details)
+      }),
     [{ field: 'username', rule: 'taken' }],
   )
   return memberDetail(db, id)

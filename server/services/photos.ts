@@ -49,7 +49,11 @@ export async function listedPhoto(db: Db, reportId: string, photoId: string) {
 /** Note a photo's bytes as stored and every photo with those bytes as received, in one transaction. */
 export async function recordPhotoBlob(db: Kysely<Database>, blob: { sha256: string; size: number; type: string }, now = new Date()): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('photo_blob').values(blob).onConflict((conflict) => conflict.column('sha256').doNothing()).execute()
+    await trx
+      .insertInto('photo_blob')
+      .values(blob)
+      .onConflict((conflict) => conflict.column('sha256').doNothing())
+      .execute()
     await trx.updateTable('photo').set({ received_at: now.toISOString() }).where('sha256', '=', blob.sha256).where('received_at', 'is', null).execute()
   })
 }

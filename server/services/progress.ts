@@ -33,7 +33,11 @@ async function countedReports(db: Db, covenantId: string, filter: { unitId?: str
     entries.set(row.report_id, list)
   }
   // Everything the endpoint holds counts as accepted: the phone sent it and the endpoint stored it.
-  return rows.map((row) => ({ unitId: row.unit_id, visitDate: row.visit_date, report: { state: 'accepted', communeId: row.commune_id, entries: entries.get(row.id) ?? [] } satisfies CountedReport }))
+  return rows.map((row) => ({
+    unitId: row.unit_id,
+    visitDate: row.visit_date,
+    report: { state: 'accepted', communeId: row.commune_id, entries: entries.get(row.id) ?? [] } satisfies CountedReport,
+  }))
 }
 
 function cellsOf(commitments: Commitment[], progress: Map<string, Progress>, elapsed: number): ProgressCell[] {
@@ -104,7 +108,10 @@ export async function communeOverview(db: Kysely<Database>, manager: Member, com
     .orderBy('unit.name')
     .execute()
   if (unitId && !helping.some((row) => row.id === unitId)) throw forbidden('This commune is not assigned to your unit')
-  const base = { commune: toCommune(commune), units: helping.filter((row) => !unitId || row.id === unitId).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name })) }
+  const base = {
+    commune: toCommune(commune),
+    units: helping.filter((row) => !unitId || row.id === unitId).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name })),
+  }
   if (!covenant) return { ...base, covenant: null, commitments: [], elapsed: 0, visits: Array<number>(12).fill(0), cells: [] }
 
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).orderBy('position').execute()).map(toCommitment)
@@ -121,6 +128,14 @@ export async function communeOverview(db: Kysely<Database>, manager: Member, com
     commitments,
     elapsed,
     visits,
-    cells: cellsOf(commitments, progressOf(commitments, reports.map((row) => row.report), { communeId }), elapsed),
+    cells: cellsOf(
+      commitments,
+      progressOf(
+        commitments,
+        reports.map((row) => row.report),
+        { communeId },
+      ),
+      elapsed,
+    ),
   }
 }

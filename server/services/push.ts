@@ -48,7 +48,10 @@ export async function pushReports(db: Kysely<Database>, pusher: Pusher, request:
     const writes: Write[] = []
     const decided = request.reports.map((report) => decide(rules, pusher, held, writes, report, at))
     await writeReports(trx, rules, writes, at)
-    const missing = await missingPhotos(trx, decided.flatMap((item) => (item.outcome === 'rejected' ? [] : [item.id])))
+    const missing = await missingPhotos(
+      trx,
+      decided.flatMap((item) => (item.outcome === 'rejected' ? [] : [item.id])),
+    )
     await recordDevice(trx, pusher.deviceId, request.device, at)
     return { results: decided.map((item) => answerOf(item, held, missing)) }
   })
@@ -59,9 +62,7 @@ async function rulesFor(trx: Transaction<Database>, unitId: string, now: Date): 
   const active = await activeCovenant(trx, unit.bloc_id)
   const covenant = active?.status === 'signed' ? active : undefined
   const commitments = covenant ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).execute() : []
-  const assigned = covenant
-    ? await trx.selectFrom('assignment').select('commune_id').where('unit_id', '=', unitId).where('year', '=', covenant.year).execute()
-    : []
+  const assigned = covenant ? await trx.selectFrom('assignment').select('commune_id').where('unit_id', '=', unitId).where('year', '=', covenant.year).execute() : []
   return {
     unitId,
     covenant,
@@ -210,16 +211,32 @@ async function writeReports(trx: Transaction<Database>, rules: Rules, writes: Wr
     // Only reports under the active covenant are accepted: its year numbers them.
     const receipts = await nextReceipts(trx, rules.covenant?.year ?? new Date(at).getUTCFullYear(), fresh.length)
     fresh.forEach((write, index) => (write.row.receipt_number = receipts[index] ?? ''))
-    await trx.insertInto('report').values(fresh.map((write) => write.row)).execute()
+    await trx
+      .insertInto('report')
+      .values(fresh.map((write) => write.row))
+      .execute()
   }
   const replaced = writes.filter((write) => write.replaces)
   for (const { row, columns } of replaced) await trx.updateTable('report').set(columns).where('id', '=', row.id).execute()
-  if (replaced.length) await trx.deleteFrom('report_entry').where('report_id', 'in', replaced.map((write) => write.row.id)).execute()
+  if (replaced.length)
+    await trx
+      .deleteFrom('report_entry')
+      .where(
+        'report_id',
+        'in',
+        replaced.map((write) => write.row.id),
+      )
+      .execute()
   const entries = writes.flatMap(({ report }) =>
     report.entries.filter(isTouched).map((entry) => ({ report_id: report.id, commitment_id: entry.commitmentId, status: entry.status, amount: entry.amount, note: entry.note })),
   )
   if (entries.length) await trx.insertInto('report_entry').values(entries).execute()
-  await replacePhotos(trx, writes, replaced.map((write) => write.row.id), at)
+  await replacePhotos(
+    trx,
+    writes,
+    replaced.map((write) => write.row.id),
+    at,
+  )
 }
 
 /**

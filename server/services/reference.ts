@@ -1,17 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '../../src/domain'
 import type { PullResponse, UnitName } from '../../src/protocol'
-import type {
-  BlocTable,
-  CommitmentTable,
-  CommuneTable,
-  CovenantTable,
-  Database,
-  Db,
-  MemberTable,
-  ReviewTable,
-  UnitTable,
-} from '../db/schema'
+import type { BlocTable, CommitmentTable, CommuneTable, CovenantTable, Database, Db, MemberTable, ReviewTable, UnitTable } from '../db/schema'
 
 /** Move the revision counter on and answer its new value: stamp every changed reference row with it. */
 export async function nextRevision(db: Db): Promise<number> {
@@ -94,15 +84,22 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
     const units: UnitName[] = (
       await trx.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', bloc.id).where('rev', '>', since).orderBy('name').execute()
     ).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name }))
-    const commitments = covenant
-      ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).where('rev', '>', since).orderBy('position').execute()
-      : []
+    const commitments = covenant ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).where('rev', '>', since).orderBy('position').execute() : []
     const assignments = await trx.selectFrom('assignment').selectAll().where('unit_id', '=', unit.id).where('year', '=', year).execute()
     const assignedSince = new Set(assignments.filter((row) => row.rev > since).map((row) => row.commune_id))
     const communes = assignments.length
-      ? (await trx.selectFrom('commune').selectAll().where('id', 'in', assignments.map((row) => row.commune_id)).orderBy('name').execute()).filter(
-          (row) => row.rev > since || assignedSince.has(row.id),
-        )
+      ? (
+          await trx
+            .selectFrom('commune')
+            .selectAll()
+            .where(
+              'id',
+              'in',
+              assignments.map((row) => row.commune_id),
+            )
+            .orderBy('name')
+            .execute()
+        ).filter((row) => row.rev > since || assignedSince.has(row.id))
       : []
 
     const reviews = await reviewsSince(trx, unit.id, since)

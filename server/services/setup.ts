@@ -68,7 +68,11 @@ export async function saveUnit(db: Kysely<Database>, actor: Member, unitId: stri
       const values = { name: body.name.trim(), short_name: body.shortName.trim(), rev }
       const row = unitId
         ? await trx.updateTable('unit').set(values).where('id', '=', unitId).returningAll().executeTakeFirst()
-        : await trx.insertInto('unit').values({ id: randomUUID(), bloc_id: (await theBloc(trx)).id, ...values }).returningAll().executeTakeFirst()
+        : await trx
+            .insertInto('unit')
+            .values({ id: randomUUID(), bloc_id: (await theBloc(trx)).id, ...values })
+            .returningAll()
+            .executeTakeFirst()
       if (!row) throw notFound('unit')
       await audit(trx, actor, unitId ? 'unit.update' : 'unit.create', row.id, { name: row.name })
       return toUnit(row)
@@ -85,7 +89,11 @@ export async function saveCommune(db: Kysely<Database>, actor: Member, communeId
       const values = { name: body.name.trim(), district: body.district.trim(), province: body.province.trim(), rev }
       const row = communeId
         ? await trx.updateTable('commune').set(values).where('id', '=', communeId).returningAll().executeTakeFirst()
-        : await trx.insertInto('commune').values({ id: randomUUID(), ...values }).returningAll().executeTakeFirst()
+        : await trx
+            .insertInto('commune')
+            .values({ id: randomUUID(), ...values })
+            .returningAll()
+            .executeTakeFirst()
       if (!row) throw notFound('commune')
       await audit(trx, actor, communeId ? 'commune.update' : 'commune.create', null, { name: row.name, district: row.district })
       return toCommune(row)
@@ -122,7 +130,11 @@ export async function setAssignments(db: Kysely<Database>, actor: Member, year: 
       }
       const losers = [...new Set(removed.map((row) => row.unit_id))]
       if (losers.length) await trx.updateTable('unit').set({ rev }).where('id', 'in', losers).execute()
-      if (added.length) await trx.insertInto('assignment').values(added.map((item) => ({ unit_id: item.unitId, commune_id: item.communeId, year, rev }))).execute()
+      if (added.length)
+        await trx
+          .insertInto('assignment')
+          .values(added.map((item) => ({ unit_id: item.unitId, commune_id: item.communeId, year, rev })))
+          .execute()
       // One entry per unit whose communes changed, so that each unit's lead reads it in the log.
       for (const unitId of new Set([...added.map((item) => item.unitId), ...removed.map((row) => row.unit_id)])) {
         const gained = added.filter((item) => item.unitId === unitId).length
@@ -179,7 +191,11 @@ export async function updateCovenant(db: Kysely<Database>, actor: Member, covena
   assertAdmin(actor)
   return db.transaction().execute(async (trx) => {
     const row = await openCovenant(trx, covenantId)
-    await trx.updateTable('covenant').set({ slogan: slogan.trim(), rev: await nextRevision(trx) }).where('id', '=', covenantId).execute()
+    await trx
+      .updateTable('covenant')
+      .set({ slogan: slogan.trim(), rev: await nextRevision(trx) })
+      .where('id', '=', covenantId)
+      .execute()
     await audit(trx, actor, 'covenant.update', null, { year: row.year })
     return covenantDetail(trx, covenantId)
   })
@@ -195,10 +211,18 @@ export async function moveCovenant(db: Kysely<Database>, actor: Member, covenant
     const signedAt = body.status === 'signed' ? (body.signedAt ?? now.toISOString().slice(0, 10)) : row.signed_at
     if (signedAt !== null && !isIsoDate(signedAt)) throw invalid('signedAt is not a day', [{ field: 'signedAt', rule: 'date' }])
     if (body.status === 'signed') {
-      const count = await trx.selectFrom('commitment').select((eb) => eb.fn.countAll<number>().as('n')).where('covenant_id', '=', covenantId).executeTakeFirstOrThrow()
+      const count = await trx
+        .selectFrom('commitment')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('covenant_id', '=', covenantId)
+        .executeTakeFirstOrThrow()
       if (count.n === 0) throw invalid('A covenant needs commitments to be signed', [{ field: 'commitments', rule: 'required' }])
     }
-    await trx.updateTable('covenant').set({ status: body.status, signed_at: signedAt, rev: await nextRevision(trx) }).where('id', '=', covenantId).execute()
+    await trx
+      .updateTable('covenant')
+      .set({ status: body.status, signed_at: signedAt, rev: await nextRevision(trx) })
+      .where('id', '=', covenantId)
+      .execute()
     await audit(trx, actor, 'covenant.status', null, { year: row.year, status: body.status })
     return covenantDetail(trx, covenantId)
   })
@@ -222,7 +246,11 @@ export async function addCommitment(db: Kysely<Database>, actor: Member, covenan
   assertAdmin(actor)
   return db.transaction().execute(async (trx) => {
     const covenant = await openCovenant(trx, covenantId)
-    const last = await trx.selectFrom('commitment').select((eb) => eb.fn.max<number | null>('position').as('max')).where('covenant_id', '=', covenantId).executeTakeFirst()
+    const last = await trx
+      .selectFrom('commitment')
+      .select((eb) => eb.fn.max<number | null>('position').as('max'))
+      .where('covenant_id', '=', covenantId)
+      .executeTakeFirst()
     const item = { ...body, order: body.order ?? (last?.max ?? 0) + 1 }
     refuseProblems(checkCommitment(item), 'The commitment')
     const row = await trx

@@ -112,7 +112,9 @@ export function createDashboardApi(send: Transport) {
     setCovenantStatus: (covenantId: string, body: CovenantStatusRequest) => json<CovenantDetail>(`/api/covenants/${covenantId}/status`, post(body)),
     /** A new commitment of `covenantId`, or a change to `commitmentId`. */
     saveCommitment: (body: CommitmentRequest, target: { covenantId: string } | { commitmentId: string }) =>
-      'commitmentId' in target ? json<Commitment>(`/api/commitments/${target.commitmentId}`, put(body)) : json<Commitment>(`/api/covenants/${target.covenantId}/commitments`, post(body)),
+      'commitmentId' in target
+        ? json<Commitment>(`/api/commitments/${target.commitmentId}`, put(body))
+        : json<Commitment>(`/api/covenants/${target.covenantId}/commitments`, post(body)),
     deleteCommitment: (commitmentId: string) => json<null>(`/api/commitments/${commitmentId}`, { method: 'DELETE' }),
     retireCommitment: (commitmentId: string, body: RetireRequest) => json<Commitment>(`/api/commitments/${commitmentId}/retire`, post(body)),
 

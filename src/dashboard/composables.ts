@@ -142,7 +142,9 @@ export function usePaged<T>(loadPage: (offset: number) => Promise<{ total: numbe
 export function useRouteFilters<K extends string>(keys: readonly K[]) {
   const route = useRoute()
   const router = useRouter()
-  const filters = computed(() => Object.fromEntries(keys.map((key) => [key, typeof route.query[key] === 'string' && route.query[key] ? route.query[key] : undefined])) as Record<K, string | undefined>)
+  const filters = computed(
+    () => Object.fromEntries(keys.map((key) => [key, typeof route.query[key] === 'string' && route.query[key] ? route.query[key] : undefined])) as Record<K, string | undefined>,
+  )
   function setFilter(key: K, value: string): void {
     void router.replace({ query: { ...route.query, [key]: value || undefined } })
   }

@@ -77,9 +77,12 @@ export async function applyPushAnswers(sent: ReadonlyMap<string, number>, answer
       if (!report.photoIds.length) continue
       await queueUploads(report, queuedAt, answer.missingPhotos, db)
       const held = report.photoIds.filter((id) => !answer.missingPhotos.includes(id))
-      await db.photos.where('id').anyOf(held).modify((photo) => {
-        photo.uploadedAt ??= now.toISOString()
-      })
+      await db.photos
+        .where('id')
+        .anyOf(held)
+        .modify((photo) => {
+          photo.uploadedAt ??= now.toISOString()
+        })
     }
     await db.outbox.bulkDelete(sentAway)
     await db.reports.bulkPut(changed)

@@ -84,7 +84,11 @@ export async function saveEnrollment(row: Omit<EnrollmentRow, 'key' | 'revokedAt
 
 /** The endpoint refused `deviceId`'s token: mark it, unless the phone has enrolled again since. */
 export async function markRevoked(deviceId: string, at: Date, db: AppDatabase = defaultDb): Promise<void> {
-  await db.enrollment.where('key').equals('current').and((row) => row.deviceId === deviceId).modify({ revokedAt: at.toISOString() })
+  await db.enrollment
+    .where('key')
+    .equals('current')
+    .and((row) => row.deviceId === deviceId)
+    .modify({ revokedAt: at.toISOString() })
 }
 
 /** Everything the field screens show, as the phone holds it now. */

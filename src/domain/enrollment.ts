@@ -8,11 +8,7 @@ export const CODE_LENGTH = 10
 
 /** The canonical form of what someone typed or pasted, or null when it cannot be a code. */
 export function normalizeEnrollmentCode(input: string): string | null {
-  const cleaned = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1')
+  const cleaned = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1')
   if (cleaned.length !== CODE_LENGTH) return null
   for (const char of cleaned) if (!CODE_ALPHABET.includes(char)) return null
   return cleaned

@@ -130,7 +130,11 @@ export interface UnitTotal {
 const sumOf = (points: readonly number[]) => points.reduce((sum, value) => sum + Math.max(0, value), 0)
 
 /** A unit's total: its commitment scores (each within 0…its points), plus bonus and less penalty within their caps, and its band. */
-export function totalOf(unit: UnitScores, commitments: readonly Pick<Commitment, 'id' | 'maxPoints' | 'retiredAt'>[], rules: Pick<EvaluationRules, 'bonusCap' | 'penaltyCap' | 'bands'>): UnitTotal {
+export function totalOf(
+  unit: UnitScores,
+  commitments: readonly Pick<Commitment, 'id' | 'maxPoints' | 'retiredAt'>[],
+  rules: Pick<EvaluationRules, 'bonusCap' | 'penaltyCap' | 'bands'>,
+): UnitTotal {
   let base = 0
   for (const item of commitments) {
     if (item.retiredAt !== null) continue

@@ -111,10 +111,7 @@ export type ReportSummary = Static<typeof ReportSummary>
 const Page = { offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) }
 
 /** `GET /api/reports`: newest visit first; a figure's reports by `commitmentId`. */
-export const ReportsQuery = Type.Object(
-  { ...YearQuery.properties, communeId: Type.Optional(Id), commitmentId: Type.Optional(Id), ...Page },
-  closed,
-)
+export const ReportsQuery = Type.Object({ ...YearQuery.properties, communeId: Type.Optional(Id), commitmentId: Type.Optional(Id), ...Page }, closed)
 export type ReportsQuery = Static<typeof ReportsQuery>
 export const ReportsResponse = Type.Object({ total: Type.Integer({ minimum: 0 }), reports: Type.Array(ReportSummary) }, closed)
 export type ReportsResponse = Static<typeof ReportsResponse>

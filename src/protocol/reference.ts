@@ -50,15 +50,9 @@ export const Commitment = Type.Object(
   closed,
 )
 
-export const Member = Type.Object(
-  { id: Id, unitId: Id, name: Type.String(), role: oneOf(ROLES), title: Type.String() },
-  closed,
-)
+export const Member = Type.Object({ id: Id, unitId: Id, name: Type.String(), role: oneOf(ROLES), title: Type.String() }, closed)
 
-export const Device = Type.Object(
-  { id: Id, memberId: Id, name: Type.String(), enrolledAt: IsoDateTime, revokedAt: Type.Union([IsoDateTime, Type.Null()]) },
-  closed,
-)
+export const Device = Type.Object({ id: Id, memberId: Id, name: Type.String(), enrolledAt: IsoDateTime, revokedAt: Type.Union([IsoDateTime, Type.Null()]) }, closed)
 
 export type Bloc = Static<typeof Bloc>
 export type Unit = Static<typeof Unit>
@@ -70,13 +64,15 @@ export type Member = Static<typeof Member>
 export type Device = Static<typeof Device>
 
 // The wire shapes are the domain's entities, no more and no less: this fails to compile otherwise.
-export type WireMatchesDomain = AllTrue<[
-  Same<Bloc, domain.Bloc>,
-  Same<Unit, domain.Unit>,
-  Same<Commune, domain.Commune>,
-  Same<Assignment, domain.Assignment>,
-  Same<Covenant, domain.Covenant>,
-  Same<Commitment, domain.Commitment>,
-  Same<Member, domain.Member>,
-  Same<Device, domain.Device>,
-]>
+export type WireMatchesDomain = AllTrue<
+  [
+    Same<Bloc, domain.Bloc>,
+    Same<Unit, domain.Unit>,
+    Same<Commune, domain.Commune>,
+    Same<Assignment, domain.Assignment>,
+    Same<Covenant, domain.Covenant>,
+    Same<Commitment, domain.Commitment>,
+    Same<Member, domain.Member>,
+    Same<Device, domain.Device>,
+  ]
+>

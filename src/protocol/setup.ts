@@ -43,10 +43,7 @@ export const CommuneParams = Type.Object({ communeId: Id }, closed)
 
 /** `GET /api/assignments/:year`, and `PUT /api/assignments/:year` with the whole year's list. */
 export const YearParams = Type.Object({ year: Year }, closed)
-export const AssignmentsRequest = Type.Object(
-  { assignments: Type.Array(Type.Object({ unitId: Id, communeId: Id }, closed), { maxItems: 5000 }) },
-  closed,
-)
+export const AssignmentsRequest = Type.Object({ assignments: Type.Array(Type.Object({ unitId: Id, communeId: Id }, closed), { maxItems: 5000 }) }, closed)
 export type AssignmentsRequest = Static<typeof AssignmentsRequest>
 export const AssignmentsResponse = Type.Object({ year: Year, assignments: Type.Array(Assignment) }, closed)
 export type AssignmentsResponse = Static<typeof AssignmentsResponse>
@@ -72,10 +69,7 @@ export const CovenantRequest = Type.Object({ slogan: Type.String({ maxLength: LI
 export type CovenantRequest = Static<typeof CovenantRequest>
 
 /** `POST /api/covenants/:covenantId/status`: draft → signed (on `signedAt`) → closed. */
-export const CovenantStatusRequest = Type.Object(
-  { status: oneOf(['signed', 'closed'] as const), signedAt: Type.Optional(IsoDate) },
-  closed,
-)
+export const CovenantStatusRequest = Type.Object({ status: oneOf(['signed', 'closed'] as const), signedAt: Type.Optional(IsoDate) }, closed)
 export type CovenantStatusRequest = Static<typeof CovenantStatusRequest>
 
 /**

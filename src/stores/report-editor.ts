@@ -239,5 +239,29 @@ export const useReportEditor = defineStore('report-editor', () => {
     update({ location })
   }
 
-  return { report, stored, photos, queued, uploads, saveState, problem, problems, commitments, editable, startNew, open, follow, unfollow, update, updateEntry, flush, send, hasRoom, addPhoto, removePhoto, setCaption, setLocation }
+  return {
+    report,
+    stored,
+    photos,
+    queued,
+    uploads,
+    saveState,
+    problem,
+    problems,
+    commitments,
+    editable,
+    startNew,
+    open,
+    follow,
+    unfollow,
+    update,
+    updateEntry,
+    flush,
+    send,
+    hasRoom,
+    addPhoto,
+    removePhoto,
+    setCaption,
+    setLocation,
+  }
 })

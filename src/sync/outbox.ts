@@ -144,13 +144,7 @@ function answerOf(result: PushResult): PushAnswer {
   }
 }
 
-async function pushReports(
-  enrollment: EnrollmentRow,
-  options: SyncOptions,
-  now: () => Date,
-  dueBy: () => Date,
-  onSent: (count: number) => void,
-): Promise<SyncOutcome | 'done'> {
+async function pushReports(enrollment: EnrollmentRow, options: SyncOptions, now: () => Date, dueBy: () => Date, onSent: (count: number) => void): Promise<SyncOutcome | 'done'> {
   const random = options.random ?? Math.random
   // Halved after the endpoint refuses a whole batch, to find the one report it refuses.
   let maxItems: number = PUSH_BATCH.items

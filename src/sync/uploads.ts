@@ -26,7 +26,12 @@ function uploadAnswer(error: unknown): { status: number; code: string | undefine
   } catch {
     // A plain-text body says nothing more than the status.
   }
-  return { status: response.getStatus(), code: body.code, message: body.message ?? error.message, retryAfterMs: parseRetryAfter(response.getHeader('Retry-After') ?? null, new Date()) }
+  return {
+    status: response.getStatus(),
+    code: body.code,
+    message: body.message ?? error.message,
+    retryAfterMs: parseRetryAfter(response.getHeader('Retry-After') ?? null, new Date()),
+  }
 }
 
 // The upload went wrong, not the photo. Out of step (409: a retried request raced the first) or
@@ -66,7 +71,10 @@ export async function sendPhoto(
     })
   } catch (error) {
     const failure = uploadFailure(error)
-    const later = (retryAfterMs = 0) => (attempts: number) => new Date(now().getTime() + backoffMs(attempts, random(), retryAfterMs))
+    const later =
+      (retryAfterMs = 0) =>
+      (attempts: number) =>
+        new Date(now().getTime() + backoffMs(attempts, random(), retryAfterMs))
     if (failure.kind === 'push-first') {
       await requeueReport(photo.reportId, now())
       return 'waiting'
@@ -141,4 +149,3 @@ function uploadWithTus(token: string, url: string | null, blob: Blob, options: T
     upload.start()
   })
 }
-

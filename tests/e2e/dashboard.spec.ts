@@ -138,7 +138,14 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   await thumbnail.click()
   await expectHeading(admin, /^Báo cáo \d{2}-\d{6}$/)
   await admin.getByTestId('report-photo').click()
-  await expect.poll(() => admin.getByRole('dialog').getByRole('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(1200)
+  await expect
+    .poll(() =>
+      admin
+        .getByRole('dialog')
+        .getByRole('img')
+        .evaluate((image: HTMLImageElement) => image.naturalWidth),
+    )
+    .toBe(1200)
   await admin.getByRole('dialog').getByRole('button', { name: 'Đóng' }).click()
   const review = admin.getByTestId('review-form')
   await review.getByText('Cần bổ sung').click()
@@ -171,7 +178,9 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   const [reports, entries, progress] = sheets.map((sheet) => sheet.data)
   expect(reports?.[0]).toEqual(expect.arrayContaining(['Số biên nhận', 'Đơn vị', 'Xã', 'Người báo cáo', 'Ngày đi cơ sở', 'Tóm tắt']))
   expect(reports).toHaveLength(2)
-  expect(reports?.[1]).toEqual(expect.arrayContaining(['Ban Dân vận Tỉnh ủy', 'Sủng Thài', 'Hờ Thị Sua', 'Thăm hộ nghèo thôn Sủng Lủng, trao bò giống; thêm ảnh hộ nhận bò', 'Cần bổ sung']))
+  expect(reports?.[1]).toEqual(
+    expect.arrayContaining(['Ban Dân vận Tỉnh ủy', 'Sủng Thài', 'Hờ Thị Sua', 'Thăm hộ nghèo thôn Sủng Lủng, trao bò giống; thêm ảnh hộ nhận bò', 'Cần bổ sung']),
+  )
   expect(entries?.[1]).toEqual(expect.arrayContaining(['Sủng Thài', 'Đi cơ sở xã được phân công', 'Hoàn thành', 1, 'lượt']))
   expect(progress).toHaveLength(1 + 6 * 9)
   const csv = await download(admin, 'CSV báo cáo')

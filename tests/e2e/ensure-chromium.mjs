@@ -17,7 +17,7 @@ const isRoot = process.getuid?.() === 0
 const canSudo = !isRoot && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0
 
 if (isRoot || canSudo) {
-  say('Chromium is not installed: installing Debian\'s chromium package…')
+  say("Chromium is not installed: installing Debian's chromium package…")
   /** @param {string[]} args */
   const run = (args) => {
     const [program, ...rest] = isRoot ? args : ['sudo', '-n', ...args]

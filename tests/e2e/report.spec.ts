@@ -23,27 +23,30 @@ test.afterAll(async () => {
 
 /** A camera-sized JPEG (4000×3000 unless told) drawn in the page, with noise so it compresses like a photo. */
 async function cameraJpeg(page: Page, seed: number, width = 4000, height = 3000): Promise<Buffer> {
-  const base64 = await page.evaluate(async ({ seed, width, height }) => {
-    const canvas = new OffscreenCanvas(width, height)
-    const context = canvas.getContext('2d')
-    if (!context) throw new Error('no 2d context')
-    const gradient = context.createLinearGradient(0, 0, width, height)
-    gradient.addColorStop(0, `hsl(${seed * 90}, 60%, 40%)`)
-    gradient.addColorStop(1, `hsl(${seed * 90 + 120}, 60%, 70%)`)
-    context.fillStyle = gradient
-    context.fillRect(0, 0, width, height)
-    let state = seed + 1
-    for (let i = 0; i < 40_000; i++) {
-      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-      context.fillStyle = `hsl(${state % 360}, 50%, ${30 + (state % 50)}%)`
-      context.fillRect(state % width, (state >> 8) % height, 6 + (state % 30), 6 + (state % 20))
-    }
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 })
-    const bytes = new Uint8Array(await blob.arrayBuffer())
-    let binary = ''
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-    return btoa(binary)
-  }, { seed, width, height })
+  const base64 = await page.evaluate(
+    async ({ seed, width, height }) => {
+      const canvas = new OffscreenCanvas(width, height)
+      const context = canvas.getContext('2d')
+      if (!context) throw new Error('no 2d context')
+      const gradient = context.createLinearGradient(0, 0, width, height)
+      gradient.addColorStop(0, `hsl(${seed * 90}, 60%, 40%)`)
+      gradient.addColorStop(1, `hsl(${seed * 90 + 120}, 60%, 70%)`)
+      context.fillStyle = gradient
+      context.fillRect(0, 0, width, height)
+      let state = seed + 1
+      for (let i = 0; i < 40_000; i++) {
+        state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+        context.fillStyle = `hsl(${state % 360}, 50%, ${30 + (state % 50)}%)`
+        context.fillRect(state % width, (state >> 8) % height, 6 + (state % 30), 6 + (state % 20))
+      }
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 })
+      const bytes = new Uint8Array(await blob.arrayBuffer())
+      let binary = ''
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+      return btoa(binary)
+    },
+    { seed, width, height },
+  )
   return Buffer.from(base64, 'base64')
 }
 

@@ -23,9 +23,15 @@ test.afterAll(() => {
   fs.mkdirSync('test-results', { recursive: true })
   fs.writeFileSync('test-results/faults.json', `${JSON.stringify(rows, null, 2)}\n`)
   const width = Math.max(...rows.map((entry) => entry.scenario.length), 8)
-  const line = (cells: (string | number)[]) => `${String(cells[0]).padEnd(width)}  ${cells.slice(1).map((cell) => String(cell).padStart(12)).join('')}`
+  const line = (cells: (string | number)[]) =>
+    `${String(cells[0]).padEnd(width)}  ${cells
+      .slice(1)
+      .map((cell) => String(cell).padStart(12))
+      .join('')}`
   // The table is the suite's output: printed whatever the reporter.
-  process.stdout.write(`${['', line(['scenario', 'queued', 'stored', 'duplicates', 'lost']), ...rows.map((entry) => line([entry.scenario, entry.queued, entry.stored, entry.duplicates, entry.lost]))].join('\n')}\n`)
+  process.stdout.write(
+    `${['', line(['scenario', 'queued', 'stored', 'duplicates', 'lost']), ...rows.map((entry) => line([entry.scenario, entry.queued, entry.stored, entry.duplicates, entry.lost]))].join('\n')}\n`,
+  )
 })
 
 /** Enroll, cut the network, queue `seed` on the phone. */
@@ -180,7 +186,11 @@ test('device revoked with items queued', async ({ page }) => {
   )
   const admin = await rig.admin()
   const api = (url: string, body?: unknown) =>
-    fetch(`http://localhost:${rig.endpointPort}${url}`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })
+    fetch(`http://localhost:${rig.endpointPort}${url}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    })
   expect((await api(`/api/devices/${deviceId}/revoke`)).status).toBe(200)
 
   await page.context().setOffline(false)

@@ -110,25 +110,22 @@ export class FaultProxy {
       return
     }
 
-    const upstream = http.request(
-      { host: '127.0.0.1', port: this.upstreamPort, method: request.method, path: request.url, headers: request.headers },
-      (answer) => {
-        seen.status = answer.statusCode ?? null
-        if (fault?.kind === 'lose-answer') {
-          answer.resume()
-          answer.on('end', () => request.socket.destroy())
-          return
-        }
-        const pass = () => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers)
-          answer.pipe(response)
-        }
-        if (fault?.kind === 'delay-answer') {
-          answer.pause()
-          setTimeout(pass, fault.ms)
-        } else pass()
-      },
-    )
+    const upstream = http.request({ host: '127.0.0.1', port: this.upstreamPort, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+      seen.status = answer.statusCode ?? null
+      if (fault?.kind === 'lose-answer') {
+        answer.resume()
+        answer.on('end', () => request.socket.destroy())
+        return
+      }
+      const pass = () => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(response)
+      }
+      if (fault?.kind === 'delay-answer') {
+        answer.pause()
+        setTimeout(pass, fault.ms)
+      } else pass()
+    })
     upstream.on('error', () => {
       if (response.headersSent) response.destroy()
       else {

@@ -135,99 +135,115 @@ export interface SeedOptions {
  * offline, so that nothing is sent before the test is ready.
  */
 export async function seedQueue(page: Page, options: SeedOptions): Promise<Seeded> {
-  const seeded = await page.evaluate(async ({ reports, photos, photo, schema3 }) => {
-    const open = () =>
-      new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open('giao-uoc')
-        request.onsuccess = () => resolve(request.result)
-        request.onerror = () => reject(new Error(String(request.error)))
-      })
-    const done = (request: IDBRequest) => new Promise<unknown>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(new Error(String(request.error))))))
-    const db = await open()
-    const read = db.transaction(['enrollment', 'meta', 'communes', 'commitments'])
-    const enrollment = (await done(read.objectStore('enrollment').get('current'))) as { memberId: string; unitId: string }
-    const covenantId = ((await done(read.objectStore('meta').get('activeCovenantId'))) as { value: string }).value
-    const communes = (await done(read.objectStore('communes').getAll())) as { id: string; name: string }[]
-    const commitments = ((await done(read.objectStore('commitments').getAll())) as { id: string; covenantId: string; measure: string }[]).filter(
-      (item) => item.covenantId === covenantId && item.measure === 'count',
-    )
+  const seeded = await page.evaluate(
+    async ({ reports, photos, photo, schema3 }) => {
+      const open = () =>
+        new Promise<IDBDatabase>((resolve, reject) => {
+          const request = indexedDB.open('giao-uoc')
+          request.onsuccess = () => resolve(request.result)
+          request.onerror = () => reject(new Error(String(request.error)))
+        })
+      const done = (request: IDBRequest) =>
+        new Promise<unknown>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(new Error(String(request.error))))))
+      const db = await open()
+      const read = db.transaction(['enrollment', 'meta', 'communes', 'commitments'])
+      const enrollment = (await done(read.objectStore('enrollment').get('current'))) as { memberId: string; unitId: string }
+      const covenantId = ((await done(read.objectStore('meta').get('activeCovenantId'))) as { value: string }).value
+      const communes = (await done(read.objectStore('communes').getAll())) as { id: string; name: string }[]
+      const commitments = ((await done(read.objectStore('commitments').getAll())) as { id: string; covenantId: string; measure: string }[]).filter(
+        (item) => item.covenantId === covenantId && item.measure === 'count',
+      )
 
-    async function drawPhoto(seed: number): Promise<{ blob: Blob; thumbnail: Blob; sha256: string }> {
-      const canvas = new OffscreenCanvas(photo.width, photo.height)
-      const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D
-      let state = seed + 1
-      for (let i = 0; i < 30_000; i++) {
-        state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-        context.fillStyle = `hsl(${state % 360}, 60%, ${20 + (state % 60)}%)`
-        context.fillRect(state % photo.width, (state >> 8) % photo.height, 4 + (state % 40), 4 + (state % 30))
+      async function drawPhoto(seed: number): Promise<{ blob: Blob; thumbnail: Blob; sha256: string }> {
+        const canvas = new OffscreenCanvas(photo.width, photo.height)
+        const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D
+        let state = seed + 1
+        for (let i = 0; i < 30_000; i++) {
+          state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+          context.fillStyle = `hsl(${state % 360}, 60%, ${20 + (state % 60)}%)`
+          context.fillRect(state % photo.width, (state >> 8) % photo.height, 4 + (state % 40), 4 + (state % 30))
+        }
+        // Fine grain, like a camera sensor's, keeps a full-size photo as large as a real one.
+        if (photo.noise) {
+          const grain = context.createImageData(1500, 1500)
+          for (let i = 0; i < grain.data.length; i++) grain.data[i] = i % 4 === 3 ? 255 : (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) & 255
+          context.putImageData(grain, 0, 0)
+        }
+        const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: photo.quality })
+        const small = new OffscreenCanvas(32, 24)
+        small.getContext('2d')?.drawImage(canvas, 0, 0, 32, 24)
+        const thumbnail = await small.convertToBlob({ type: 'image/jpeg' })
+        const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
+        return { blob, thumbnail, sha256: [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('') }
       }
-      // Fine grain, like a camera sensor's, keeps a full-size photo as large as a real one.
-      if (photo.noise) {
-        const grain = context.createImageData(1500, 1500)
-        for (let i = 0; i < grain.data.length; i++) grain.data[i] = i % 4 === 3 ? 255 : (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) & 255
-        context.putImageData(grain, 0, 0)
-      }
-      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: photo.quality })
-      const small = new OffscreenCanvas(32, 24)
-      small.getContext('2d')?.drawImage(canvas, 0, 0, 32, 24)
-      const thumbnail = await small.convertToBlob({ type: 'image/jpeg' })
-      const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
-      return { blob, thumbnail, sha256: [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('') }
-    }
 
-    const reportIds: string[] = []
-    const photoIds: string[] = []
-    const photoBytes: number[] = []
-    const rows: { report: Record<string, unknown>; outbox: Record<string, unknown>; photos: Record<string, unknown>[] }[] = []
-    const base = Date.now() - 60_000
-    for (let i = 0; i < reports; i++) {
-      const id = crypto.randomUUID()
-      const at = new Date(base + i).toISOString()
-      const commune = communes[i % communes.length] as { id: string; name: string }
-      const photoRows: Record<string, unknown>[] = []
-      for (let p = 0; p < (photos[i] ?? 0); p++) {
-        const drawn = await drawPhoto(i * 100 + p)
-        const photoId = crypto.randomUUID()
-        photoIds.push(photoId)
-        photoBytes.push(drawn.blob.size)
-        photoRows.push({ id: photoId, reportId: id, ...drawn, type: 'image/jpeg', size: drawn.blob.size, width: photo.width, height: photo.height, caption: `Ảnh ${p + 1}`, takenAt: at, location: null, createdAt: at })
+      const reportIds: string[] = []
+      const photoIds: string[] = []
+      const photoBytes: number[] = []
+      const rows: { report: Record<string, unknown>; outbox: Record<string, unknown>; photos: Record<string, unknown>[] }[] = []
+      const base = Date.now() - 60_000
+      for (let i = 0; i < reports; i++) {
+        const id = crypto.randomUUID()
+        const at = new Date(base + i).toISOString()
+        const commune = communes[i % communes.length] as { id: string; name: string }
+        const photoRows: Record<string, unknown>[] = []
+        for (let p = 0; p < (photos[i] ?? 0); p++) {
+          const drawn = await drawPhoto(i * 100 + p)
+          const photoId = crypto.randomUUID()
+          photoIds.push(photoId)
+          photoBytes.push(drawn.blob.size)
+          photoRows.push({
+            id: photoId,
+            reportId: id,
+            ...drawn,
+            type: 'image/jpeg',
+            size: drawn.blob.size,
+            width: photo.width,
+            height: photo.height,
+            caption: `Ảnh ${p + 1}`,
+            takenAt: at,
+            location: null,
+            createdAt: at,
+          })
+        }
+        reportIds.push(id)
+        const summary = `Lượt đi cơ sở số ${i + 1} tại xã ${commune.name}`
+        rows.push({
+          report: {
+            id,
+            unitId: enrollment.unitId,
+            communeId: commune.id,
+            authorId: enrollment.memberId,
+            covenantId,
+            visitDate: at.slice(0, 10),
+            visitTime: '08:30',
+            summary,
+            location: null,
+            entries: [{ commitmentId: commitments[0]?.id, status: 'done', amount: 1, note: '' }],
+            photoIds: photoRows.map((row) => row.id),
+            state: 'queued',
+            ...(schema3 ? { rejectedReason: null } : { rejection: null, receipt: null }),
+            revision: 1,
+            createdAt: at,
+            updatedAt: at,
+            searchText: summary.toLowerCase(),
+          },
+          outbox: { reportId: id, revision: 1, queuedAt: at, attempts: 0, lastError: null, ...(schema3 ? {} : { nextAttemptAt: null }) },
+          photos: photoRows,
+        })
       }
-      reportIds.push(id)
-      const summary = `Lượt đi cơ sở số ${i + 1} tại xã ${commune.name}`
-      rows.push({
-        report: {
-          id,
-          unitId: enrollment.unitId,
-          communeId: commune.id,
-          authorId: enrollment.memberId,
-          covenantId,
-          visitDate: at.slice(0, 10),
-          visitTime: '08:30',
-          summary,
-          location: null,
-          entries: [{ commitmentId: commitments[0]?.id, status: 'done', amount: 1, note: '' }],
-          photoIds: photoRows.map((row) => row.id),
-          state: 'queued',
-          ...(schema3 ? { rejectedReason: null } : { rejection: null, receipt: null }),
-          revision: 1,
-          createdAt: at,
-          updatedAt: at,
-          searchText: summary.toLowerCase(),
-        },
-        outbox: { reportId: id, revision: 1, queuedAt: at, attempts: 0, lastError: null, ...(schema3 ? {} : { nextAttemptAt: null }) },
-        photos: photoRows,
-      })
-    }
-    const write = db.transaction(['reports', 'outbox', 'photos'], 'readwrite')
-    for (const row of rows) {
-      write.objectStore('reports').put(row.report)
-      write.objectStore('outbox').put(row.outbox)
-      for (const photoRow of row.photos) write.objectStore('photos').put(photoRow)
-    }
-    await new Promise<void>((resolve, reject) => ((write.oncomplete = () => resolve()), (write.onerror = () => reject(new Error(String(write.error))))))
-    db.close()
-    return { reportIds, photoIds, photoBytes }
-  }, { reports: options.reports, photos: options.photos ?? [], photo: options.photo ?? { width: 1600, height: 1200, quality: 0.8 }, schema3: options.schema3 ?? false })
+      const write = db.transaction(['reports', 'outbox', 'photos'], 'readwrite')
+      for (const row of rows) {
+        write.objectStore('reports').put(row.report)
+        write.objectStore('outbox').put(row.outbox)
+        for (const photoRow of row.photos) write.objectStore('photos').put(photoRow)
+      }
+      await new Promise<void>((resolve, reject) => ((write.oncomplete = () => resolve()), (write.onerror = () => reject(new Error(String(write.error))))))
+      db.close()
+      return { reportIds, photoIds, photoBytes }
+    },
+    { reports: options.reports, photos: options.photos ?? [], photo: options.photo ?? { width: 1600, height: 1200, quality: 0.8 }, schema3: options.schema3 ?? false },
+  )
   await page.reload()
   if (!options.schema3) await expect(page.getByTestId('outbox-waiting')).toBeVisible()
   return seeded
@@ -241,7 +257,8 @@ export async function phoneWaiting(page: Page): Promise<{ waiting: Set<string>; 
       request.onsuccess = () => resolve(request.result)
       request.onerror = () => reject(new Error(String(request.error)))
     })
-    const done = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(new Error(String(request.error))))))
+    const done = <T>(request: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(new Error(String(request.error))))))
     // A phone still on schema 3 (before an update) has no uploads yet.
     const hasUploads = db.objectStoreNames.contains('uploads')
     const read = db.transaction(hasUploads ? ['outbox', 'uploads', 'reports'] : ['outbox', 'reports'])
@@ -267,7 +284,9 @@ export async function settle(scenario: string, rig: Rig, page: Page, seeded: See
         const held = rig.held(seeded.reportIds, seeded.photoIds)
         // A page between two loads cannot be asked: ask again.
         const phone = await phoneWaiting(page).catch(() => null)
-        return held.reports.size === seeded.reportIds.length && held.photos.size === seeded.photoIds.length && phone?.waiting.size === 0 && phone.accepted >= seeded.reportIds.length
+        return (
+          held.reports.size === seeded.reportIds.length && held.photos.size === seeded.photoIds.length && phone?.waiting.size === 0 && phone.accepted >= seeded.reportIds.length
+        )
       },
       { timeout: timeoutMs, intervals: [250, 500, 1000] },
     )

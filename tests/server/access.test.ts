@@ -35,7 +35,10 @@ describe('first start', () => {
     expect(app.firstStart.demoEnrollment?.link).toMatch(/^https:\/\/giaouoc\.example\.vn\/enroll#code=[0-9A-Z]{5}-[0-9A-Z]{5}$/)
     expect(await app.db.selectFrom('unit').select('id').execute()).toHaveLength(6)
     expect(await app.db.selectFrom('commune').select('id').execute()).toHaveLength(11)
-    const points = await app.db.selectFrom('commitment').select((eb) => eb.fn.sum<number>('max_points').as('sum')).executeTakeFirst()
+    const points = await app.db
+      .selectFrom('commitment')
+      .select((eb) => eb.fn.sum<number>('max_points').as('sum'))
+      .executeTakeFirst()
     expect(points?.sum).toBe(100)
   })
 
@@ -74,7 +77,10 @@ describe('POST /api/auth/login', () => {
 
   it('refuses a wrong password and an unknown name alike', async () => {
     const app = await demoApp()
-    for (const payload of [{ username: 'admin', password: 'sai mật khẩu' }, { username: 'nobody', password: ADMIN_PASSWORD }]) {
+    for (const payload of [
+      { username: 'admin', password: 'sai mật khẩu' },
+      { username: 'nobody', password: ADMIN_PASSWORD },
+    ]) {
       const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload })
       expect(response.statusCode).toBe(401)
       expect(response.json()).toMatchObject({ code: 'bad_login', message: 'Wrong username or password' })
@@ -200,7 +206,11 @@ describe('enrollment', () => {
 
     // A lead of another unit (Ban Tổ chức) may not.
     const lead = await memberNamed(app, 'Nguyễn Thị Thu Hà')
-    await app.db.updateTable('member').set({ username: 'ha', password_hash: await hashPassword('mật khẩu của Hà') }).where('id', '=', lead.id).execute()
+    await app.db
+      .updateTable('member')
+      .set({ username: 'ha', password_hash: await hashPassword('mật khẩu của Hà') })
+      .where('id', '=', lead.id)
+      .execute()
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ha', password: 'mật khẩu của Hà' } })
     const leadToken = login.json<{ token: string }>().token
     const asLead = await app.inject({
@@ -224,7 +234,11 @@ describe('enrollment', () => {
   it('a lead may not act on the admin or another lead, even in their own unit', async () => {
     const app = await demoApp()
     const lead = await memberNamed(app, 'Nguyễn Thị Thu Hà')
-    await app.db.updateTable('member').set({ username: 'ha', password_hash: await hashPassword('mật khẩu của Hà') }).where('id', '=', lead.id).execute()
+    await app.db
+      .updateTable('member')
+      .set({ username: 'ha', password_hash: await hashPassword('mật khẩu của Hà') })
+      .where('id', '=', lead.id)
+      .execute()
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ha', password: 'mật khẩu của Hà' } })
     const headers = { authorization: `Bearer ${login.json<{ token: string }>().token}` }
     const admin = await app.db.selectFrom('member').select('id').where('role', '=', 'admin').executeTakeFirstOrThrow()

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto'
 import type { InjectOptions } from 'fastify'
 import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { AUDIT_ACTIONS, type AuditAction, type AuditDetails, type AuditEntry, type AuditResponse, type CovenantDetail, type MemberDetail, type SetupResponse } from '../../src/protocol'
+import {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditDetails,
+  type AuditEntry,
+  type AuditResponse,
+  type CovenantDetail,
+  type MemberDetail,
+  type SetupResponse,
+} from '../../src/protocol'
 import { enrolledAs } from './helper'
 import { testBloc, type TestBloc } from './managers'
 
@@ -39,7 +48,11 @@ async function audit(bloc: TestBloc, headers: Headers, query = ''): Promise<Audi
 // Drafts of past years: signing one never takes the phones off this year's covenant.
 let pastYear = year - 1
 async function draft(bloc: TestBloc, signed = false): Promise<CovenantDetail> {
-  const created = await send<CovenantDetail>(bloc, bloc.admin, { method: 'POST', url: '/api/covenants', payload: { year: pastYear--, slogan: 'Năm cũ', copyFrom: bloc.own.field.covenant.id } })
+  const created = await send<CovenantDetail>(bloc, bloc.admin, {
+    method: 'POST',
+    url: '/api/covenants',
+    payload: { year: pastYear--, slogan: 'Năm cũ', copyFrom: bloc.own.field.covenant.id },
+  })
   if (signed) await send(bloc, bloc.admin, { method: 'POST', url: `/api/covenants/${created.covenant.id}/status`, payload: { status: 'signed' } })
   return created
 }
@@ -53,7 +66,11 @@ async function cadreOf(bloc: TestBloc): Promise<{ id: string; name: string }> {
 const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
   'bloc.update': async (bloc) => {
     const { bloc: current } = await send<SetupResponse>(bloc, bloc.admin, { method: 'GET', url: '/api/setup' })
-    await send(bloc, bloc.admin, { method: 'PUT', url: '/api/bloc', payload: { name: 'Khối thi đua thử', province: current.province, headUnitId: current.headUnitId, deputyUnitId: current.deputyUnitId } })
+    await send(bloc, bloc.admin, {
+      method: 'PUT',
+      url: '/api/bloc',
+      payload: { name: 'Khối thi đua thử', province: current.province, headUnitId: current.headUnitId, deputyUnitId: current.deputyUnitId },
+    })
     return { by: 'admin', unitId: null, details: { name: 'Khối thi đua thử' } }
   },
   'unit.create': async (bloc) => {
@@ -69,11 +86,19 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     return { by: 'admin', unitId: null, details: { name: 'Phố Bảng', district: 'Đồng Văn' } }
   },
   'commune.update': async (bloc) => {
-    await send(bloc, bloc.admin, { method: 'PUT', url: `/api/communes/${bloc.own.report.communeId}`, payload: { name: 'Lao Và Chải', district: 'Yên Minh', province: 'Tuyên Quang' } })
+    await send(bloc, bloc.admin, {
+      method: 'PUT',
+      url: `/api/communes/${bloc.own.report.communeId}`,
+      payload: { name: 'Lao Và Chải', district: 'Yên Minh', province: 'Tuyên Quang' },
+    })
     return { by: 'admin', unitId: null, details: { name: 'Lao Và Chải', district: 'Yên Minh' } }
   },
   'assignments.update': async (bloc) => {
-    await send(bloc, bloc.admin, { method: 'PUT', url: `/api/assignments/${year + 5}`, payload: { assignments: [{ unitId: bloc.own.unitId, communeId: bloc.own.report.communeId }] } })
+    await send(bloc, bloc.admin, {
+      method: 'PUT',
+      url: `/api/assignments/${year + 5}`,
+      payload: { assignments: [{ unitId: bloc.own.unitId, communeId: bloc.own.report.communeId }] },
+    })
     return { by: 'admin', unitId: bloc.own.unitId, details: { year: year + 5, added: 1, removed: 0 } }
   },
   'covenant.create': async (bloc) => {
@@ -115,8 +140,16 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     return { by: 'lead', unitId: bloc.own.unitId, details: { name: 'Hoàng Thị Nụ', role: 'cadre' } }
   },
   'member.update': async (bloc) => {
-    const lead = await send<MemberDetail>(bloc, bloc.admin, { method: 'POST', url: '/api/members', payload: { unitId: bloc.own.unitId, name: 'Hà Văn Tú', title: 'Phó Trưởng ban', role: 'lead', username: 'tu.danvan', password: PASSWORD } })
-    await send(bloc, bloc.admin, { method: 'PUT', url: `/api/members/${lead.id}`, payload: { unitId: bloc.own.unitId, name: 'Hà Văn Tú', title: 'Trưởng ban', role: 'lead', password: `${PASSWORD} mới` } })
+    const lead = await send<MemberDetail>(bloc, bloc.admin, {
+      method: 'POST',
+      url: '/api/members',
+      payload: { unitId: bloc.own.unitId, name: 'Hà Văn Tú', title: 'Phó Trưởng ban', role: 'lead', username: 'tu.danvan', password: PASSWORD },
+    })
+    await send(bloc, bloc.admin, {
+      method: 'PUT',
+      url: `/api/members/${lead.id}`,
+      payload: { unitId: bloc.own.unitId, name: 'Hà Văn Tú', title: 'Trưởng ban', role: 'lead', password: `${PASSWORD} mới` },
+    })
     return { by: 'admin', unitId: bloc.own.unitId, details: { name: 'Hà Văn Tú', role: 'lead', passwordChanged: true } }
   },
   'enrollment.create': async (bloc) => {
@@ -241,10 +274,18 @@ describe('GET /api/audit', () => {
 describe('changes that concern two units', () => {
   it('a member moved and communes reassigned are read by the lead of each unit', async () => {
     const bloc = await testBloc()
-    const moved = await send<MemberDetail>(bloc, bloc.admin, { method: 'POST', url: '/api/members', payload: { unitId: bloc.own.unitId, name: 'Vừ Mí Chơ', title: 'Chuyên viên', role: 'cadre' } })
+    const moved = await send<MemberDetail>(bloc, bloc.admin, {
+      method: 'POST',
+      url: '/api/members',
+      payload: { unitId: bloc.own.unitId, name: 'Vừ Mí Chơ', title: 'Chuyên viên', role: 'cadre' },
+    })
     await send(bloc, bloc.admin, { method: 'PUT', url: `/api/members/${moved.id}`, payload: { unitId: bloc.other.unitId, name: 'Vừ Mí Chơ', title: 'Chuyên viên', role: 'cadre' } })
     const year = new Date().getFullYear()
-    await send(bloc, bloc.admin, { method: 'PUT', url: `/api/assignments/${year + 3}`, payload: { assignments: [bloc.own, bloc.other].map((unit) => ({ unitId: unit.unitId, communeId: unit.report.communeId })) } })
+    await send(bloc, bloc.admin, {
+      method: 'PUT',
+      url: `/api/assignments/${year + 3}`,
+      payload: { assignments: [bloc.own, bloc.other].map((unit) => ({ unitId: unit.unitId, communeId: unit.report.communeId })) },
+    })
     for (const unit of [bloc.own, bloc.other]) {
       const actions = (await audit(bloc, unit.lead)).entries.map((entry) => entry.action)
       expect(actions.filter((action) => action === 'member.update')).toHaveLength(1)

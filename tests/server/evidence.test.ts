@@ -72,7 +72,11 @@ describe('reports and photos', () => {
       communeId: communeB?.id ?? '',
       summary: 'Khảo sát mô hình nuôi bò, chụp ảnh chuồng trại.',
       entries: [{ commitmentId: commitmentAt(own.field.commitments, 9).id, status: 'in_progress', amount: 1, note: 'Lượt thứ nhất' }],
-      photos: [photoOf(big, { width: 1200, height: 900, caption: 'Chuồng bò' }), photoOf(PNG, { type: 'image/png', caption: 'Sơ đồ' }), photoOf(jpeg(900, 'chưa gửi'), { caption: 'Chưa gửi' })],
+      photos: [
+        photoOf(big, { width: 1200, height: 900, caption: 'Chuồng bò' }),
+        photoOf(PNG, { type: 'image/png', caption: 'Sơ đồ' }),
+        photoOf(jpeg(900, 'chưa gửi'), { caption: 'Chưa gửi' }),
+      ],
     })
     expect((await pushOne(app, own.field, withPhotos)).outcome).toBe('accepted')
     await receivePhoto(app, dataDir, big)
@@ -167,8 +171,26 @@ describe('reports and photos', () => {
         review: null,
       })
       expect(detail.entries).toEqual([
-        { commitmentId: commitmentAt(commitments, 1).id, order: 1, title: 'Hoàn thành các mục tiêu, nhiệm vụ năm', measure: 'done', unitLabel: '', status: 'done', amount: null, note: '' },
-        { commitmentId: commitmentAt(commitments, 5).id, order: 5, title: '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ', measure: 'count', unitLabel: 'hộ', status: 'in_progress', amount: 3, note: 'Ba hộ nghèo' },
+        {
+          commitmentId: commitmentAt(commitments, 1).id,
+          order: 1,
+          title: 'Hoàn thành các mục tiêu, nhiệm vụ năm',
+          measure: 'done',
+          unitLabel: '',
+          status: 'done',
+          amount: null,
+          note: '',
+        },
+        {
+          commitmentId: commitmentAt(commitments, 5).id,
+          order: 5,
+          title: '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ',
+          measure: 'count',
+          unitLabel: 'hộ',
+          status: 'in_progress',
+          amount: 3,
+          note: 'Ba hộ nghèo',
+        },
       ])
       const [sent] = bloc.own.report.photos
       expect(detail.photos).toEqual([{ id: sent?.id, caption: sent?.caption, width: 16, height: 12, size: sent?.size, takenAt: sent?.takenAt, received: true }])
@@ -226,8 +248,16 @@ describe('reports and photos', () => {
       expect(response.rawPayload.length).toBeLessThan(big.length / 4)
       // Still the picture: the top left is dark in red and green, the bottom right bright.
       const pixel = (x: number, y: number) => Array.from(decoded.data.subarray((y * decoded.width + x) * 4, (y * decoded.width + x) * 4 + 3))
-      expect(pixel(2, 2).slice(0, 2).every((value) => value < 40)).toBe(true)
-      expect(pixel(317, 237).slice(0, 2).every((value) => value > 215)).toBe(true)
+      expect(
+        pixel(2, 2)
+          .slice(0, 2)
+          .every((value) => value < 40),
+      ).toBe(true)
+      expect(
+        pixel(317, 237)
+          .slice(0, 2)
+          .every((value) => value > 215),
+      ).toBe(true)
 
       const sha256 = sha256Of(big)
       const cached = path.join(bloc.dataDir, 'thumbs', sha256.slice(0, 2), `${sha256}.jpg`)
@@ -369,7 +399,8 @@ describe('POST /api/reports/:reportId/reviews', () => {
   const review = (headers: Headers, reportId: string, body: { status: 'accepted' | 'needs_more'; comment: string; revision: number }) =>
     bloc.app.inject({ method: 'POST', url: `/api/reports/${reportId}/reviews`, headers, payload: body })
   const pull = async (cursor = 0) => (await bloc.app.inject({ method: 'GET', url: `/api/pull?cursor=${cursor}`, headers: bloc.own.field.headers })).json<PullResponse>()
-  const summaryOf = async (reportId: string) => (await get<ReportsResponse>(bloc, bloc.admin, '/api/reports')).reports.find((report) => report.id === reportId) ?? expect.fail('not listed')
+  const summaryOf = async (reportId: string) =>
+    (await get<ReportsResponse>(bloc, bloc.admin, '/api/reports')).reports.find((report) => report.id === reportId) ?? expect.fail('not listed')
   /** A fresh report of Ban Dân vận's, so that each test reviews its own. */
   async function fresh(): Promise<PushedReport> {
     const report = reportOf(bloc.own.field)
@@ -404,7 +435,16 @@ describe('POST /api/reports/:reportId/reviews', () => {
     const response = await review(bloc.own.lead, report.id, { status: 'accepted', comment: '  Tốt  ', revision: 1 })
     expect(response.statusCode, response.body).toBe(201)
     const made = response.json<Review>()
-    expect(made).toEqual({ id: expect.any(String) as string, reportId: report.id, revision: 1, status: 'accepted', comment: 'Tốt', reviewerId: bloc.own.leadId, reviewerName: 'Phạm Thị Lan', at: expect.any(String) as string })
+    expect(made).toEqual({
+      id: expect.any(String) as string,
+      reportId: report.id,
+      revision: 1,
+      status: 'accepted',
+      comment: 'Tốt',
+      reviewerId: bloc.own.leadId,
+      reviewerName: 'Phạm Thị Lan',
+      at: expect.any(String) as string,
+    })
 
     expect((await get<ReportDetail>(bloc, bloc.admin, `/api/reports/${report.id}`)).reviews).toEqual([made])
     expect((await summaryOf(report.id)).review).toEqual({ status: 'accepted', comment: 'Tốt', reviewerName: 'Phạm Thị Lan', at: made.at, answered: false })

@@ -17,7 +17,25 @@ const firstOfYear = `${year}-01-01`
 const AWKWARD = 'Họp với "Ban chỉ đạo", thôn Lũng Pù\nvà thôn Sà Phìn'
 const vietnameseDay = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
 
-const REPORT_HEADINGS = ['Số biên nhận', 'Đơn vị', 'Xã', 'Huyện', 'Người báo cáo', 'Ngày đi cơ sở', 'Giờ', 'Tóm tắt', 'Vĩ độ', 'Kinh độ', 'Độ chính xác (m)', 'Số ảnh', 'Ảnh đã nhận', 'Lần sửa', 'Thời điểm tiếp nhận (UTC)', 'Kết quả xem xét', 'Ý kiến']
+const REPORT_HEADINGS = [
+  'Số biên nhận',
+  'Đơn vị',
+  'Xã',
+  'Huyện',
+  'Người báo cáo',
+  'Ngày đi cơ sở',
+  'Giờ',
+  'Tóm tắt',
+  'Vĩ độ',
+  'Kinh độ',
+  'Độ chính xác (m)',
+  'Số ảnh',
+  'Ảnh đã nhận',
+  'Lần sửa',
+  'Thời điểm tiếp nhận (UTC)',
+  'Kết quả xem xét',
+  'Ý kiến',
+]
 const ENTRY_HEADINGS = ['Số biên nhận', 'Đơn vị', 'Xã', 'Ngày đi cơ sở', 'STT', 'Nội dung giao ước', 'Trạng thái', 'Số lượng', 'Đơn vị tính', 'Ghi chú']
 const PROGRESS_HEADINGS = ['Đơn vị', 'STT', 'Nhóm tiêu chí', 'Nội dung giao ước', 'Chỉ tiêu', 'Đơn vị tính', 'Đã thực hiện', 'Tỷ lệ', 'Số báo cáo', 'Đánh giá', 'Điểm tối đa']
 
@@ -61,7 +79,12 @@ beforeAll(async () => {
   const awkward = reportOf(own.field, { communeId: own.field.communes[1]?.id ?? '', visitDate: firstOfYear, visitTime: '', summary: AWKWARD, location: null })
   const pushed = await pushOne(app, own.field, awkward)
   expect(pushed.outcome).toBe('accepted')
-  const review = await app.inject({ method: 'POST', url: `/api/reports/${own.report.id}/reviews`, headers: admin, payload: { status: 'needs_more', comment: 'Thiếu ảnh, cần bổ sung', revision: 1 } })
+  const review = await app.inject({
+    method: 'POST',
+    url: `/api/reports/${own.report.id}/reviews`,
+    headers: admin,
+    payload: { status: 'needs_more', comment: 'Thiếu ảnh, cần bổ sung', revision: 1 },
+  })
   expect(review.statusCode).toBe(201)
   const numbers = await app.db.selectFrom('report').select(['id', 'receipt_number']).execute()
   const receiptOf = (id: string) => numbers.find((row) => row.id === id)?.receipt_number ?? expect.fail(`no receipt for ${id}`)
@@ -83,14 +106,17 @@ async function csv(file: Exclude<ExportFile, 'covenant.xlsx'>, headers?: Headers
 }
 
 describe('GET /api/export/*.csv', () => {
-  it.each<[Exclude<ExportFile, 'covenant.xlsx'>]>([['reports.csv'], ['entries.csv'], ['progress.csv']])('%s is UTF-8 with a BOM, for Excel, saved under the year’s name', async (file) => {
-    const response = await download(file)
-    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8')
-    expect(response.headers['content-disposition']).toBe(`attachment; filename="giao-uoc-${year}-${file}"`)
-    expect(response.headers['cache-control']).toBe('no-store')
-    expect([...response.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
-    expect(response.rawPayload.subarray(3).toString('utf8')).toMatch(/^[^\r\n]+\r\n/)
-  })
+  it.each<[Exclude<ExportFile, 'covenant.xlsx'>]>([['reports.csv'], ['entries.csv'], ['progress.csv']])(
+    '%s is UTF-8 with a BOM, for Excel, saved under the year’s name',
+    async (file) => {
+      const response = await download(file)
+      expect(response.headers['content-type']).toBe('text/csv; charset=utf-8')
+      expect(response.headers['content-disposition']).toBe(`attachment; filename="giao-uoc-${year}-${file}"`)
+      expect(response.headers['cache-control']).toBe('no-store')
+      expect([...response.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+      expect(response.rawPayload.subarray(3).toString('utf8')).toMatch(/^[^\r\n]+\r\n/)
+    },
+  )
 
   it('reports.csv: one row per report, oldest visit first, with days as dd/MM/yyyy', async () => {
     const [headings, ...rows] = await csv('reports.csv')
@@ -154,7 +180,18 @@ describe('GET /api/export/*.csv', () => {
     const own = rows.filter((row) => row[0] === receipts.own)
     expect(own).toEqual([
       [receipts.own, 'Ban Dân vận Tỉnh ủy', 'Lao Và Chải', vietnameseDay(isoDay(new Date())), '1', 'Hoàn thành các mục tiêu, nhiệm vụ năm', 'Hoàn thành', '', '', ''],
-      [receipts.own, 'Ban Dân vận Tỉnh ủy', 'Lao Và Chải', vietnameseDay(isoDay(new Date())), '5', '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ', 'Đang thực hiện', '3', 'hộ', 'Ba hộ nghèo'],
+      [
+        receipts.own,
+        'Ban Dân vận Tỉnh ủy',
+        'Lao Và Chải',
+        vietnameseDay(isoDay(new Date())),
+        '5',
+        '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ',
+        'Đang thực hiện',
+        '3',
+        'hộ',
+        'Ba hộ nghèo',
+      ],
     ])
     // The awkward report has one entry that says something, the other unit's two.
     expect(rows.filter((row) => row[0] === receipts.awkward).map((row) => row[4])).toEqual(['1'])
@@ -170,8 +207,32 @@ describe('GET /api/export/*.csv', () => {
     expect(own.map((row) => row[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9'])
     expect(own[0]).toEqual(['Ban Dân vận Tỉnh ủy', '1', 'Nhiệm vụ chính trị', 'Hoàn thành các mục tiêu, nhiệm vụ năm', '', '', '1', '100', '2', 'Hoàn thành', '20'])
     // Three poor households of a target of 20 in each of two communes.
-    expect(own[2]).toEqual(['Ban Dân vận Tỉnh ủy', '3', 'Học tập và làm theo Bác', 'Sinh hoạt chuyên đề gắn với Chỉ thị 03 "Nói đi đôi với làm"', '12', 'buổi', '0', '0', '0', 'Chậm tiến độ', '10'])
-    expect(own[4]).toEqual(['Ban Dân vận Tỉnh ủy', '5', 'Phong trào chuyên đề', '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ', '40', 'hộ', '3', '7.5', '1', expect.any(String), '10'])
+    expect(own[2]).toEqual([
+      'Ban Dân vận Tỉnh ủy',
+      '3',
+      'Học tập và làm theo Bác',
+      'Sinh hoạt chuyên đề gắn với Chỉ thị 03 "Nói đi đôi với làm"',
+      '12',
+      'buổi',
+      '0',
+      '0',
+      '0',
+      'Chậm tiến độ',
+      '10',
+    ])
+    expect(own[4]).toEqual([
+      'Ban Dân vận Tỉnh ủy',
+      '5',
+      'Phong trào chuyên đề',
+      '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ',
+      '40',
+      'hộ',
+      '3',
+      '7.5',
+      '1',
+      expect.any(String),
+      '10',
+    ])
     expect(own[6]).toEqual(['Ban Dân vận Tỉnh ủy', '7', 'Xây dựng Đảng', 'Cơ quan, đoàn thể vững mạnh', '', '', '0', '0', '0', 'Chưa đến hạn', '10'])
     const office = rows.filter((row) => row[0] === 'Văn phòng Tỉnh ủy')
     expect(office[4]?.slice(4, 9)).toEqual(['20', 'hộ', '0', '0', '0'])
@@ -209,7 +270,18 @@ describe('GET /api/export/covenant.xlsx', () => {
 
     expect(entries?.[0]).toEqual(ENTRY_HEADINGS)
     expect(entries?.slice(1)).toHaveLength(5)
-    expect(entries?.find((row) => row[0] === receipts.own && row[4] === 5)).toEqual([receipts.own, 'Ban Dân vận Tỉnh ủy', 'Lao Và Chải', new Date(`${isoDay(new Date())}T00:00:00Z`), 5, '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ', 'Đang thực hiện', 3, 'hộ', 'Ba hộ nghèo'])
+    expect(entries?.find((row) => row[0] === receipts.own && row[4] === 5)).toEqual([
+      receipts.own,
+      'Ban Dân vận Tỉnh ủy',
+      'Lao Và Chải',
+      new Date(`${isoDay(new Date())}T00:00:00Z`),
+      5,
+      '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ',
+      'Đang thực hiện',
+      3,
+      'hộ',
+      'Ba hộ nghèo',
+    ])
 
     expect(progress?.[0]).toEqual(PROGRESS_HEADINGS)
     expect(progress?.slice(1)).toHaveLength(6 * 9)
@@ -235,7 +307,12 @@ describe('a lead’s export', () => {
   it('is the same as the admin’s export of that unit', async () => {
     const byLead = await csv('entries.csv', bloc.own.lead)
     expect(await csv('entries.csv', bloc.admin, `?unitId=${bloc.own.unitId}`)).toEqual(byLead)
-    expect(byLead.slice(1).map((row) => row[0]).sort()).toEqual([receipts.own, receipts.own, receipts.awkward].sort())
+    expect(
+      byLead
+        .slice(1)
+        .map((row) => row[0])
+        .sort(),
+    ).toEqual([receipts.own, receipts.own, receipts.awkward].sort())
   })
 })
 

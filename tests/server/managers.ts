@@ -43,7 +43,11 @@ export async function logIn(app: App, username: string, password: string): Promi
 /** Give a demo lead a username and password, and sign in. */
 async function leadOf(app: App, name: string, username: string): Promise<{ headers: Headers; id: string }> {
   const member = await app.db.selectFrom('member').select('id').where('name', '=', name).executeTakeFirstOrThrow()
-  await app.db.updateTable('member').set({ username, password_hash: await hashPassword(LEAD_PASSWORD) }).where('id', '=', member.id).execute()
+  await app.db
+    .updateTable('member')
+    .set({ username, password_hash: await hashPassword(LEAD_PASSWORD) })
+    .where('id', '=', member.id)
+    .execute()
   return { headers: await logIn(app, username, LEAD_PASSWORD), id: member.id }
 }
 

@@ -34,7 +34,13 @@ async function saved(headers: Headers, body: MemberRequest, memberId?: string, a
 }
 
 const cadreBody = (unitId: string, changes: Partial<MemberRequest> = {}): MemberRequest => ({ unitId, name: `Cán bộ ${unique()}`, title: 'Chuyên viên', role: 'cadre', ...changes })
-const leadBody = (unitId: string, changes: Partial<MemberRequest> = {}): MemberRequest => ({ ...cadreBody(unitId), role: 'lead', username: `lead.${unique()}`, password: PASSWORD, ...changes })
+const leadBody = (unitId: string, changes: Partial<MemberRequest> = {}): MemberRequest => ({
+  ...cadreBody(unitId),
+  role: 'lead',
+  username: `lead.${unique()}`,
+  password: PASSWORD,
+  ...changes,
+})
 
 /** The status of a request made with `headers`: 401 once a session has ended. */
 const statusWith = async (headers: Headers, app: App = bloc.app) => (await app.inject({ method: 'GET', url: '/api/setup', headers })).statusCode
@@ -111,7 +117,14 @@ describe('POST /api/members', () => {
     ['without a username', { username: undefined }, [{ field: 'username', rule: 'required' }]],
     ['with a null username', { username: null }, [{ field: 'username', rule: 'required' }]],
     ['without a password', { password: undefined }, [{ field: 'password', rule: 'required' }]],
-    ['with neither', { username: undefined, password: undefined }, [{ field: 'username', rule: 'required' }, { field: 'password', rule: 'required' }]],
+    [
+      'with neither',
+      { username: undefined, password: undefined },
+      [
+        { field: 'username', rule: 'required' },
+        { field: 'password', rule: 'required' },
+      ],
+    ],
     ['with a blank name', { name: '   ' }, [{ field: 'name', rule: 'required' }]],
   ])('refuses a lead %s with a 400 naming what is missing', async (_, changes, problems) => {
     const body = leadBody(bloc.own.unitId, changes)

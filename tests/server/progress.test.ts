@@ -129,7 +129,12 @@ describe('GET /api/progress', () => {
   })
 
   it('answers a draft year with its commitments and nothing done', async () => {
-    const created = await bloc.app.inject({ method: 'POST', url: '/api/covenants', headers: bloc.admin, payload: { year: year + 1, slogan: 'Năm sau', copyFrom: bloc.own.field.covenant.id } })
+    const created = await bloc.app.inject({
+      method: 'POST',
+      url: '/api/covenants',
+      headers: bloc.admin,
+      payload: { year: year + 1, slogan: 'Năm sau', copyFrom: bloc.own.field.covenant.id },
+    })
     expect(created.statusCode).toBe(201)
     const body = await progress(bloc.admin, `?year=${year + 1}`)
     expect(body.covenant).toMatchObject({ year: year + 1, status: 'draft' })

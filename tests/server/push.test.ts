@@ -95,7 +95,10 @@ describe('POST /api/push', () => {
     const report = reportOf(field, { revision: 2 })
     const first = expectOutcome(await pushOne(app, field, report), 'accepted')
 
-    for (const other of [{ ...report, summary: 'Nội dung khác' }, { ...report, revision: 1, summary: 'Bản cũ' }]) {
+    for (const other of [
+      { ...report, summary: 'Nội dung khác' },
+      { ...report, revision: 1, summary: 'Bản cũ' },
+    ]) {
       const conflict = expectOutcome(await pushOne(app, field, other), 'conflict')
       expect(conflict).toEqual({ ...first, outcome: 'conflict', current: report })
     }
@@ -268,7 +271,11 @@ describe('POST /api/push refusals', () => {
   it('refuses more than 50 reports with a 400 and a body over 1 MB with a 413', async () => {
     const app = await buildTestApp()
     const field = await fieldOf(app)
-    const tooMany = await push(app, field, Array.from({ length: 51 }, () => reportOf(field)))
+    const tooMany = await push(
+      app,
+      field,
+      Array.from({ length: 51 }, () => reportOf(field)),
+    )
     expect(tooMany.statusCode).toBe(400)
     expect(tooMany.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringContaining('reports') as string })
 
@@ -318,7 +325,11 @@ describe('POST /api/push transactions', () => {
     const app = await buildTestApp()
     const field = await fieldOf(app)
     for (let batch = 0; batch < 10; batch++) {
-      const response = await push(app, field, Array.from({ length: 50 }, () => reportOf(field)))
+      const response = await push(
+        app,
+        field,
+        Array.from({ length: 50 }, () => reportOf(field)),
+      )
       expect(response.json<PushResponse>().results.every((result) => result.outcome === 'accepted')).toBe(true)
     }
     const rows = await app.db.selectFrom('report').select('receipt_number').orderBy('receipt_number').execute()

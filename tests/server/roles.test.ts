@@ -48,13 +48,32 @@ async function cadreOf(unit: TestUnit): Promise<string> {
 /** Routes a unit's lead may use on their own unit. */
 const unitRoutes: Record<string, Build> = {
   'GET /api/members': (_, unit) => ({ method: 'GET', url: `/api/members?unitId=${unit.unitId}` }),
-  'POST /api/members': (_, unit) => ({ method: 'POST', url: '/api/members', payload: { unitId: unit.unitId, name: `Cán bộ ${randomUUID().slice(0, 6)}`, title: 'Chuyên viên', role: 'cadre' } }),
-  'PUT /api/members/:memberId': async (_, unit) => ({ method: 'PUT', url: `/api/members/${await cadreOf(unit)}`, payload: { unitId: unit.unitId, name: `Cán bộ đổi tên ${randomUUID().slice(0, 6)}`, title: 'Chuyên viên', role: 'cadre' } }),
+  'POST /api/members': (_, unit) => ({
+    method: 'POST',
+    url: '/api/members',
+    payload: { unitId: unit.unitId, name: `Cán bộ ${randomUUID().slice(0, 6)}`, title: 'Chuyên viên', role: 'cadre' },
+  }),
+  'PUT /api/members/:memberId': async (_, unit) => ({
+    method: 'PUT',
+    url: `/api/members/${await cadreOf(unit)}`,
+    payload: { unitId: unit.unitId, name: `Cán bộ đổi tên ${randomUUID().slice(0, 6)}`, title: 'Chuyên viên', role: 'cadre' },
+  }),
   'POST /api/enrollment-codes': async (_, unit) => ({ method: 'POST', url: '/api/enrollment-codes', payload: { memberId: await cadreOf(unit) } }),
   'POST /api/devices/:deviceId/revoke': async ({ app }, unit) => {
-    const cadre = await app.db.selectFrom('member').select('name').where('id', '=', await cadreOf(unit)).executeTakeFirstOrThrow()
+    const cadre = await app.db
+      .selectFrom('member')
+      .select('name')
+      .where('id', '=', await cadreOf(unit))
+      .executeTakeFirstOrThrow()
     await enrolledAs(app, cadre.name)
-    const device = await app.db.selectFrom('device').innerJoin('member', 'member.id', 'device.member_id').select('device.id').where('member.name', '=', cadre.name).where('device.revoked_at', 'is', null).orderBy('device.enrolled_at', 'desc').executeTakeFirstOrThrow()
+    const device = await app.db
+      .selectFrom('device')
+      .innerJoin('member', 'member.id', 'device.member_id')
+      .select('device.id')
+      .where('member.name', '=', cadre.name)
+      .where('device.revoked_at', 'is', null)
+      .orderBy('device.enrolled_at', 'desc')
+      .executeTakeFirstOrThrow()
     return { method: 'POST', url: `/api/devices/${device.id}/revoke` }
   },
   'GET /api/progress': (_, unit) => ({ method: 'GET', url: `/api/progress?unitId=${unit.unitId}` }),
@@ -63,7 +82,11 @@ const unitRoutes: Record<string, Build> = {
   'GET /api/reports/:reportId': (_, unit) => ({ method: 'GET', url: `/api/reports/${unit.report.id}` }),
   'GET /api/reports/:reportId/photos/:photoId': (_, unit) => ({ method: 'GET', url: `/api/reports/${unit.report.id}/photos/${unit.photoId}` }),
   'GET /api/reports/:reportId/photos/:photoId?size=thumb': (_, unit) => ({ method: 'GET', url: `/api/reports/${unit.report.id}/photos/${unit.photoId}?size=thumb` }),
-  'POST /api/reports/:reportId/reviews': (_, unit) => ({ method: 'POST', url: `/api/reports/${unit.report.id}/reviews`, payload: { status: 'accepted', comment: '', revision: 1 } }),
+  'POST /api/reports/:reportId/reviews': (_, unit) => ({
+    method: 'POST',
+    url: `/api/reports/${unit.report.id}/reviews`,
+    payload: { status: 'accepted', comment: '', revision: 1 },
+  }),
   'GET /api/gallery': (_, unit) => ({ method: 'GET', url: `/api/gallery?unitId=${unit.unitId}` }),
   'GET /api/export/reports.csv': (_, unit) => ({ method: 'GET', url: `/api/export/reports.csv?unitId=${unit.unitId}` }),
   'GET /api/export/covenant.xlsx': (_, unit) => ({ method: 'GET', url: `/api/export/covenant.xlsx?unitId=${unit.unitId}` }),
@@ -79,7 +102,11 @@ const readRoutes: Record<string, Build> = {
 
 /** Routes only the admin may use. */
 const adminRoutes: Record<string, Build> = {
-  'PUT /api/bloc': () => ({ method: 'PUT', url: '/api/bloc', payload: { name: setup.bloc.name, province: setup.bloc.province, headUnitId: setup.bloc.headUnitId, deputyUnitId: setup.bloc.deputyUnitId } }),
+  'PUT /api/bloc': () => ({
+    method: 'PUT',
+    url: '/api/bloc',
+    payload: { name: setup.bloc.name, province: setup.bloc.province, headUnitId: setup.bloc.headUnitId, deputyUnitId: setup.bloc.deputyUnitId },
+  }),
   'POST /api/units': () => ({ method: 'POST', url: '/api/units', payload: { name: `Đơn vị ${randomUUID().slice(0, 8)}`, shortName: 'Thử' } }),
   'PUT /api/units/:unitId': (_, unit) => {
     const found = setup.units.find((item) => item.id === unit.unitId)
@@ -97,7 +124,11 @@ const adminRoutes: Record<string, Build> = {
   'POST /api/covenants': () => ({ method: 'POST', url: '/api/covenants', payload: { year: nextYear++, slogan: 'Năm thử' } }),
   'PUT /api/covenants/:covenantId': async () => ({ method: 'PUT', url: `/api/covenants/${(await draftCovenant()).covenant.id}`, payload: { slogan: 'Khẩu hiệu mới' } }),
   'POST /api/covenants/:covenantId/status': async () => ({ method: 'POST', url: `/api/covenants/${(await draftCovenant()).covenant.id}/status`, payload: { status: 'signed' } }),
-  'POST /api/covenants/:covenantId/commitments': async () => ({ method: 'POST', url: `/api/covenants/${(await draftCovenant()).covenant.id}/commitments`, payload: commitmentBody }),
+  'POST /api/covenants/:covenantId/commitments': async () => ({
+    method: 'POST',
+    url: `/api/covenants/${(await draftCovenant()).covenant.id}/commitments`,
+    payload: commitmentBody,
+  }),
   'PUT /api/commitments/:commitmentId': async () => ({ method: 'PUT', url: `/api/commitments/${(await draftCovenant()).commitments[0]?.id ?? ''}`, payload: commitmentBody }),
   'DELETE /api/commitments/:commitmentId': async () => ({ method: 'DELETE', url: `/api/commitments/${(await draftCovenant()).commitments[0]?.id ?? ''}` }),
   'POST /api/commitments/:commitmentId/retire': () => ({ method: 'POST', url: `/api/commitments/${covenant.commitments[0]?.id ?? ''}/retire`, payload: { retired: false } }),

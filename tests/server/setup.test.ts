@@ -37,7 +37,13 @@ async function ok<T>(method: NonNullable<InjectOptions['method']>, url: string, 
   return response.json<T>()
 }
 
-async function refused(method: NonNullable<InjectOptions['method']>, url: string, payload: InjectOptions['payload'] | undefined, status: number, code: string): Promise<ErrorResponse> {
+async function refused(
+  method: NonNullable<InjectOptions['method']>,
+  url: string,
+  payload: InjectOptions['payload'] | undefined,
+  status: number,
+  code: string,
+): Promise<ErrorResponse> {
   const response = await call(method, url, payload)
   expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(status)
   const body = response.json<ErrorResponse>()
@@ -156,7 +162,10 @@ describe('units and communes', () => {
   it('creates a commune and changes it; a phone of a unit helping it sees the change', async () => {
     const created = await ok<Commune>('POST', '/api/communes', { name: 'Phố Bảng', district: 'Đồng Văn', province: 'Hà Giang' }, 201)
     expect(created).toMatchObject({ name: 'Phố Bảng', district: 'Đồng Văn', province: 'Hà Giang' })
-    expect(await ok<Commune>('PUT', `/api/communes/${created.id}`, { name: 'Thị trấn Phố Bảng', district: 'Đồng Văn', province: 'Hà Giang' })).toEqual({ ...created, name: 'Thị trấn Phố Bảng' })
+    expect(await ok<Commune>('PUT', `/api/communes/${created.id}`, { name: 'Thị trấn Phố Bảng', district: 'Đồng Văn', province: 'Hà Giang' })).toEqual({
+      ...created,
+      name: 'Thị trấn Phố Bảng',
+    })
 
     const field = await fieldOf(app)
     const first = await pull(field.headers)
@@ -169,7 +178,12 @@ describe('units and communes', () => {
     ['a new unit with a taken name', 'POST', () => '/api/units', () => ({ name: 'Ban Tổ chức Tỉnh ủy', shortName: 'Trùng' })],
     ['a unit renamed to a taken name', 'PUT', async () => `/api/units/${(await unitNamed('Văn phòng Tỉnh ủy')).id}`, () => ({ name: 'Ban Tổ chức Tỉnh ủy', shortName: 'Trùng' })],
     ['a new commune with a taken name in its district', 'POST', () => '/api/communes', () => ({ name: 'Lũng Cú', district: 'Đồng Văn', province: 'Hà Giang' })],
-    ['a commune renamed to a taken name', 'PUT', async () => `/api/communes/${(await communeNamed('Sủng Là')).id}`, () => ({ name: 'Lũng Cú', district: 'Đồng Văn', province: 'Hà Giang' })],
+    [
+      'a commune renamed to a taken name',
+      'PUT',
+      async () => `/api/communes/${(await communeNamed('Sủng Là')).id}`,
+      () => ({ name: 'Lũng Cú', district: 'Đồng Văn', province: 'Hà Giang' }),
+    ],
   ])('refuses %s with a 409 conflict', async (_, method, url, body) => {
     const before = await setup()
     await refused(method, await url(), body(), 409, 'conflict')
@@ -269,7 +283,16 @@ describe('covenants', () => {
     expect(copy.covenant).toMatchObject({ year, status: 'draft' })
     expect(copy.commitments.map((item) => item.title)).toEqual(kept.map((item) => item.title))
     expect(copy.commitments.map((item) => item.order)).toEqual(kept.map((_, index) => index + 1))
-    const strip = ({ group, title, description, measure, target, unitLabel, maxPoints, scope }: Commitment) => ({ group, title, description, measure, target, unitLabel, maxPoints, scope })
+    const strip = ({ group, title, description, measure, target, unitLabel, maxPoints, scope }: Commitment) => ({
+      group,
+      title,
+      description,
+      measure,
+      target,
+      unitLabel,
+      maxPoints,
+      scope,
+    })
     expect(copy.commitments.map(strip)).toEqual(kept.map(strip))
     for (const item of copy.commitments) {
       expect(item).toMatchObject({ covenantId: copy.covenant.id, retiredAt: null })
@@ -364,7 +387,12 @@ describe('commitments', () => {
 
   it('adds a commitment at the end unless told where; a percentage is counted in %', async () => {
     const { covenant } = await draft([{ title: 'Thứ nhất' }, { title: 'Thứ hai' }])
-    const third = await ok<Commitment>('POST', `/api/covenants/${covenant.id}/commitments`, commitmentBody({ title: '  Thứ ba  ', measure: 'percent', target: 80, unitLabel: 'phần trăm', scope: 'unit' }), 201)
+    const third = await ok<Commitment>(
+      'POST',
+      `/api/covenants/${covenant.id}/commitments`,
+      commitmentBody({ title: '  Thứ ba  ', measure: 'percent', target: 80, unitLabel: 'phần trăm', scope: 'unit' }),
+      201,
+    )
     expect(third).toEqual({
       id: expect.any(String) as string,
       covenantId: covenant.id,
@@ -379,7 +407,12 @@ describe('commitments', () => {
       scope: 'unit',
       retiredAt: null,
     })
-    const placed = await ok<Commitment>('POST', `/api/covenants/${covenant.id}/commitments`, commitmentBody({ title: 'Đầu tiên', order: 1, measure: 'done', target: null, unitLabel: '' }), 201)
+    const placed = await ok<Commitment>(
+      'POST',
+      `/api/covenants/${covenant.id}/commitments`,
+      commitmentBody({ title: 'Đầu tiên', order: 1, measure: 'done', target: null, unitLabel: '' }),
+      201,
+    )
     expect(placed).toMatchObject({ order: 1, measure: 'done', target: null })
     const next = await ok<Commitment>('POST', `/api/covenants/${covenant.id}/commitments`, commitmentBody({ title: 'Cuối' }), 201)
     expect(next.order).toBe(4)
@@ -405,7 +438,11 @@ describe('commitments', () => {
   it('changes everything of a draft’s commitment, keeping its place unless told', async () => {
     const { commitments } = await draft([{}, { title: 'Thứ hai' }])
     const second = commitments[1] ?? expect.fail('no second commitment')
-    const changed = await ok<Commitment>('PUT', `/api/commitments/${second.id}`, commitmentBody({ title: 'Đổi tên', measure: 'done', target: null, unitLabel: '', scope: 'unit', maxPoints: 8 }))
+    const changed = await ok<Commitment>(
+      'PUT',
+      `/api/commitments/${second.id}`,
+      commitmentBody({ title: 'Đổi tên', measure: 'done', target: null, unitLabel: '', scope: 'unit', maxPoints: 8 }),
+    )
     expect(changed).toEqual({ ...second, title: 'Đổi tên', measure: 'done', target: null, unitLabel: '', scope: 'unit', maxPoints: 8 })
     expect((await ok<Commitment>('PUT', `/api/commitments/${second.id}`, commitmentBody({ order: 7 }))).order).toBe(7)
   })

@@ -8,8 +8,7 @@ describe('the SQLite database', () => {
   it('is durable: WAL, full sync, foreign keys on', async () => {
     const db = openSqlite(path.join(tempDir(), 'nested', 'db.sqlite'))
     try {
-      const pragma = async (name: string) =>
-        Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(db)).rows[0] ?? {})[0]
+      const pragma = async (name: string) => Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(db)).rows[0] ?? {})[0]
       expect(await pragma('journal_mode')).toBe('wal')
       expect(await pragma('synchronous')).toBe(2)
       expect(await pragma('foreign_keys')).toBe(1)
@@ -65,7 +64,10 @@ describe('the migrations on an empty database', () => {
       ).rejects.toThrow(/FOREIGN KEY/)
       await db.insertInto('bloc').values({ id: 'b', name: 'B', province: 'P', head_unit_id: null, deputy_unit_id: null, rev: 1 }).execute()
       await expect(
-        db.insertInto('covenant').values({ id: 'c', bloc_id: 'b', year: 2026, slogan: '', status: 'approved' as 'draft', signed_at: null, rev: 1 }).execute(),
+        db
+          .insertInto('covenant')
+          .values({ id: 'c', bloc_id: 'b', year: 2026, slogan: '', status: 'approved' as 'draft', signed_at: null, rev: 1 })
+          .execute(),
       ).rejects.toThrow(/CHECK/)
     } finally {
       await db.destroy()

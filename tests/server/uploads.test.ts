@@ -90,7 +90,8 @@ async function settledOffset(url: string, headers: Headers, above: number): Prom
   throw new Error('the offset never moved')
 }
 
-const filesUnder = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((entry) => fs.statSync(path.join(dir, entry)).isFile()) : [])
+const filesUnder = (dir: string) =>
+  fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((entry) => fs.statSync(path.join(dir, entry)).isFile()) : []
 const blobFile = (dataDir: string, sha256: string) => path.join(dataDir, 'photos', sha256.slice(0, 2), sha256)
 
 async function errorOf(response: Response) {

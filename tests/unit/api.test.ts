@@ -13,8 +13,7 @@ describe('a request to the endpoint', () => {
   })
 
   it('counts a body cut off on the way as no answer', async () => {
-    const cut: typeof fetch = () =>
-      Promise.resolve(new Response(new ReadableStream({ start: (controller) => controller.error(new TypeError('network error')) }), { status: 200 }))
+    const cut: typeof fetch = () => Promise.resolve(new Response(new ReadableStream({ start: (controller) => controller.error(new TypeError('network error')) }), { status: 200 }))
     const failure = requestJson('/api/push', { fetch: cut })
     await expect(failure).rejects.toBeInstanceOf(NetworkError)
     await expect(failure).rejects.not.toBeInstanceOf(TimeoutError)
@@ -22,7 +21,9 @@ describe('a request to the endpoint', () => {
 
   it('reads the endpoint’s error, its code and how long it asks to wait', async () => {
     const busy: typeof fetch = () =>
-      Promise.resolve(new Response(JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'busy', code: 'busy' }), { status: 503, headers: { 'retry-after': '30' } }))
+      Promise.resolve(
+        new Response(JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'busy', code: 'busy' }), { status: 503, headers: { 'retry-after': '30' } }),
+      )
     const error = await requestJson('/api/push', { fetch: busy }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ApiError)
     expect(error).toMatchObject({ status: 503, code: 'busy', message: 'busy', retryAfterMs: 30_000 })

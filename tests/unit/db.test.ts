@@ -57,11 +57,31 @@ describe('the phone database', () => {
     const name = `test-${crypto.randomUUID()}`
     const old = new Dexie(name)
     old.version(1).stores({ meta: 'key' })
-    old.version(2).stores({ enrollment: 'key', blocs: 'id', units: 'id', members: 'id', communes: 'id', assignments: '[unitId+communeId+year], [unitId+year]', covenants: 'id', commitments: 'id, covenantId' })
+    old.version(2).stores({
+      enrollment: 'key',
+      blocs: 'id',
+      units: 'id',
+      members: 'id',
+      communes: 'id',
+      assignments: '[unitId+communeId+year], [unitId+year]',
+      covenants: 'id',
+      commitments: 'id, covenantId',
+    })
     old.version(3).stores({ reports: 'id, updatedAt, [state+updatedAt], [communeId+updatedAt]', outbox: 'reportId, queuedAt', photos: 'id, reportId' })
     const ids = Array.from({ length: 30 }, () => crypto.randomUUID())
-    await old.table('reports').bulkPut(ids.map((id, i) => ({ id, state: i === 0 ? 'rejected' : 'queued', rejectedReason: i === 0 ? 'Thiếu ảnh' : null, updatedAt: `2026-11-2${i % 10}`, communeId: 'c', summary: `báo cáo ${i}` })))
-    await old.table('outbox').bulkPut(ids.slice(1).map((reportId, i) => ({ reportId, revision: 1, queuedAt: `2026-11-25T00:00:${String(i).padStart(2, '0')}Z`, attempts: 2, lastError: 'offline' })))
+    await old.table('reports').bulkPut(
+      ids.map((id, i) => ({
+        id,
+        state: i === 0 ? 'rejected' : 'queued',
+        rejectedReason: i === 0 ? 'Thiếu ảnh' : null,
+        updatedAt: `2026-11-2${i % 10}`,
+        communeId: 'c',
+        summary: `báo cáo ${i}`,
+      })),
+    )
+    await old
+      .table('outbox')
+      .bulkPut(ids.slice(1).map((reportId, i) => ({ reportId, revision: 1, queuedAt: `2026-11-25T00:00:${String(i).padStart(2, '0')}Z`, attempts: 2, lastError: 'offline' })))
     await old.table('photos').put({ id: 'p1', reportId: ids[1], caption: 'Trao bò' })
     old.close()
 

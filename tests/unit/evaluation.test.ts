@@ -83,7 +83,13 @@ describe('totals, caps and bands', () => {
     [70, 'Khá'],
     [10, null],
   ])('band of %d in unordered bands is %s', (total, band) => {
-    expect(bandOf(total, [{ name: 'Khá', min: 70 }, { name: 'Xuất sắc', min: 95 }, { name: 'Tốt', min: 85 }])).toBe(band)
+    expect(
+      bandOf(total, [
+        { name: 'Khá', min: 70 },
+        { name: 'Xuất sắc', min: 95 },
+        { name: 'Tốt', min: 85 },
+      ]),
+    ).toBe(band)
   })
 })
 
@@ -92,17 +98,61 @@ describe('ranking and tie-breaks', () => {
   const steps: TieBreak[] = [{ kind: 'group', group: 'Nhiệm vụ chính trị' }, { kind: 'fewer_penalty' }, { kind: 'votes' }]
 
   it.each<[string, RankInput[], TieBreak[], [string, number, TieBreak['kind'] | null][]]>([
-    ['higher total first', [unit('b', 80), unit('a', 90)], steps, [['a', 1, null], ['b', 2, null]]],
+    [
+      'higher total first',
+      [unit('b', 80), unit('a', 90)],
+      steps,
+      [
+        ['a', 1, null],
+        ['b', 2, null],
+      ],
+    ],
     [
       'equal totals: the named group decides',
       [unit('a', 90, { groups: new Map([['Nhiệm vụ chính trị', 30]]) }), unit('b', 90, { groups: new Map([['Nhiệm vụ chính trị', 35]]) })],
       steps,
-      [['b', 1, null], ['a', 2, 'group']],
+      [
+        ['b', 1, null],
+        ['a', 2, 'group'],
+      ],
     ],
-    ['equal totals and groups: fewer penalty points', [unit('a', 90, { penalty: 2 }), unit('b', 90, { penalty: 1 })], steps, [['b', 1, null], ['a', 2, 'fewer_penalty']]],
-    ['then the vote', [unit('a', 90, { votes: 3 }), unit('b', 90, { votes: 5 })], steps, [['b', 1, null], ['a', 2, 'votes']]],
-    ['equal after every step: a shared rank, and the next skips', [unit('a', 90), unit('b', 90), unit('c', 80)], steps, [['a', 1, null], ['b', 1, null], ['c', 3, null]]],
-    ['no tie-breaks stated: equal totals share', [unit('a', 90, { penalty: 3 }), unit('b', 90)], [], [['a', 1, null], ['b', 1, null]]],
+    [
+      'equal totals and groups: fewer penalty points',
+      [unit('a', 90, { penalty: 2 }), unit('b', 90, { penalty: 1 })],
+      steps,
+      [
+        ['b', 1, null],
+        ['a', 2, 'fewer_penalty'],
+      ],
+    ],
+    [
+      'then the vote',
+      [unit('a', 90, { votes: 3 }), unit('b', 90, { votes: 5 })],
+      steps,
+      [
+        ['b', 1, null],
+        ['a', 2, 'votes'],
+      ],
+    ],
+    [
+      'equal after every step: a shared rank, and the next skips',
+      [unit('a', 90), unit('b', 90), unit('c', 80)],
+      steps,
+      [
+        ['a', 1, null],
+        ['b', 1, null],
+        ['c', 3, null],
+      ],
+    ],
+    [
+      'no tie-breaks stated: equal totals share',
+      [unit('a', 90, { penalty: 3 }), unit('b', 90)],
+      [],
+      [
+        ['a', 1, null],
+        ['b', 1, null],
+      ],
+    ],
   ])('%s', (_case, units, tieBreaks, expected) => {
     expect(rank(units, tieBreaks).map((row) => [row.unitId, row.rank, row.decidedBy?.kind ?? null])).toEqual(expected)
   })
@@ -136,7 +186,16 @@ describe('checkEvaluationRules', () => {
   it.each<[string, Partial<typeof DEFAULT_EVALUATION_RULES>, string]>([
     ['a negative cap', { bonusCap: -1 }, 'bonusCap'],
     ['a share of one or more', { voteShare: 1 }, 'voteShare'],
-    ['two bands with one minimum', { bands: [{ name: 'Tốt', min: 85 }, { name: 'Khá', min: 85 }] }, 'bands'],
+    [
+      'two bands with one minimum',
+      {
+        bands: [
+          { name: 'Tốt', min: 85 },
+          { name: 'Khá', min: 85 },
+        ],
+      },
+      'bands',
+    ],
     ['an award of none', { awards: [{ name: 'Bằng khen', count: 0 }] }, 'awards'],
     ['a group tie-break without a group', { tieBreaks: [{ kind: 'group', group: ' ' }] }, 'tieBreaks'],
   ])('refuses %s', (_case, change, field) => {

@@ -45,7 +45,6 @@ describe.each([
     expect(typeof enText === 'string' && enText.trim().length > 0).toBe(true)
     expect(placeholders(enText)).toEqual(placeholders(viText))
   })
-
 })
 
 it('writes Vietnamese with its diacritics', () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { imageSize, sniffImageType } from '@/domain'
 
-const bytes = (...parts: (number[] | string)[]) =>
-  new Uint8Array(parts.flatMap((part) => (typeof part === 'string' ? [...part].map((char) => char.charCodeAt(0)) : part)))
+const bytes = (...parts: (number[] | string)[]) => new Uint8Array(parts.flatMap((part) => (typeof part === 'string' ? [...part].map((char) => char.charCodeAt(0)) : part)))
 
 // SOI, an EXIF block of 300 bytes, then a baseline frame header of 4000×3000.
 const exif = [0xff, 0xe1, 0x01, 0x2c, ...new Array<number>(298).fill(0)]

@@ -32,7 +32,11 @@ async function refusals(file: string, code: string): Promise<string[]> {
 describe('who may import whom', () => {
   it.each([
     ['a field screen imports the dashboard', 'src/views/Probe.ts', "import { useDashboardStore } from '@/dashboard/store'\nexport const x = useDashboardStore"],
-    ['a field component imports the dashboard by a relative path', 'src/components/report/Probe.ts', "import { createDashboardApi } from '../../dashboard/api'\nexport const x = createDashboardApi"],
+    [
+      'a field component imports the dashboard by a relative path',
+      'src/components/report/Probe.ts',
+      "import { createDashboardApi } from '../../dashboard/api'\nexport const x = createDashboardApi",
+    ],
     ['a field store imports the dashboard', 'src/stores/Probe.ts', "import type { DashboardApi } from '@/dashboard/api'\nexport type X = DashboardApi"],
     ['a screen imports the db', 'src/views/Probe.ts', "import { db } from '@/db/database'\nexport const x = db"],
     ['a screen imports sync', 'src/components/Probe.ts', "import { syncOutbox } from '@/sync/outbox'\nexport const x = syncOutbox"],

@@ -87,7 +87,15 @@ describe('applying a pull', () => {
     await saveEnrollment(enrollment)
     await applyPull(firstPull, { now: new Date() })
     await applyPull(
-      { cursor: 9, full: false, units: [], communes: [{ id: ids.communeA, name: 'Sủng Thài mới', district: 'Yên Minh', province: 'Hà Giang' }], assignments: [], commitments: [], reviews: [] },
+      {
+        cursor: 9,
+        full: false,
+        units: [],
+        communes: [{ id: ids.communeA, name: 'Sủng Thài mới', district: 'Yên Minh', province: 'Hà Giang' }],
+        assignments: [],
+        commitments: [],
+        reviews: [],
+      },
       { now: new Date() },
     )
     const data = await readReference()
@@ -110,10 +118,33 @@ describe('applying a pull', () => {
     await applyPull(firstPull, { now: new Date() })
     const report = aReport({ id: '00000000-0000-4000-8000-000000000201', state: 'accepted', revision: 2 })
     await db.reports.put({ ...report, searchText: '' })
-    const review: Review = { id: crypto.randomUUID(), reportId: report.id, revision: 2, status: 'needs_more', comment: 'Bổ sung ảnh nhà đại đoàn kết', reviewerId: ids.member, reviewerName: 'Phạm Thị Lan', at: '2026-03-02T08:00:00.000Z' }
-    const later = (changes: Partial<Review>, cursor: number) => ({ cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [{ ...review, ...changes }] })
+    const review: Review = {
+      id: crypto.randomUUID(),
+      reportId: report.id,
+      revision: 2,
+      status: 'needs_more',
+      comment: 'Bổ sung ảnh nhà đại đoàn kết',
+      reviewerId: ids.member,
+      reviewerName: 'Phạm Thị Lan',
+      at: '2026-03-02T08:00:00.000Z',
+    }
+    const later = (changes: Partial<Review>, cursor: number) => ({
+      cursor,
+      full: false,
+      units: [],
+      communes: [],
+      assignments: [],
+      commitments: [],
+      reviews: [{ ...review, ...changes }],
+    })
     await applyPull(later({}, 8), { now: new Date() })
-    expect((await db.reports.get(report.id))?.review).toEqual({ status: 'needs_more', comment: 'Bổ sung ảnh nhà đại đoàn kết', reviewerName: 'Phạm Thị Lan', at: review.at, revision: 2 })
+    expect((await db.reports.get(report.id))?.review).toEqual({
+      status: 'needs_more',
+      comment: 'Bổ sung ảnh nhà đại đoàn kết',
+      reviewerName: 'Phạm Thị Lan',
+      at: review.at,
+      revision: 2,
+    })
     await applyPull(later({ status: 'accepted', comment: 'Cũ hơn', at: '2026-03-01T08:00:00.000Z' }, 9), { now: new Date() })
     expect((await db.reports.get(report.id))?.review?.comment).toBe('Bổ sung ảnh nhà đại đoàn kết')
     // A review of a report this phone never held changes nothing.
@@ -176,9 +207,7 @@ describe('syncing reference data', () => {
   it('on 401 marks the phone revoked and keeps every row it holds', async () => {
     await saveEnrollment(enrollment)
     await applyPull(firstPull, { now: new Date() })
-    const fetch = vi
-      .fn<typeof globalThis.fetch>()
-      .mockResolvedValue(answer(401, { statusCode: 401, error: 'Unauthorized', message: 'revoked', code: 'device_revoked' }))
+    const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(answer(401, { statusCode: 401, error: 'Unauthorized', message: 'revoked', code: 'device_revoked' }))
     expect(await pullReference({ fetch })).toBe('revoked')
     const data = await readReference()
     expect(data.enrollment?.revokedAt).not.toBeNull()

@@ -68,7 +68,12 @@ describe('report states', () => {
 
   it.each<[string, Report['review'], number, boolean]>([
     ['sent back for more, not yet answered', { status: 'needs_more', comment: 'Bổ sung ảnh', reviewerName: 'Phạm Thị Lan', at: '2026-03-01T00:00:00Z', revision: 2 }, 2, true],
-    ['sent back for more, answered with a newer revision', { status: 'needs_more', comment: 'Bổ sung ảnh', reviewerName: 'Phạm Thị Lan', at: '2026-03-01T00:00:00Z', revision: 2 }, 3, false],
+    [
+      'sent back for more, answered with a newer revision',
+      { status: 'needs_more', comment: 'Bổ sung ảnh', reviewerName: 'Phạm Thị Lan', at: '2026-03-01T00:00:00Z', revision: 2 },
+      3,
+      false,
+    ],
     ['approved', { status: 'accepted', comment: '', reviewerName: 'Phạm Thị Lan', at: '2026-03-01T00:00:00Z', revision: 2 }, 2, false],
   ])('an accepted report %s: editable %s', (_, review, revision, editable) => {
     expect(isEditable({ state: 'accepted', review, revision })).toBe(editable)
@@ -113,11 +118,7 @@ describe('checking a report before it is sent', () => {
   })
 
   it('names every problem at once, not only the first', () => {
-    expect(rules(report({ summary: '', visitDate: '', entries: [entry('visits', { amount: 0.5 })] }))).toEqual([
-      'visitDate:date',
-      'summary:required',
-      'entries.visits:wholeNumber',
-    ])
+    expect(rules(report({ summary: '', visitDate: '', entries: [entry('visits', { amount: 0.5 })] }))).toEqual(['visitDate:date', 'summary:required', 'entries.visits:wholeNumber'])
   })
 })
 
@@ -260,12 +261,30 @@ describe('searching without diacritics', () => {
 
 describe('Vietnamese order', () => {
   it.each([
-    [['Ăn', 'Anh', 'Âm'], ['Anh', 'Ăn', 'Âm']],
-    [['Đồng Văn', 'Dz', 'Dân'], ['Dân', 'Dz', 'Đồng Văn']],
-    [['Ơn', 'Om', 'Ôm'], ['Om', 'Ôm', 'Ơn']],
-    [['Ưng', 'Ủy ban', 'Uống'], ['Uống', 'Ủy ban', 'Ưng']],
-    [['Văn phòng Tỉnh ủy', 'Ủy ban Kiểm tra Tỉnh ủy', 'Ban Tổ chức Tỉnh ủy'], ['Ban Tổ chức Tỉnh ủy', 'Ủy ban Kiểm tra Tỉnh ủy', 'Văn phòng Tỉnh ủy']],
-    [['bản', 'Ban', 'bán'], ['Ban', 'bán', 'bản']],
+    [
+      ['Ăn', 'Anh', 'Âm'],
+      ['Anh', 'Ăn', 'Âm'],
+    ],
+    [
+      ['Đồng Văn', 'Dz', 'Dân'],
+      ['Dân', 'Dz', 'Đồng Văn'],
+    ],
+    [
+      ['Ơn', 'Om', 'Ôm'],
+      ['Om', 'Ôm', 'Ơn'],
+    ],
+    [
+      ['Ưng', 'Ủy ban', 'Uống'],
+      ['Uống', 'Ủy ban', 'Ưng'],
+    ],
+    [
+      ['Văn phòng Tỉnh ủy', 'Ủy ban Kiểm tra Tỉnh ủy', 'Ban Tổ chức Tỉnh ủy'],
+      ['Ban Tổ chức Tỉnh ủy', 'Ủy ban Kiểm tra Tỉnh ủy', 'Văn phòng Tỉnh ủy'],
+    ],
+    [
+      ['bản', 'Ban', 'bán'],
+      ['Ban', 'bán', 'bản'],
+    ],
   ])('orders %j as %j', (names, ordered) => {
     expect([...names].sort(byVietnamese((name) => name))).toEqual(ordered)
   })

@@ -8,9 +8,18 @@ describe('getStorageSummary', () => {
     [undefined, null],
     [{}, null],
     [{ usage: 10, quota: 0 }, null],
-    [{ usage: 100 * MB, quota: 1000 * MB }, { used: 100 * MB, quota: 1000 * MB, ratio: 0.1, low: false }],
-    [{ usage: 950 * MB, quota: 1000 * MB }, { used: 950 * MB, quota: 1000 * MB, ratio: 0.95, low: true }],
-    [{ usage: 10 * MB, quota: 60 * MB }, { used: 10 * MB, quota: 60 * MB, ratio: 10 / 60, low: true }],
+    [
+      { usage: 100 * MB, quota: 1000 * MB },
+      { used: 100 * MB, quota: 1000 * MB, ratio: 0.1, low: false },
+    ],
+    [
+      { usage: 950 * MB, quota: 1000 * MB },
+      { used: 950 * MB, quota: 1000 * MB, ratio: 0.95, low: true },
+    ],
+    [
+      { usage: 10 * MB, quota: 60 * MB },
+      { used: 10 * MB, quota: 60 * MB, ratio: 10 / 60, low: true },
+    ],
   ])('%j → %j', (estimate, expected) => {
     expect(getStorageSummary(estimate)).toEqual(expected)
   })

@@ -33,7 +33,11 @@ describe('what a failure means', () => {
     ['a 503 with Retry-After', new ApiError(503, undefined, 'down', 5000), { kind: 'transient', error: 'busy', retryAfterMs: 5000 }],
     ['a 429 with Retry-After', new ApiError(429, 'too_many_attempts', 'slow down', 60_000), { kind: 'transient', error: 'busy', retryAfterMs: 60_000 }],
     ['a 401', new ApiError(401, 'device_revoked', 'revoked'), { kind: 'revoked' }],
-    ['a 400', new ApiError(400, 'invalid', 'body/reports must NOT have more than 50 items'), { kind: 'refused', status: 400, message: 'body/reports must NOT have more than 50 items' }],
+    [
+      'a 400',
+      new ApiError(400, 'invalid', 'body/reports must NOT have more than 50 items'),
+      { kind: 'refused', status: 400, message: 'body/reports must NOT have more than 50 items' },
+    ],
     ['a 413', new ApiError(413, undefined, 'too large'), { kind: 'refused', status: 413, message: 'too large' }],
     ['anything else', new Error('bug'), { kind: 'transient', error: 'server', retryAfterMs: 0 }],
   ])('%s', (_, error, failure) => {
