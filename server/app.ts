@@ -21,6 +21,7 @@ import progress from './routes/progress'
 import evidence from './routes/evidence'
 import exports from './routes/export'
 import audit from './routes/audit'
+import evaluation from './routes/evaluation'
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
@@ -53,6 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(evidence, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })
   await app.register(exports)
   await app.register(audit)
+  await app.register(evaluation)
   await app.register(appFiles, { root: config.appDir })
 
   return app

@@ -14,6 +14,9 @@ const megabytes = new Intl.NumberFormat('vi-VN', { maximumSignificantDigits: 2 }
 export const pushMessages = {
   wrongUnit: 'Báo cáo không thuộc đơn vị của bạn nên không được tiếp nhận.',
   covenantNotActive: 'Báo cáo lập theo giao ước không còn thực hiện. Hãy đồng bộ dữ liệu rồi lập lại báo cáo theo giao ước hiện hành.',
+  covenantClosed: (year: number) => `Giao ước năm ${year} đã kết thúc đánh giá: báo cáo về năm ${year} không được tiếp nhận nữa. Báo cáo vẫn được giữ trên máy.`,
+  visitOutsideYear: (year: number) => `Ngày đi cơ sở không thuộc năm ${year}: giao ước năm ${year} đang đánh giá chỉ nhận các chuyến đi trong năm đó.`,
+  correctionNotAsked: (year: number) => `Giao ước năm ${year} đang đánh giá: báo cáo đã gửi chỉ được sửa khi người duyệt đề nghị bổ sung.`,
   communeNotAssigned: (year: number) => `Xã trong báo cáo không được phân công cho đơn vị của bạn trong năm ${year}.`,
   unknownCommitment: (year: number) => `Báo cáo có nội dung không thuộc giao ước năm ${year}. Hãy đồng bộ dữ liệu rồi sửa lại báo cáo.`,
   /** A broken rule with no words of its own. */

@@ -21,6 +21,11 @@ export interface Database {
   photo_blob: PhotoBlobTable
   review: ReviewTable
   audit_log: AuditLogTable
+  evaluation: EvaluationTable
+  self_assessment: SelfAssessmentTable
+  score: ScoreTable
+  score_item: ScoreItemTable
+  vote: VoteTable
 }
 
 /** The database, or a transaction on it: what a query that may run inside one takes. */
@@ -74,7 +79,7 @@ export interface CovenantTable {
   bloc_id: string
   year: number
   slogan: string
-  status: 'draft' | 'signed' | 'closed'
+  status: 'draft' | 'signed' | 'evaluating' | 'closed'
   signed_at: string | null
   rev: number
 }
@@ -236,4 +241,55 @@ export interface AuditLogTable {
   action: string
   /** JSON of `AuditDetails`. */
   details: string
+}
+
+/** A covenant's rules of evaluation (JSON of `EvaluationRules`) and when its results were published. */
+export interface EvaluationTable {
+  covenant_id: string
+  rules: string
+  published_at: string | null
+  updated_at: string
+}
+
+export interface SelfAssessmentTable {
+  covenant_id: string
+  unit_id: string
+  status: 'draft' | 'submitted' | 'returned'
+  comment: string
+  submitted_at: string | null
+  updated_at: string
+}
+
+/** One score of a unit on one commitment, by stage; `scorer_unit_id` is '' but in cross-scoring. */
+export interface ScoreTable {
+  covenant_id: string
+  unit_id: string
+  commitment_id: string
+  stage: 'self' | 'bloc'
+  scorer_unit_id: string
+  points: number
+  note: string
+  /** JSON of `Evidence`. */
+  evidence: string
+  at: string
+  by_id: string
+}
+
+export interface ScoreItemTable {
+  id: Generated<number>
+  covenant_id: string
+  unit_id: string
+  stage: 'self' | 'bloc'
+  scorer_unit_id: string
+  kind: 'bonus' | 'penalty'
+  title: string
+  points: number
+  reason: string
+  evidence: string
+}
+
+export interface VoteTable {
+  covenant_id: string
+  unit_id: string
+  votes: number
 }

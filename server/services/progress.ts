@@ -14,7 +14,7 @@ export async function covenantFor(db: Db, year: number | undefined): Promise<Sel
 }
 
 /** The covenant's reports (of one unit, or all), as progress counts them: each with its entries. */
-async function countedReports(db: Db, covenantId: string, filter: { unitId?: string | null; communeId?: string }) {
+export async function countedReports(db: Db, covenantId: string, filter: { unitId?: string | null; communeId?: string }) {
   let reports = db.selectFrom('report').select(['id', 'unit_id', 'commune_id', 'visit_date']).where('covenant_id', '=', covenantId)
   if (filter.unitId) reports = reports.where('unit_id', '=', filter.unitId)
   if (filter.communeId) reports = reports.where('commune_id', '=', filter.communeId)

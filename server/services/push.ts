@@ -16,13 +16,20 @@ export interface Pusher {
 /** What every report of a push is checked against. */
 interface Rules {
   unitId: string
-  /** The bloc's active covenant, while it is signed: a closed year takes no more reports. */
-  covenant: Selectable<CovenantTable> | undefined
+  /** The covenants of the unit's bloc the push's reports name, with what a report is checked against. */
+  covenants: Map<string, CovenantRules>
+  /** Reports held whose latest review asks for more, at the revision it asked about. */
+  askedForMore: Map<string, number>
+  /** The latest visit date allowed: the endpoint's UTC date plus a day, for phones ahead of UTC. */
+  today: string
+}
+
+/** One covenant a report may be made against: a signed year, or one being evaluated, takes reports; a closed one none. */
+interface CovenantRules {
+  covenant: Selectable<CovenantTable>
   commitments: Map<string, Commitment>
   /** Communes assigned to the unit for the covenant's year. */
   communeIds: Set<string>
-  /** The latest visit date allowed: the endpoint's UTC date plus a day, for phones ahead of UTC. */
-  today: string
 }
 
 interface Rejection {
@@ -42,8 +49,8 @@ const DAY = 24 * 60 * 60 * 1000
 export async function pushReports(db: Kysely<Database>, pusher: Pusher, request: PushRequest, now = new Date()): Promise<PushResponse> {
   const at = now.toISOString()
   return db.transaction().execute(async (trx) => {
-    const rules = await rulesFor(trx, pusher.member.unitId, now)
     const ids = [...new Set(request.reports.map((report) => report.id))]
+    const rules = await rulesFor(trx, pusher.member.unitId, request.reports, ids, now)
     const held = new Map((await trx.selectFrom('report').selectAll().where('id', 'in', ids).execute()).map((row) => [row.id, row]))
     const writes: Write[] = []
     const decided = request.reports.map((report) => decide(rules, pusher, held, writes, report, at))
@@ -57,19 +64,42 @@ export async function pushReports(db: Kysely<Database>, pusher: Pusher, request:
   })
 }
 
-async function rulesFor(trx: Transaction<Database>, unitId: string, now: Date): Promise<Rules> {
+/** The covenants the batch's reports name (of the unit's bloc only), their commitments and the unit's communes, in a few statements. */
+async function rulesFor(trx: Transaction<Database>, unitId: string, reports: readonly PushedReport[], ids: string[], now: Date): Promise<Rules> {
   const unit = await trx.selectFrom('unit').select('bloc_id').where('id', '=', unitId).executeTakeFirstOrThrow()
+  const named = [...new Set(reports.map((report) => report.covenantId))]
   const active = await activeCovenant(trx, unit.bloc_id)
-  const covenant = active?.status === 'signed' ? active : undefined
-  const commitments = covenant ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).execute() : []
-  const assigned = covenant ? await trx.selectFrom('assignment').select('commune_id').where('unit_id', '=', unitId).where('year', '=', covenant.year).execute() : []
+  // A signed year takes reports while it is the bloc's active one; an older signed one stays as it is.
+  const covenants = (await trx.selectFrom('covenant').selectAll().where('bloc_id', '=', unit.bloc_id).where('id', 'in', named).execute()).filter(
+    (row) => row.status === 'evaluating' || row.status === 'closed' || (row.status === 'signed' && row.id === active?.id),
+  )
+  const covenantIds = covenants.map((row) => row.id)
+  const commitments = covenantIds.length ? await trx.selectFrom('commitment').selectAll().where('covenant_id', 'in', covenantIds).execute() : []
+  const years = [...new Set(covenants.map((row) => row.year))]
+  const assigned = years.length ? await trx.selectFrom('assignment').select(['commune_id', 'year']).where('unit_id', '=', unitId).where('year', 'in', years).execute() : []
+  const evaluating = covenants.some((row) => row.status === 'evaluating')
   return {
     unitId,
-    covenant,
-    commitments: new Map(commitments.map((row) => [row.id, toCommitment(row)])),
-    communeIds: new Set(assigned.map((row) => row.commune_id)),
+    covenants: new Map(
+      covenants.map((covenant) => [
+        covenant.id,
+        {
+          covenant,
+          commitments: new Map(commitments.filter((row) => row.covenant_id === covenant.id).map((row) => [row.id, toCommitment(row)])),
+          communeIds: new Set(assigned.filter((row) => row.year === covenant.year).map((row) => row.commune_id)),
+        },
+      ]),
+    ),
+    askedForMore: evaluating ? await askedForMore(trx, ids) : new Map(),
     today: new Date(now.getTime() + DAY).toISOString().slice(0, 10),
   }
+}
+
+/** Of these reports, those whose latest review asks for more, with the revision it asked about. */
+async function askedForMore(trx: Transaction<Database>, reportIds: string[]): Promise<Map<string, number>> {
+  const reviews = await trx.selectFrom('review').select(['report_id', 'revision', 'status', 'at']).where('report_id', 'in', reportIds).orderBy('at').execute()
+  const latest = new Map(reviews.map((row) => [row.report_id, row]))
+  return new Map([...latest.values()].filter((row) => row.status === 'needs_more').map((row) => [row.report_id, row.revision]))
 }
 
 /** A report to write: new (inserted with the next receipt number) or a newer revision of one held. */
@@ -99,7 +129,7 @@ function decide(rules: Rules, pusher: Pusher, held: Map<string, Selectable<Repor
   const hash = contentHash(report)
   if (stored && stored.revision === report.revision && stored.content_hash === hash) return { outcome: 'duplicate', id: report.id }
   if (stored && stored.revision >= report.revision) return { outcome: 'conflict', id: report.id }
-  const rejection = check(report, rules)
+  const rejection = check(report, rules, stored)
   if (rejection) return { outcome: 'rejected', id: report.id, ...rejection }
   // A newer revision keeps its receipt number; a new report's is given when the batch is written.
   const columns = revisionColumns(report, hash, at)
@@ -120,14 +150,25 @@ function answerOf(item: Decided, held: Map<string, Selectable<ReportTable>>, mis
   return item.outcome === 'conflict' ? { outcome: 'conflict', ...stored, current: JSON.parse(row.body) as PushedReport } : { outcome: item.outcome, ...stored }
 }
 
-/** The first reason, in order, not to store a report; null when it may be stored. */
-function check(report: PushedReport, rules: Rules): Rejection | null {
-  const { covenant } = rules
-  if (!covenant || covenant.id !== report.covenantId) return { code: 'covenant_not_active', reason: pushMessages.covenantNotActive }
-  if (!rules.communeIds.has(report.communeId)) return { code: 'commune_not_assigned', reason: pushMessages.communeNotAssigned(covenant.year) }
-  if (report.entries.some((entry) => !rules.commitments.has(entry.commitmentId))) return { code: 'unknown_commitment', reason: pushMessages.unknownCommitment(covenant.year) }
-  const problem = repeated(report) ?? checkReport(asReport(report), [...rules.commitments.values()], rules.today)[0]
-  return problem ? { code: 'invalid', reason: reasonFor(problem, rules.commitments) } : null
+/**
+ * The first reason, in order, not to store a report; null when it may be stored. A year being
+ * evaluated still takes that year's visits (a phone that queued them around New Year is not
+ * refused), but a report already sent changes then only when a reviewer asked for more, so
+ * the suggestions do not move under the scorers. A closed year takes nothing.
+ */
+function check(report: PushedReport, rules: Rules, stored: Selectable<ReportTable> | undefined): Rejection | null {
+  const year = rules.covenants.get(report.covenantId)
+  if (!year) return { code: 'covenant_not_active', reason: pushMessages.covenantNotActive }
+  const { covenant, commitments, communeIds } = year
+  if (covenant.status === 'closed') return { code: 'covenant_not_active', reason: pushMessages.covenantClosed(covenant.year) }
+  if (covenant.status === 'evaluating') {
+    if (!report.visitDate.startsWith(`${covenant.year}-`)) return { code: 'invalid', reason: pushMessages.visitOutsideYear(covenant.year) }
+    if (stored && rules.askedForMore.get(report.id) !== stored.revision) return { code: 'invalid', reason: pushMessages.correctionNotAsked(covenant.year) }
+  }
+  if (!communeIds.has(report.communeId)) return { code: 'commune_not_assigned', reason: pushMessages.communeNotAssigned(covenant.year) }
+  if (report.entries.some((entry) => !commitments.has(entry.commitmentId))) return { code: 'unknown_commitment', reason: pushMessages.unknownCommitment(covenant.year) }
+  const problem = repeated(report) ?? checkReport(asReport(report), [...commitments.values()], rules.today)[0]
+  return problem ? { code: 'invalid', reason: reasonFor(problem, commitments) } : null
 }
 
 /** The domain's view of a pushed report, for the rules the phone checked before queueing it. */
@@ -164,6 +205,12 @@ function canonicalJson(value: unknown): string {
 }
 
 const contentHash = (report: PushedReport) => createHash('sha256').update(canonicalJson(report)).digest('hex')
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item])
+  return groups
+}
 
 /** "26-000123": the covenant's year in two digits, then its reports in the order they arrived. */
 const formatReceipt = (year: number, sequence: number) => `${String(year % 100).padStart(2, '0')}-${String(sequence).padStart(6, '0')}`
@@ -208,9 +255,11 @@ async function writeReports(trx: Transaction<Database>, rules: Rules, writes: Wr
   if (!writes.length) return
   const fresh = writes.filter((write) => !write.replaces)
   if (fresh.length) {
-    // Only reports under the active covenant are accepted: its year numbers them.
-    const receipts = await nextReceipts(trx, rules.covenant?.year ?? new Date(at).getUTCFullYear(), fresh.length)
-    fresh.forEach((write, index) => (write.row.receipt_number = receipts[index] ?? ''))
+    // Each report is numbered in its covenant's year.
+    for (const [year, ofYear] of groupBy(fresh, (write) => rules.covenants.get(write.report.covenantId)?.covenant.year ?? new Date(at).getUTCFullYear())) {
+      const receipts = await nextReceipts(trx, year, ofYear.length)
+      ofYear.forEach((write, index) => (write.row.receipt_number = receipts[index] ?? ''))
+    }
     await trx
       .insertInto('report')
       .values(fresh.map((write) => write.row))

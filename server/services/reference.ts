@@ -47,16 +47,19 @@ export const toCommitment = (row: Selectable<CommitmentTable>): Commitment => ({
 })
 export const toMember = (row: Selectable<MemberTable>): Member => ({ id: row.id, unitId: row.unit_id, name: row.name, role: row.role, title: row.title })
 
-/** The covenant phones work against: the latest signed (or, failing that, closed) one of the bloc. */
+/** The covenant phones work against: the latest signed one of the bloc, or failing that the latest being evaluated or closed. */
 export async function activeCovenant(db: Db, blocId: string): Promise<Selectable<CovenantTable> | undefined> {
-  return db
-    .selectFrom('covenant')
-    .selectAll()
-    .where('bloc_id', '=', blocId)
-    .where('status', 'in', ['signed', 'closed'])
-    .orderBy('status', 'desc') // 'signed' sorts after 'closed'
-    .orderBy('year', 'desc')
-    .executeTakeFirst()
+  return (
+    db
+      .selectFrom('covenant')
+      .selectAll()
+      .where('bloc_id', '=', blocId)
+      .where('status', 'in', ['signed', 'evaluating', 'closed'])
+      // The signed year first; else the latest year, being evaluated or closed.
+      .orderBy((eb) => eb.case().when('status', '=', 'signed').then(0).else(1).end())
+      .orderBy('year', 'desc')
+      .executeTakeFirst()
+  )
 }
 
 /**

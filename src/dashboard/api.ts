@@ -17,6 +17,8 @@ import type {
   CreateEnrollmentCodeRequest,
   Device,
   EnrollmentCodeResponse,
+  EvaluationResponse,
+  EvaluationRules,
   GalleryQuery,
   GalleryResponse,
   LoginRequest,
@@ -31,11 +33,14 @@ import type {
   ReportsQuery,
   ReportsResponse,
   RetireRequest,
+  ReturnRequest,
   Review,
   ReviewRequest,
+  ScoreSheetRequest,
   SetupResponse,
   Unit,
   UnitRequest,
+  VotesRequest,
   YearQuery,
 } from '@/protocol'
 import { ERROR_CODES, type ExportFile } from '@/protocol/constants'
@@ -132,6 +137,18 @@ export function createDashboardApi(send: Transport) {
     gallery: (query: GalleryQuery) => json<GalleryResponse>(`/api/gallery${queryOf(query)}`),
     exportFile: (name: ExportFile, query: YearQuery) => file(`/api/export/${name}${queryOf(query)}`),
     audit: (query: AuditQuery) => json<AuditResponse>(`/api/audit${queryOf(query)}`),
+
+    evaluation: (covenantId: string) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation`),
+    saveEvaluationRules: (covenantId: string, body: EvaluationRules) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/rules`, put(body)),
+    saveSelfAssessment: (covenantId: string, unitId: string, body: ScoreSheetRequest) =>
+      json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/units/${unitId}/self`, put(body)),
+    submitSelfAssessment: (covenantId: string, unitId: string) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/units/${unitId}/self/submit`, post()),
+    returnSelfAssessment: (covenantId: string, unitId: string, body: ReturnRequest) =>
+      json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/units/${unitId}/self/return`, post(body)),
+    saveBlocScores: (covenantId: string, unitId: string, body: ScoreSheetRequest) =>
+      json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/units/${unitId}/bloc`, put(body)),
+    saveVotes: (covenantId: string, body: VotesRequest) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/votes`, put(body)),
+    publishEvaluation: (covenantId: string) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/publish`, post()),
   }
 }
 

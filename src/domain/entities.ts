@@ -40,7 +40,12 @@ export interface Assignment {
   year: number
 }
 
-export const COVENANT_STATUSES = ['draft', 'signed', 'closed'] as const
+export const COVENANT_STATUSES = ['draft', 'signed', 'evaluating', 'closed'] as const
+/**
+ * `draft` → `signed` (reports count against it) → `evaluating` (the year's end: units assess
+ * themselves and the bloc scores them; phones still send that year's visits) → `closed` (nothing
+ * changes any more).
+ */
 export type CovenantStatus = (typeof COVENANT_STATUSES)[number]
 
 /** Giao ước thi đua: one per bloc per year. */

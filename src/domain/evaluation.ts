@@ -5,6 +5,10 @@
  */
 import type { Commitment, Id } from './entities'
 
+export const SELF_ASSESSMENT_STATUSES = ['draft', 'submitted', 'returned'] as const
+/** A unit's self-assessment: being written, submitted ("Nộp"), or returned by the admin with a comment. */
+export type SelfAssessmentStatus = (typeof SELF_ASSESSMENT_STATUSES)[number]
+
 export const SCORING_MODES = ['admin', 'cross'] as const
 /** `admin`: the head unit's secretariat scores every unit; `cross`: each unit's lead scores the others (chấm chéo). */
 export type ScoringMode = (typeof SCORING_MODES)[number]

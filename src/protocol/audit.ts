@@ -23,6 +23,13 @@ export const AUDIT_ACTIONS = [
   'device.revoke',
   'report.review',
   'export',
+  'evaluation.rules',
+  'evaluation.self',
+  'evaluation.submit',
+  'evaluation.return',
+  'evaluation.bloc',
+  'evaluation.votes',
+  'evaluation.publish',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -68,8 +68,8 @@ export type CreateCovenantRequest = Static<typeof CreateCovenantRequest>
 export const CovenantRequest = Type.Object({ slogan: Type.String({ maxLength: LIMITS.sloganLength }) }, closed)
 export type CovenantRequest = Static<typeof CovenantRequest>
 
-/** `POST /api/covenants/:covenantId/status`: draft → signed (on `signedAt`) → closed. */
-export const CovenantStatusRequest = Type.Object({ status: oneOf(['signed', 'closed'] as const), signedAt: Type.Optional(IsoDate) }, closed)
+/** `POST /api/covenants/:covenantId/status`: draft → signed (on `signedAt`) → evaluating → closed. */
+export const CovenantStatusRequest = Type.Object({ status: oneOf(['signed', 'evaluating', 'closed'] as const), signedAt: Type.Optional(IsoDate) }, closed)
 export type CovenantStatusRequest = Static<typeof CovenantStatusRequest>
 
 /**

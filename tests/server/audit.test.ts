@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { InjectOptions } from 'fastify'
 import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_EVALUATION_RULES } from '../../src/domain'
 import {
   AUDIT_ACTIONS,
   type AuditAction,
@@ -60,6 +61,18 @@ const firstOf = (covenant: CovenantDetail) => covenant.commitments[0] ?? expect.
 const commitmentBody = { group: 'Nhóm thử', title: 'Nội dung thử', description: '', measure: 'count', target: 5, unitLabel: 'lượt', maxPoints: 1, scope: 'unit' } as const
 async function cadreOf(bloc: TestBloc): Promise<{ id: string; name: string }> {
   return bloc.app.db.selectFrom('member').select(['id', 'name']).where('unit_id', '=', bloc.own.unitId).where('role', '=', 'cadre').orderBy('name').executeTakeFirstOrThrow()
+}
+
+/** A past year's covenant, signed and now being evaluated, and the URL of its evaluation. */
+async function evaluated(bloc: TestBloc): Promise<{ year: number; url: string; sheet: object }> {
+  const created = await draft(bloc, true)
+  await send(bloc, bloc.admin, { method: 'POST', url: `/api/covenants/${created.covenant.id}/status`, payload: { status: 'evaluating' } })
+  const first = firstOf(created)
+  return {
+    year: created.covenant.year,
+    url: `/api/covenants/${created.covenant.id}/evaluation`,
+    sheet: { scores: [{ commitmentId: first.id, points: first.maxPoints, note: 'Đạt', evidence: { reportIds: [], photoIds: [] } }], items: [], comment: 'Tự chấm theo báo cáo' },
+  }
 }
 
 /** For each action, the requests that make one, and the entry it should leave. */
@@ -172,6 +185,53 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
   export: async (bloc) => {
     await send(bloc, bloc.own.lead, { method: 'GET', url: '/api/export/entries.csv' })
     return { by: 'lead', unitId: bloc.own.unitId, details: { file: 'entries.csv', year } }
+  },
+  'evaluation.rules': async (bloc) => {
+    const { year: evaluatedYear, url } = await evaluated(bloc)
+    const rules = { ...DEFAULT_EVALUATION_RULES, bonusCap: 3, scoringMode: 'cross' }
+    await send(bloc, bloc.admin, { method: 'PUT', url: `${url}/rules`, payload: rules })
+    return { by: 'admin', unitId: null, details: { year: evaluatedYear, scoringMode: 'cross', bonusCap: 3, penaltyCap: 5, voteShare: 0.5 } }
+  },
+  'evaluation.self': async (bloc) => {
+    const { year: evaluatedYear, url, sheet } = await evaluated(bloc)
+    await send(bloc, bloc.own.lead, { method: 'PUT', url: `${url}/units/${bloc.own.unitId}/self`, payload: sheet })
+    return { by: 'lead', unitId: bloc.own.unitId, details: { year: evaluatedYear, before: 0, after: 20, items: 0, why: 'Tự chấm theo báo cáo' } }
+  },
+  'evaluation.submit': async (bloc) => {
+    const { year: evaluatedYear, url } = await evaluated(bloc)
+    await send(bloc, bloc.own.lead, { method: 'POST', url: `${url}/units/${bloc.own.unitId}/self/submit` })
+    return { by: 'lead', unitId: bloc.own.unitId, details: { year: evaluatedYear, why: null } }
+  },
+  'evaluation.return': async (bloc) => {
+    const { year: evaluatedYear, url } = await evaluated(bloc)
+    await send(bloc, bloc.own.lead, { method: 'POST', url: `${url}/units/${bloc.own.unitId}/self/submit` })
+    await send(bloc, bloc.admin, { method: 'POST', url: `${url}/units/${bloc.own.unitId}/self/return`, payload: { comment: 'Thiếu minh chứng' } })
+    return { by: 'admin', unitId: bloc.own.unitId, details: { year: evaluatedYear, why: 'Thiếu minh chứng' } }
+  },
+  'evaluation.bloc': async (bloc) => {
+    const { year: evaluatedYear, url, sheet } = await evaluated(bloc)
+    await send(bloc, bloc.admin, { method: 'PUT', url: `${url}/units/${bloc.other.unitId}/bloc`, payload: sheet })
+    await send(bloc, bloc.admin, { method: 'PUT', url: `${url}/units/${bloc.other.unitId}/bloc`, payload: { scores: [], items: [], comment: 'Chấm lại' } })
+    return { by: 'admin', unitId: bloc.other.unitId, details: { year: evaluatedYear, before: 20, after: 0, items: 0, why: 'Chấm lại' } }
+  },
+  'evaluation.votes': async (bloc) => {
+    const { year: evaluatedYear, url } = await evaluated(bloc)
+    await send(bloc, bloc.admin, {
+      method: 'PUT',
+      url: `${url}/votes`,
+      payload: {
+        votes: [
+          { unitId: bloc.own.unitId, votes: 4 },
+          { unitId: bloc.other.unitId, votes: 2 },
+        ],
+      },
+    })
+    return { by: 'admin', unitId: null, details: { year: evaluatedYear, ballots: 6 } }
+  },
+  'evaluation.publish': async (bloc) => {
+    const { year: evaluatedYear, url } = await evaluated(bloc)
+    await send(bloc, bloc.admin, { method: 'POST', url: `${url}/publish` })
+    return { by: 'admin', unitId: null, details: { year: evaluatedYear } }
   },
 }
 

@@ -116,6 +116,10 @@ describe('GET /api/openapi.json', () => {
         ...['/api/commitments/{commitmentId}', '/api/commitments/{commitmentId}/retire', '/api/members', '/api/members/{memberId}'],
         ...['/api/progress', '/api/communes/{communeId}/overview', '/api/reports', '/api/reports/{reportId}', '/api/reports/{reportId}/photos/{photoId}'],
         ...['/api/reports/{reportId}/reviews', '/api/gallery', '/api/export/{file}', '/api/audit'],
+        ...['/api/covenants/{covenantId}/evaluation', '/api/covenants/{covenantId}/evaluation/rules', '/api/covenants/{covenantId}/evaluation/votes'],
+        ...['/api/covenants/{covenantId}/evaluation/publish', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self'],
+        ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/self/submit', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self/return'],
+        ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/bloc'],
       ].sort(),
     )
     // Every dashboard route names who may call it and the refusals it can give.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { InjectOptions } from 'fastify'
+import { DEFAULT_EVALUATION_RULES } from '../../src/domain'
 import type { CovenantDetail, SetupResponse } from '../../src/protocol'
 import { enrolledAs } from './helper'
 import { testBloc, type TestBloc, type TestUnit } from './managers'
@@ -39,6 +40,16 @@ const commitmentBody = { group: 'Nhóm thử', title: 'Nội dung thử', descri
 async function draftCovenant(): Promise<CovenantDetail> {
   return asAdmin<CovenantDetail>({ method: 'POST', url: '/api/covenants', payload: { year: nextYear++, slogan: 'Thử', copyFrom: covenant.covenant.id } })
 }
+
+/** A covenant of its own year being evaluated, and the address of its evaluation: a new one where a route changes its state, else one shared. */
+let shared: Promise<string> | undefined
+const sharedEvaluation = () => (shared ??= evaluation())
+async function evaluation(): Promise<string> {
+  const { covenant: created } = await draftCovenant()
+  for (const status of ['signed', 'evaluating']) await asAdmin({ method: 'POST', url: `/api/covenants/${created.id}/status`, payload: { status } })
+  return `/api/covenants/${created.id}/evaluation`
+}
+const sheet = () => ({ scores: [], items: [{ kind: 'bonus', title: 'Sáng kiến', points: 1, reason: '', evidence: { reportIds: [], photoIds: [] } }] })
 
 async function cadreOf(unit: TestUnit): Promise<string> {
   const member = await bloc.app.db.selectFrom('member').select('id').where('unit_id', '=', unit.unitId).where('role', '=', 'cadre').executeTakeFirstOrThrow()
@@ -92,12 +103,23 @@ const unitRoutes: Record<string, Build> = {
   'GET /api/export/covenant.xlsx': (_, unit) => ({ method: 'GET', url: `/api/export/covenant.xlsx?unitId=${unit.unitId}` }),
 }
 
+/** Routes for the unit's own lead alone: the admin is refused too, since a self-assessment is the unit's. */
+const selfRoutes: Record<string, Build> = {
+  'PUT /api/covenants/:covenantId/evaluation/units/:unitId/self': async (_, unit) => ({
+    method: 'PUT',
+    url: `${await sharedEvaluation()}/units/${unit.unitId}/self`,
+    payload: sheet(),
+  }),
+  'POST /api/covenants/:covenantId/evaluation/units/:unitId/self/submit': async (_, unit) => ({ method: 'POST', url: `${await evaluation()}/units/${unit.unitId}/self/submit` }),
+}
+
 /** Routes every lead may read, whatever the unit. */
 const readRoutes: Record<string, Build> = {
   'GET /api/setup': () => ({ method: 'GET', url: '/api/setup' }),
   'GET /api/assignments/:year': () => ({ method: 'GET', url: `/api/assignments/${covenant.covenant.year}` }),
   'GET /api/covenants/:covenantId': () => ({ method: 'GET', url: `/api/covenants/${covenant.covenant.id}` }),
   'GET /api/audit': () => ({ method: 'GET', url: '/api/audit' }),
+  'GET /api/covenants/:covenantId/evaluation': async () => ({ method: 'GET', url: await sharedEvaluation() }),
 }
 
 /** Routes only the admin may use. */
@@ -132,6 +154,24 @@ const adminRoutes: Record<string, Build> = {
   'PUT /api/commitments/:commitmentId': async () => ({ method: 'PUT', url: `/api/commitments/${(await draftCovenant()).commitments[0]?.id ?? ''}`, payload: commitmentBody }),
   'DELETE /api/commitments/:commitmentId': async () => ({ method: 'DELETE', url: `/api/commitments/${(await draftCovenant()).commitments[0]?.id ?? ''}` }),
   'POST /api/commitments/:commitmentId/retire': () => ({ method: 'POST', url: `/api/commitments/${covenant.commitments[0]?.id ?? ''}/retire`, payload: { retired: false } }),
+  'PUT /api/covenants/:covenantId/evaluation/rules': async () => ({ method: 'PUT', url: `${await sharedEvaluation()}/rules`, payload: DEFAULT_EVALUATION_RULES }),
+  'POST /api/covenants/:covenantId/evaluation/units/:unitId/self/return': async (_, unit) => {
+    const url = await evaluation()
+    const submitted = await bloc.app.inject({ method: 'POST', url: `${url}/units/${unit.unitId}/self/submit`, headers: unit.lead })
+    expect(submitted.statusCode, submitted.body).toBe(200)
+    return { method: 'POST', url: `${url}/units/${unit.unitId}/self/return`, payload: { comment: 'Bổ sung' } }
+  },
+  'PUT /api/covenants/:covenantId/evaluation/units/:unitId/bloc (the admin scores alone)': async (_, unit) => ({
+    method: 'PUT',
+    url: `${await sharedEvaluation()}/units/${unit.unitId}/bloc`,
+    payload: sheet(),
+  }),
+  'PUT /api/covenants/:covenantId/evaluation/votes': async (_, unit) => ({
+    method: 'PUT',
+    url: `${await sharedEvaluation()}/votes`,
+    payload: { votes: [{ unitId: unit.unitId, votes: 3 }] },
+  }),
+  'POST /api/covenants/:covenantId/evaluation/publish': async () => ({ method: 'POST', url: `${await sharedEvaluation()}/publish` }),
 }
 
 async function statusOf(build: Build, unit: TestUnit, headers: { authorization: string }): Promise<number> {
@@ -155,6 +195,15 @@ describe.each(Object.entries(unitRoutes))('%s', (_, build) => {
   })
 })
 
+describe.each(Object.entries(selfRoutes))('%s', (_, build) => {
+  it('only the unit’s own lead may: not another lead, not the admin, not a device', async () => {
+    expect(ok(await statusOf(build, bloc.own, bloc.own.lead))).toBe(true)
+    expect(await statusOf(build, bloc.other, bloc.own.lead)).toBe(403)
+    expect(await statusOf(build, bloc.own, bloc.admin)).toBe(403)
+    expect(await statusOf(build, bloc.own, bloc.own.field.headers)).toBe(403)
+  })
+})
+
 describe.each(Object.entries(readRoutes))('%s', (_, build) => {
   it('the admin and every lead may read it; a device may not', async () => {
     expect(ok(await statusOf(build, bloc.own, bloc.admin))).toBe(true)
@@ -174,7 +223,7 @@ describe.each(Object.entries(adminRoutes))('%s', (_, build) => {
 })
 
 it('without a token every dashboard route answers 401', async () => {
-  for (const build of [...Object.values(unitRoutes), ...Object.values(readRoutes), ...Object.values(adminRoutes)]) {
+  for (const build of [...Object.values(unitRoutes), ...Object.values(selfRoutes), ...Object.values(readRoutes), ...Object.values(adminRoutes)]) {
     expect(await statusOf(build, bloc.own, { authorization: '' })).toBe(401)
   }
 })

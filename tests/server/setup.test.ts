@@ -24,7 +24,9 @@ async function freshBloc(): Promise<void> {
 }
 
 const thisYear = new Date().getFullYear()
-let pastYear = thisYear - 1
+// Years for drafts, one each: those before this one counted down to the contract's first, then those after the next.
+const freeYears = [...Array.from({ length: thisYear - 2000 }, (_, i) => thisYear - 1 - i), ...Array.from({ length: 2100 - thisYear - 1 }, (_, i) => thisYear + 2 + i)]
+const nextFreeYear = () => freeYears.shift() ?? expect.fail('no year left for a draft')
 
 async function call(method: NonNullable<InjectOptions['method']>, url: string, payload?: InjectOptions['payload']) {
   return app.inject({ method, url, headers: admin, ...(payload !== undefined && { payload }) })
@@ -79,13 +81,13 @@ const commitmentBody = (changes: Partial<CommitmentRequest> = {}): CommitmentReq
 })
 
 /** A draft covenant of `year` (by default a past year of its own) with the given commitments. */
-async function draft(commitments: Partial<CommitmentRequest>[] = [], year = pastYear--): Promise<CovenantDetail> {
+async function draft(commitments: Partial<CommitmentRequest>[] = [], year = nextFreeYear()): Promise<CovenantDetail> {
   const created = await ok<CovenantDetail>('POST', '/api/covenants', { year, slogan: `Năm ${year}` }, 201)
   for (const changes of commitments) await ok<Commitment>('POST', `/api/covenants/${created.covenant.id}/commitments`, commitmentBody(changes), 201)
   return ok<CovenantDetail>('GET', `/api/covenants/${created.covenant.id}`)
 }
 
-const move = (covenantId: string, body: { status: 'signed' | 'closed'; signedAt?: string }) => call('POST', `/api/covenants/${covenantId}/status`, body)
+const move = (covenantId: string, body: { status: 'signed' | 'evaluating' | 'closed'; signedAt?: string }) => call('POST', `/api/covenants/${covenantId}/status`, body)
 
 describe('GET /api/setup', () => {
   beforeEach(freshBloc)
@@ -263,7 +265,7 @@ describe('covenants', () => {
   beforeAll(freshBloc)
 
   it('creates an empty draft for a year', async () => {
-    const year = pastYear--
+    const year = nextFreeYear()
     const created = await ok<CovenantDetail>('POST', '/api/covenants', { year, slogan: '  Đoàn kết, đổi mới  ' }, 201)
     expect(created).toEqual({
       covenant: { id: expect.any(String) as string, blocId: (await setup()).bloc.id, year, slogan: 'Đoàn kết, đổi mới', status: 'draft', signedAt: null },
@@ -277,7 +279,7 @@ describe('covenants', () => {
     const retired = source.commitments[1] ?? expect.fail('no second commitment')
     await ok<Commitment>('POST', `/api/commitments/${retired.id}/retire`, { retired: true })
 
-    const year = pastYear--
+    const year = nextFreeYear()
     const copy = await ok<CovenantDetail>('POST', '/api/covenants', { year, slogan: 'Năm trước', copyFrom: source.covenant.id }, 201)
     const kept = source.commitments.filter((item) => item.id !== retired.id)
     expect(copy.covenant).toMatchObject({ year, status: 'draft' })
@@ -313,7 +315,7 @@ describe('covenants', () => {
   it('answers 404 for an unknown covenant, or one to copy from', async () => {
     const before = (await setup()).covenants
     await refused('GET', `/api/covenants/${randomUUID()}`, undefined, 404, 'not_found')
-    await refused('POST', '/api/covenants', { year: pastYear--, slogan: 'Thử', copyFrom: randomUUID() }, 404, 'not_found')
+    await refused('POST', '/api/covenants', { year: nextFreeYear(), slogan: 'Thử', copyFrom: randomUUID() }, 404, 'not_found')
     expect((await setup()).covenants).toEqual(before)
   })
 
@@ -348,9 +350,10 @@ describe('covenants', () => {
     expect(response.json<ErrorResponse>()).toMatchObject({ code: 'invalid', problems: [{ field: 'signedAt', rule: 'date' }] })
   })
 
-  it('closes a signed covenant, keeping its signing day; a closed one takes no more changes', async () => {
+  it('closes a covenant once evaluated, keeping its signing day; a closed one takes no more changes', async () => {
     const { covenant, commitments } = await draft([{}, { title: 'Thứ hai' }])
     await ok<CovenantDetail>('POST', `/api/covenants/${covenant.id}/status`, { status: 'signed', signedAt: `${covenant.year}-02-14` })
+    await ok<CovenantDetail>('POST', `/api/covenants/${covenant.id}/status`, { status: 'evaluating' })
     const closed = await ok<CovenantDetail>('POST', `/api/covenants/${covenant.id}/status`, { status: 'closed' })
     expect(closed.covenant).toMatchObject({ status: 'closed', signedAt: `${covenant.year}-02-14` })
 
@@ -363,11 +366,15 @@ describe('covenants', () => {
     expect(await ok<CovenantDetail>('GET', `/api/covenants/${covenant.id}`)).toEqual(closed)
   })
 
-  it.each<{ from: string; steps: ('signed' | 'closed')[]; to: 'signed' | 'closed' }>([
+  it.each<{ from: string; steps: ('signed' | 'evaluating' | 'closed')[]; to: 'signed' | 'evaluating' | 'closed' }>([
     { from: 'a draft', steps: [], to: 'closed' },
+    { from: 'a draft', steps: [], to: 'evaluating' },
     { from: 'a signed covenant', steps: ['signed'], to: 'signed' },
-    { from: 'a closed covenant', steps: ['signed', 'closed'], to: 'signed' },
-    { from: 'a closed covenant', steps: ['signed', 'closed'], to: 'closed' },
+    { from: 'a signed covenant', steps: ['signed'], to: 'closed' },
+    { from: 'an evaluated covenant', steps: ['signed', 'evaluating'], to: 'signed' },
+    { from: 'a closed covenant', steps: ['signed', 'evaluating', 'closed'], to: 'signed' },
+    { from: 'a closed covenant', steps: ['signed', 'evaluating', 'closed'], to: 'evaluating' },
+    { from: 'a closed covenant', steps: ['signed', 'evaluating', 'closed'], to: 'closed' },
   ])('moves only forward: $from cannot become $to', async ({ steps, to }) => {
     const { covenant } = await draft([{}])
     for (const status of steps) await ok<CovenantDetail>('POST', `/api/covenants/${covenant.id}/status`, { status })

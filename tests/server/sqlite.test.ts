@@ -1,7 +1,8 @@
 import path from 'node:path'
-import { sql } from 'kysely'
+import { Migrator, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { migrateToLatest, openSqlite } from '../../server/db/sqlite'
+import { migrations } from '../../server/db/migrations'
 import { tempDir } from './helper'
 
 describe('the SQLite database', () => {
@@ -20,13 +21,13 @@ describe('the SQLite database', () => {
   it('applies migrations once, and again on restart changes nothing', async () => {
     const file = path.join(tempDir(), 'db.sqlite')
     const first = openSqlite(file)
-    expect(await migrateToLatest(first)).toBe('0004-dashboard')
+    expect(await migrateToLatest(first)).toBe('0005-evaluation')
     await first.insertInto('meta').values({ key: 'k', value: 'v' }).execute()
     await first.destroy()
 
     const again = openSqlite(file)
     try {
-      expect(await migrateToLatest(again)).toBe('0004-dashboard')
+      expect(await migrateToLatest(again)).toBe('0005-evaluation')
       const rows = await again.selectFrom('meta').select(['key', 'value']).execute()
       expect(rows).toEqual([{ key: 'k', value: 'v' }])
     } finally {
@@ -45,6 +46,7 @@ describe('the migrations on an empty database', () => {
         ['assignment', 'bloc', 'commitment', 'commune', 'covenant', 'device', 'enrollment_code', 'member', 'meta', 'revision', 'session', 'unit']
           .concat(['photo', 'photo_blob', 'receipt_sequence', 'report', 'report_entry'])
           .concat(['review', 'audit_log'])
+          .concat(['evaluation', 'self_assessment', 'score', 'score_item', 'vote'])
           .sort(),
       )
       expect(await db.selectFrom('revision').select('value').executeTakeFirst()).toEqual({ value: 0 })
@@ -69,6 +71,52 @@ describe('the migrations on an empty database', () => {
           .values({ id: 'c', bloc_id: 'b', year: 2026, slogan: '', status: 'approved' as 'draft', signed_at: null, rev: 1 })
           .execute(),
       ).rejects.toThrow(/CHECK/)
+    } finally {
+      await db.destroy()
+    }
+  })
+})
+
+describe('the year-end migration', () => {
+  it('lets a covenant be evaluated, keeps what a database held, and refuses other states', async () => {
+    const db = openSqlite(path.join(tempDir(), 'db.sqlite'))
+    try {
+      const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0005'))
+      expect((await new Migrator({ db, provider: { getMigrations: () => Promise.resolve(before) } }).migrateToLatest()).error).toBeUndefined()
+      await db.insertInto('bloc').values({ id: 'b', name: 'B', province: 'P', head_unit_id: null, deputy_unit_id: null, rev: 1 }).execute()
+      await db.insertInto('covenant').values({ id: 'c', bloc_id: 'b', year: 2025, slogan: 'S', status: 'signed', signed_at: '2025-02-14', rev: 1 }).execute()
+      await db
+        .insertInto('commitment')
+        .values({
+          id: 'k',
+          covenant_id: 'c',
+          group_name: 'G',
+          position: 1,
+          title: 'T',
+          description: '',
+          measure: 'done',
+          target: null,
+          unit_label: '',
+          max_points: 10,
+          scope: 'unit',
+          retired_at: null,
+          rev: 1,
+        })
+        .execute()
+
+      expect(await migrateToLatest(db)).toBe('0005-evaluation')
+      await db.updateTable('covenant').set({ status: 'evaluating' }).where('id', '=', 'c').execute()
+      expect(await db.selectFrom('covenant').select(['status', 'signed_at']).executeTakeFirst()).toEqual({ status: 'evaluating', signed_at: '2025-02-14' })
+      await expect(
+        db
+          .updateTable('covenant')
+          .set({ status: 'approved' as 'draft' })
+          .execute(),
+      ).rejects.toThrow(/CHECK/)
+      await expect(db.deleteFrom('covenant').execute()).rejects.toThrow(/FOREIGN KEY/)
+      expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db)).rows).toEqual([{ integrity_check: 'ok' }])
+      // The stored schema can be edited only while migrations run.
+      await expect(sql`update sqlite_schema set sql = sql where name = 'covenant'`.execute(db)).rejects.toThrow()
     } finally {
       await db.destroy()
     }

@@ -78,7 +78,9 @@ describe('covenants', () => {
 
   it('only move forward, one step at a time', () => {
     expect(canMoveCovenant('draft', 'signed')).toBe(true)
-    expect(canMoveCovenant('signed', 'closed')).toBe(true)
+    expect(canMoveCovenant('signed', 'evaluating')).toBe(true)
+    expect(canMoveCovenant('evaluating', 'closed')).toBe(true)
+    expect(canMoveCovenant('signed', 'closed')).toBe(false)
     expect(canMoveCovenant('draft', 'closed')).toBe(false)
     expect(canMoveCovenant('closed', 'signed')).toBe(false)
   })

@@ -1,0 +1,363 @@
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import {
+  byVietnamese,
+  checkEvaluationRules,
+  DEFAULT_EVALUATION_RULES,
+  crossScore,
+  progressOf,
+  rank,
+  scaleOf,
+  suggestedScore,
+  totalOf,
+  voteCarries,
+  type Commitment,
+  type EvaluationRules,
+  type Member,
+  type RankInput,
+  type Reached,
+} from '../../src/domain'
+import type { EvaluationResponse, ScoreItem, ScoreLine, ScoreSheetRequest, UnitEvaluation, VotesRequest } from '../../src/protocol'
+import type { CovenantTable, Database, Db, ScoreItemTable, ScoreTable } from '../db/schema'
+import { audit } from './audit'
+import { conflict, forbidden, invalid, notFound } from './errors'
+import { countedReports } from './progress'
+import { toCommitment } from './reference'
+import { assertAdmin } from './scope'
+
+/** The covenant of the manager's bloc, or 404. */
+async function covenantOf(db: Db, manager: Member, covenantId: string): Promise<Selectable<CovenantTable>> {
+  const row = await db
+    .selectFrom('covenant')
+    .innerJoin('unit', 'unit.bloc_id', 'covenant.bloc_id')
+    .selectAll('covenant')
+    .where('covenant.id', '=', covenantId)
+    .where('unit.id', '=', manager.unitId)
+    .executeTakeFirst()
+  if (!row || row.status === 'draft') throw notFound('covenant being evaluated')
+  return row
+}
+
+/** Changes are taken only while the year is being evaluated: closing it locks everything, whatever the app shows. */
+function assertOpen(covenant: Selectable<CovenantTable>): void {
+  if (covenant.status === 'closed') throw conflict(`The ${covenant.year} covenant is closed: its evaluation can no longer change`)
+  if (covenant.status !== 'evaluating') throw conflict(`The ${covenant.year} covenant is not being evaluated yet`)
+}
+
+async function rulesOf(db: Db, covenantId: string): Promise<{ rules: EvaluationRules; publishedAt: string | null }> {
+  const row = await db.selectFrom('evaluation').select(['rules', 'published_at']).where('covenant_id', '=', covenantId).executeTakeFirst()
+  return { rules: row ? (JSON.parse(row.rules) as EvaluationRules) : DEFAULT_EVALUATION_RULES, publishedAt: row?.published_at ?? null }
+}
+
+/** `PUT …/evaluation/rules`: the admin sets the year's caps, bands, tie-break, scoring mode, vote share and awards. */
+export async function saveRules(db: Kysely<Database>, actor: Member, covenantId: string, rules: EvaluationRules, now = new Date()): Promise<EvaluationResponse> {
+  assertAdmin(actor)
+  const problems = checkEvaluationRules(rules)
+  if (problems.length) throw invalid('The rules of evaluation are not valid', problems)
+  await db.transaction().execute(async (trx) => {
+    const covenant = await covenantOf(trx, actor, covenantId)
+    if (covenant.status === 'closed') assertOpen(covenant)
+    const at = now.toISOString()
+    await trx
+      .insertInto('evaluation')
+      .values({ covenant_id: covenantId, rules: JSON.stringify(rules), published_at: null, updated_at: at })
+      .onConflict((oc) => oc.column('covenant_id').doUpdateSet({ rules: JSON.stringify(rules), updated_at: at }))
+      .execute()
+    await audit(
+      trx,
+      actor,
+      'evaluation.rules',
+      null,
+      { year: covenant.year, scoringMode: rules.scoringMode, bonusCap: rules.bonusCap, penaltyCap: rules.penaltyCap, voteShare: rules.voteShare },
+      now,
+    )
+  })
+  return evaluationOf(db, actor, covenantId)
+}
+
+/**
+ * Who scores a unit at the bloc stage, as the scorer's key (`''` for the admin), or a refusal:
+ * the admin alone, or in cross-scoring a lead of any other unit.
+ */
+function blocScorer(actor: Member, rules: EvaluationRules, unitId: string): string {
+  if (rules.scoringMode === 'admin') {
+    assertAdmin(actor)
+    return ''
+  }
+  if (actor.role !== 'lead') throw forbidden('In cross-scoring each unit’s lead scores the other units')
+  if (actor.unitId === unitId) throw forbidden('A unit does not score itself at the bloc stage')
+  return actor.unitId
+}
+
+async function writeSheet(
+  trx: Transaction<Database>,
+  actor: Member,
+  covenant: Selectable<CovenantTable>,
+  unitId: string,
+  stage: 'self' | 'bloc',
+  scorer: string,
+  sheet: ScoreSheetRequest,
+  at: string,
+): Promise<{ before: number; after: number }> {
+  const commitments = new Map((await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).execute()).map((row) => [row.id, row]))
+  for (const score of sheet.scores) {
+    const item = commitments.get(score.commitmentId)
+    if (!item || item.retired_at !== null) throw invalid('A score names a commitment not in the year', [{ field: `scores.${score.commitmentId}`, rule: 'unknown' }])
+    if (score.points > item.max_points) throw invalid('A score is over its commitment’s points', [{ field: `scores.${score.commitmentId}`, rule: 'max' }])
+  }
+  const held = trx.selectFrom('score').where('covenant_id', '=', covenant.id).where('unit_id', '=', unitId).where('stage', '=', stage).where('scorer_unit_id', '=', scorer)
+  const { before } = await held.select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), eb.lit(0)).as('before')).executeTakeFirstOrThrow()
+  await trx.deleteFrom('score').where('covenant_id', '=', covenant.id).where('unit_id', '=', unitId).where('stage', '=', stage).where('scorer_unit_id', '=', scorer).execute()
+  await trx.deleteFrom('score_item').where('covenant_id', '=', covenant.id).where('unit_id', '=', unitId).where('stage', '=', stage).where('scorer_unit_id', '=', scorer).execute()
+  const rows: ScoreTable[] = sheet.scores.map((score) => ({
+    covenant_id: covenant.id,
+    unit_id: unitId,
+    commitment_id: score.commitmentId,
+    stage,
+    scorer_unit_id: scorer,
+    points: score.points,
+    note: score.note,
+    evidence: JSON.stringify(score.evidence),
+    at,
+    by_id: actor.id,
+  }))
+  if (rows.length) await trx.insertInto('score').values(rows).execute()
+  const items: Omit<ScoreItemTable, 'id'>[] = sheet.items.map((item) => ({
+    covenant_id: covenant.id,
+    unit_id: unitId,
+    stage,
+    scorer_unit_id: scorer,
+    kind: item.kind,
+    title: item.title,
+    points: item.points,
+    reason: item.reason,
+    evidence: JSON.stringify(item.evidence),
+  }))
+  if (items.length) await trx.insertInto('score_item').values(items).execute()
+  return { before: Number(before), after: rows.reduce((sum, row) => sum + row.points, 0) }
+}
+
+/** `PUT …/units/:unitId/self`: the unit's lead writes its self-assessment, while it is not submitted. */
+export async function saveSelf(db: Kysely<Database>, actor: Member, covenantId: string, unitId: string, sheet: ScoreSheetRequest, now = new Date()): Promise<EvaluationResponse> {
+  if (actor.role !== 'lead' || actor.unitId !== unitId) throw forbidden('Only the unit’s own lead assesses it')
+  await db.transaction().execute(async (trx) => {
+    const covenant = await covenantOf(trx, actor, covenantId)
+    assertOpen(covenant)
+    const held = await trx.selectFrom('self_assessment').selectAll().where('covenant_id', '=', covenantId).where('unit_id', '=', unitId).executeTakeFirst()
+    if (held?.status === 'submitted') throw conflict('The self-assessment is submitted: it changes only once the admin returns it')
+    const at = now.toISOString()
+    const { before, after } = await writeSheet(trx, actor, covenant, unitId, 'self', '', sheet, at)
+    await trx
+      .insertInto('self_assessment')
+      .values({ covenant_id: covenantId, unit_id: unitId, status: held?.status ?? 'draft', comment: held?.comment ?? '', submitted_at: null, updated_at: at })
+      .onConflict((oc) => oc.columns(['covenant_id', 'unit_id']).doUpdateSet({ updated_at: at }))
+      .execute()
+    await audit(trx, actor, 'evaluation.self', unitId, { year: covenant.year, before, after, items: sheet.items.length, why: sheet.comment ?? null }, now)
+  })
+  return evaluationOf(db, actor, covenantId)
+}
+
+/** `POST …/self/submit` ("Nộp") by the unit's lead; `POST …/self/return` by the admin, with why. */
+export async function moveSelf(
+  db: Kysely<Database>,
+  actor: Member,
+  covenantId: string,
+  unitId: string,
+  to: 'submitted' | 'returned',
+  comment = '',
+  now = new Date(),
+): Promise<EvaluationResponse> {
+  if (to === 'submitted' && (actor.role !== 'lead' || actor.unitId !== unitId)) throw forbidden('Only the unit’s own lead submits its self-assessment')
+  if (to === 'returned') assertAdmin(actor)
+  await db.transaction().execute(async (trx) => {
+    const covenant = await covenantOf(trx, actor, covenantId)
+    assertOpen(covenant)
+    const held = await trx.selectFrom('self_assessment').selectAll().where('covenant_id', '=', covenantId).where('unit_id', '=', unitId).executeTakeFirst()
+    if (to === 'submitted' && held?.status === 'submitted') throw conflict('The self-assessment is already submitted')
+    if (to === 'returned' && held?.status !== 'submitted') throw conflict('Only a submitted self-assessment can be returned')
+    const at = now.toISOString()
+    const values = { status: to, comment, submitted_at: to === 'submitted' ? at : null, updated_at: at }
+    await trx
+      .insertInto('self_assessment')
+      .values({ covenant_id: covenantId, unit_id: unitId, ...values })
+      .onConflict((oc) => oc.columns(['covenant_id', 'unit_id']).doUpdateSet(values))
+      .execute()
+    await audit(trx, actor, to === 'submitted' ? 'evaluation.submit' : 'evaluation.return', unitId, { year: covenant.year, why: comment || null }, now)
+  })
+  return evaluationOf(db, actor, covenantId)
+}
+
+/** `PUT …/units/:unitId/bloc`: the bloc's scores of a unit, by the admin or, in cross-scoring, another unit's lead. */
+export async function saveBloc(db: Kysely<Database>, actor: Member, covenantId: string, unitId: string, sheet: ScoreSheetRequest, now = new Date()): Promise<EvaluationResponse> {
+  await db.transaction().execute(async (trx) => {
+    const covenant = await covenantOf(trx, actor, covenantId)
+    assertOpen(covenant)
+    const unit = await trx.selectFrom('unit').select('id').where('id', '=', unitId).where('bloc_id', '=', covenant.bloc_id).executeTakeFirst()
+    if (!unit) throw notFound('unit')
+    const scorer = blocScorer(actor, (await rulesOf(trx, covenantId)).rules, unitId)
+    const { before, after } = await writeSheet(trx, actor, covenant, unitId, 'bloc', scorer, sheet, now.toISOString())
+    await audit(trx, actor, 'evaluation.bloc', unitId, { year: covenant.year, before, after, items: sheet.items.length, why: sheet.comment ?? null }, now)
+  })
+  return evaluationOf(db, actor, covenantId)
+}
+
+/** `PUT …/evaluation/votes`: the conference's tally, by the admin. */
+export async function saveVotes(db: Kysely<Database>, actor: Member, covenantId: string, body: VotesRequest, now = new Date()): Promise<EvaluationResponse> {
+  assertAdmin(actor)
+  await db.transaction().execute(async (trx) => {
+    const covenant = await covenantOf(trx, actor, covenantId)
+    assertOpen(covenant)
+    const units = new Set((await trx.selectFrom('unit').select('id').where('bloc_id', '=', covenant.bloc_id).execute()).map((row) => row.id))
+    if (body.votes.some((vote) => !units.has(vote.unitId))) throw invalid('A vote names a unit not in the bloc', [{ field: 'votes', rule: 'unknown' }])
+    await trx.deleteFrom('vote').where('covenant_id', '=', covenantId).execute()
+    if (body.votes.length)
+      await trx
+        .insertInto('vote')
+        .values(body.votes.map((vote) => ({ covenant_id: covenantId, unit_id: vote.unitId, votes: vote.votes })))
+        .execute()
+    await audit(trx, actor, 'evaluation.votes', null, { year: covenant.year, ballots: body.votes.reduce((sum, vote) => sum + vote.votes, 0) }, now)
+  })
+  return evaluationOf(db, actor, covenantId)
+}
+
+/** `POST …/evaluation/publish`: the admin makes the results and ranking visible to every lead of the bloc. */
+export async function publish(db: Kysely<Database>, actor: Member, covenantId: string, now = new Date()): Promise<EvaluationResponse> {
+  assertAdmin(actor)
+  await db.transaction().execute(async (trx) => {
+    const covenant = await covenantOf(trx, actor, covenantId)
+    assertOpen(covenant)
+    const at = now.toISOString()
+    await trx
+      .insertInto('evaluation')
+      .values({ covenant_id: covenantId, rules: JSON.stringify(DEFAULT_EVALUATION_RULES), published_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('covenant_id').doUpdateSet({ published_at: at, updated_at: at }))
+      .execute()
+    await audit(trx, actor, 'evaluation.publish', null, { year: covenant.year }, now)
+  })
+  return evaluationOf(db, actor, covenantId)
+}
+
+/** What each unit reached on each commitment, in total and commune by commune, from the reports the endpoint holds. */
+async function reachedOf(
+  db: Db,
+  covenant: Selectable<CovenantTable>,
+  commitments: Commitment[],
+): Promise<{ reached: Map<string, Map<string, Reached>>; communes: Map<string, string[]> }> {
+  const reports = await countedReports(db, covenant.id, {})
+  const assigned = await db.selectFrom('assignment').select(['unit_id', 'commune_id']).where('year', '=', covenant.year).execute()
+  const communes = new Map<string, string[]>()
+  for (const row of assigned) communes.set(row.unit_id, [...(communes.get(row.unit_id) ?? []), row.commune_id])
+  const reached = new Map<string, Map<string, Reached>>()
+  for (const unitId of new Set([...reports.map((row) => row.unitId), ...communes.keys()])) {
+    const own = reports.filter((row) => row.unitId === unitId).map((row) => row.report)
+    const whole = progressOf(commitments, own)
+    const byCommune = (communes.get(unitId) ?? []).map((communeId) => [communeId, progressOf(commitments, own, { communeId })] as const)
+    reached.set(
+      unitId,
+      new Map(
+        commitments.map((item) => {
+          const amount = (progress: ReturnType<typeof progressOf>) =>
+            item.measure === 'done' ? (progress.get(item.id)?.doneAccepted ? 1 : 0) : (progress.get(item.id)?.accepted ?? 0)
+          return [item.id, { total: amount(whole), byCommune: new Map(byCommune.map(([communeId, progress]) => [communeId, amount(progress)])) }]
+        }),
+      ),
+    )
+  }
+  return { reached, communes }
+}
+
+const parseItem = (row: Selectable<ScoreItemTable>): ScoreItem => ({
+  kind: row.kind,
+  title: row.title,
+  points: row.points,
+  reason: row.reason,
+  evidence: JSON.parse(row.evidence) as ScoreItem['evidence'],
+})
+
+/**
+ * `GET /api/covenants/:covenantId/evaluation`: the year's rules, and each unit's sheet (the
+ * suggestion from reports beside every score), totals within the caps, band and place. The
+ * admin sees every unit; a lead their own until the results are published (and, in
+ * cross-scoring, the units they score); once published, everyone sees the ranking.
+ */
+export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenantId: string): Promise<EvaluationResponse> {
+  const covenant = await covenantOf(db, viewer, covenantId)
+  const { rules, publishedAt } = await rulesOf(db, covenantId)
+  const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenantId).orderBy('position').execute()).map(toCommitment)
+  const units = (await db.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', covenant.bloc_id).execute()).sort(byVietnamese((row) => row.name))
+  const [scores, items, selves, votes, { reached, communes }] = await Promise.all([
+    db.selectFrom('score').selectAll().where('covenant_id', '=', covenantId).execute(),
+    db.selectFrom('score_item').selectAll().where('covenant_id', '=', covenantId).orderBy('id').execute(),
+    db.selectFrom('self_assessment').selectAll().where('covenant_id', '=', covenantId).execute(),
+    db.selectFrom('vote').selectAll().where('covenant_id', '=', covenantId).execute(),
+    reachedOf(db, covenant, commitments),
+  ])
+  const groupOf = new Map(commitments.map((item) => [item.id, item.group]))
+
+  const sheets = units.map((unit) => {
+    const own = scores.filter((row) => row.unit_id === unit.id)
+    const lines: ScoreLine[] = commitments.map((item) => {
+      const self = own.find((row) => row.stage === 'self' && row.commitment_id === item.id)
+      const bloc = own.filter((row) => row.stage === 'bloc' && row.commitment_id === item.id)
+      const admin = bloc.find((row) => row.scorer_unit_id === '')
+      const byScorer = bloc.filter((row) => row.scorer_unit_id !== '')
+      return {
+        commitmentId: item.id,
+        suggested: suggestedScore(item, reached.get(unit.id)?.get(item.id) ?? { total: 0 }, communes.get(unit.id) ?? []),
+        self: self ? { commitmentId: item.id, points: self.points, note: self.note, evidence: JSON.parse(self.evidence) as ScoreItem['evidence'] } : null,
+        bloc: rules.scoringMode === 'cross' ? crossScore(new Map(byScorer.map((row) => [row.scorer_unit_id, row.points])), unit.id) : (admin?.points ?? null),
+        blocNote: admin?.note ?? '',
+        byScorer: byScorer.map((row) => ({ unitId: row.scorer_unit_id, points: row.points, note: row.note })),
+      }
+    })
+    const unitItems = items.filter((row) => row.unit_id === unit.id)
+    const selfItems = unitItems.filter((row) => row.stage === 'self').map(parseItem)
+    const blocItems = unitItems.filter((row) => row.stage === 'bloc').map(parseItem)
+    const points = (pick: (line: ScoreLine) => number | null) => new Map(lines.map((line) => [line.commitmentId, pick(line) ?? 0]))
+    const kinds = (list: ScoreItem[], kind: ScoreItem['kind']) => list.filter((item) => item.kind === kind).map((item) => item.points)
+    const selfTotal = totalOf(
+      { unitId: unit.id, scores: points((line) => line.self?.points ?? null), bonus: kinds(selfItems, 'bonus'), penalty: kinds(selfItems, 'penalty') },
+      commitments,
+      rules,
+    )
+    const total = totalOf({ unitId: unit.id, scores: points((line) => line.bloc), bonus: kinds(blocItems, 'bonus'), penalty: kinds(blocItems, 'penalty') }, commitments, rules)
+    const groups = new Map<string, number>()
+    for (const line of lines) groups.set(groupOf.get(line.commitmentId) ?? '', (groups.get(groupOf.get(line.commitmentId) ?? '') ?? 0) + (line.bloc ?? 0))
+    const vote = votes.find((row) => row.unit_id === unit.id)
+    const selfRow = selves.find((row) => row.unit_id === unit.id)
+    return { unit, lines, selfItems, blocItems, selfTotal, total, groups, votes: vote?.votes ?? null, selfRow }
+  })
+
+  const ranked = new Map(
+    rank(
+      sheets.map((sheet): RankInput => ({ ...sheet.total, groups: sheet.groups, votes: sheet.votes ?? 0 })),
+      rules.tieBreaks,
+    ).map((row) => [row.unitId, row]),
+  )
+  const visible = (unitId: string) => viewer.role === 'admin' || publishedAt !== null || unitId === viewer.unitId || (rules.scoringMode === 'cross' && viewer.role === 'lead')
+  const result: UnitEvaluation[] = sheets
+    .filter((sheet) => visible(sheet.unit.id))
+    .map((sheet) => {
+      const place = ranked.get(sheet.unit.id)
+      const seesRank = viewer.role === 'admin' || publishedAt !== null
+      return {
+        unit: { id: sheet.unit.id, name: sheet.unit.name, shortName: sheet.unit.short_name },
+        selfStatus: sheet.selfRow?.status ?? 'draft',
+        selfComment: sheet.selfRow?.comment ?? '',
+        submittedAt: sheet.selfRow?.submitted_at ?? null,
+        lines: sheet.lines,
+        selfItems: sheet.selfItems,
+        blocItems: sheet.blocItems,
+        selfTotal: sheet.selfTotal.total,
+        total: sheet.total.total,
+        bonus: sheet.total.bonus,
+        penalty: sheet.total.penalty,
+        band: sheet.total.band,
+        rank: seesRank ? (place?.rank ?? null) : null,
+        decidedBy: seesRank ? (place?.decidedBy?.kind ?? null) : null,
+        votes: sheet.votes,
+        voteCarries: sheet.votes !== null && voteCarries(sheet.votes, units.length, rules),
+      }
+    })
+    .sort((a, b) => (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER))
+  return { covenantId, year: covenant.year, rules, scale: scaleOf(commitments), publishedAt, units: result }
+}
