@@ -70,6 +70,7 @@ export async function listReports(db: Kysely<Database>, manager: Member, query: 
   let rows = reportRows(db).where('report.covenant_id', '=', covenant.id)
   if (unitId) rows = rows.where('report.unit_id', '=', unitId)
   if (query.communeId) rows = rows.where('report.commune_id', '=', query.communeId)
+  if (query.asOf) rows = rows.where('report.visit_date', '<=', query.asOf)
   if (query.commitmentId) {
     const commitmentId = query.commitmentId
     rows = rows.where((eb) =>
@@ -229,6 +230,7 @@ export async function gallery(db: Kysely<Database>, manager: Member, query: Gall
     .where('photo.removed_at', 'is', null)
   if (unitId) rows = rows.where('report.unit_id', '=', unitId)
   if (query.communeId) rows = rows.where('report.commune_id', '=', query.communeId)
+  if (query.asOf) rows = rows.where('report.visit_date', '<=', query.asOf)
   const { total } = await rows.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
   const page = await rows
     .select(['photo.report_id', 'photo.id', 'photo.caption', 'photo.taken_at', 'report.visit_date', 'commune.name as commune_name', 'unit.name as unit_name'])

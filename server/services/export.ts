@@ -39,12 +39,14 @@ async function tables(
   manager: Member,
   year: number | undefined,
   unitId: string | undefined,
+  asOf: string | undefined,
 ): Promise<{ year: number; tables: Record<'reports' | 'entries' | 'progress', Table> }> {
   const scope = scopedUnit(manager, unitId)
   const covenant = await covenantFor(db, year)
   if (!covenant) throw new Refusal(404, ERROR_CODES.notFound, `No covenant for ${year ?? 'this year'}`)
   let reports = joinedReports(db).where('report.covenant_id', '=', covenant.id)
   if (scope) reports = reports.where('report.unit_id', '=', scope)
+  if (asOf) reports = reports.where('report.visit_date', '<=', asOf)
   const reportRows = await reports
     .selectAll('report')
     .select(['unit.name as unit_name', 'commune.name as commune_name', 'commune.district', 'member.name as author_name'])
@@ -86,7 +88,7 @@ async function tables(
         .orderBy('commitment.position')
         .execute()
     : []
-  const matrix = await progressMatrix(db, manager, { year: covenant.year, ...(scope && { unitId: scope }) })
+  const matrix = await progressMatrix(db, manager, { year: covenant.year, ...(scope && { unitId: scope }), ...(asOf && { asOf }) })
 
   return {
     year: covenant.year,
@@ -253,10 +255,15 @@ export const EXPORT_TYPES: Record<ExportFile, string> = {
 }
 
 /** `GET /api/export/:file`: the file's bytes and the name to save it under; the export is audited. */
-export async function exportFile(db: Kysely<Database>, manager: Member, file: ExportFile, query: { year?: number; unitId?: string }): Promise<{ bytes: Buffer; name: string }> {
-  const { year, tables: all } = await tables(db, manager, query.year, query.unitId)
+export async function exportFile(
+  db: Kysely<Database>,
+  manager: Member,
+  file: ExportFile,
+  query: { year?: number; unitId?: string; asOf?: string },
+): Promise<{ bytes: Buffer; name: string }> {
+  const { year, tables: all } = await tables(db, manager, query.year, query.unitId, query.asOf)
   const bytes = file === 'covenant.xlsx' ? await xlsxOf([all.reports, all.entries, all.progress]) : csvOf(all[file.replace('.csv', '') as 'reports' | 'entries' | 'progress'])
   // An export changes nothing: its entry is the only write of its transaction.
-  await db.transaction().execute((trx) => audit(trx, manager, 'export', scopedUnit(manager, query.unitId), { file, year }))
-  return { bytes, name: `giao-uoc-${year}-${file}` }
+  await db.transaction().execute((trx) => audit(trx, manager, 'export', scopedUnit(manager, query.unitId), { file, year, ...(query.asOf && { asOf: query.asOf }) }))
+  return { bytes, name: `giao-uoc-${year}${query.asOf ? `-den-${query.asOf}` : ''}-${file}` }
 }

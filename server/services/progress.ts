@@ -14,10 +14,11 @@ export async function covenantFor(db: Db, year: number | undefined): Promise<Sel
 }
 
 /** The covenant's reports (of one unit, or all), as progress counts them: each with its entries. */
-export async function countedReports(db: Db, covenantId: string, filter: { unitId?: string | null; communeId?: string }) {
+export async function countedReports(db: Db, covenantId: string, filter: { unitId?: string | null; communeId?: string; asOf?: string }) {
   let reports = db.selectFrom('report').select(['id', 'unit_id', 'commune_id', 'visit_date']).where('covenant_id', '=', covenantId)
   if (filter.unitId) reports = reports.where('unit_id', '=', filter.unitId)
   if (filter.communeId) reports = reports.where('commune_id', '=', filter.communeId)
+  if (filter.asOf) reports = reports.where('visit_date', '<=', filter.asOf)
   const rows = await reports.execute()
   const entries = new Map<string, ReportEntry[]>()
   let entryRows = db
@@ -27,6 +28,7 @@ export async function countedReports(db: Db, covenantId: string, filter: { unitI
     .where('report.covenant_id', '=', covenantId)
   if (filter.unitId) entryRows = entryRows.where('report.unit_id', '=', filter.unitId)
   if (filter.communeId) entryRows = entryRows.where('report.commune_id', '=', filter.communeId)
+  if (filter.asOf) entryRows = entryRows.where('report.visit_date', '<=', filter.asOf)
   for (const row of await entryRows.execute()) {
     const list = entries.get(row.report_id) ?? []
     list.push({ commitmentId: row.commitment_id, status: row.status, amount: row.amount, note: row.note })
@@ -57,7 +59,7 @@ function cellsOf(commitments: Commitment[], progress: Map<string, Progress>, ela
 }
 
 /** `GET /api/progress`: every unit's progress on every commitment of the year (a lead: their unit only). */
-export async function progressMatrix(db: Kysely<Database>, manager: Member, query: { year?: number; unitId?: string }, now = new Date()): Promise<ProgressResponse> {
+export async function progressMatrix(db: Kysely<Database>, manager: Member, query: { year?: number; unitId?: string; asOf?: string }, now = new Date()): Promise<ProgressResponse> {
   const unitId = scopedUnit(manager, query.unitId)
   const covenant = await covenantFor(db, query.year)
   if (!covenant) return { covenant: null, commitments: [], elapsed: 0, units: [] }
@@ -73,8 +75,9 @@ export async function progressMatrix(db: Kysely<Database>, manager: Member, quer
     .where('assignment.year', '=', covenant.year)
     .orderBy('commune.name')
     .execute()
-  const reports = await countedReports(db, covenant.id, { unitId })
-  const elapsed = yearElapsed(covenant.year, now)
+  const reports = await countedReports(db, covenant.id, { unitId, asOf: query.asOf })
+  // As of a day, the pace is the one of that day.
+  const elapsed = yearElapsed(covenant.year, query.asOf ? new Date(`${query.asOf}T23:59:59Z`) : now)
   return {
     covenant: toCovenant(covenant),
     commitments,
@@ -86,14 +89,20 @@ export async function progressMatrix(db: Kysely<Database>, manager: Member, quer
         unit: { id: unit.id, name: unit.name, shortName: unit.short_name },
         communes: communes.map(toCommune),
         reports: own.length,
-        cells: cellsOf(commitments, progressOf(commitments, own, { communes: communes.length }), elapsed),
+        cells: cellsOf(commitments, progressOf(commitments, own, { communeIds: communes.map((row) => row.id) }), elapsed),
       }
     }),
   }
 }
 
 /** `GET /api/communes/:communeId/overview`: visits month by month and progress in one commune. A lead sees only a commune their unit helps. */
-export async function communeOverview(db: Kysely<Database>, manager: Member, communeId: string, query: { year?: number }, now = new Date()): Promise<CommuneOverview> {
+export async function communeOverview(
+  db: Kysely<Database>,
+  manager: Member,
+  communeId: string,
+  query: { year?: number; asOf?: string },
+  now = new Date(),
+): Promise<CommuneOverview> {
   const commune = await db.selectFrom('commune').selectAll().where('id', '=', communeId).executeTakeFirst()
   if (!commune) throw notFound('commune')
   const covenant = await covenantFor(db, query.year)
@@ -115,7 +124,7 @@ export async function communeOverview(db: Kysely<Database>, manager: Member, com
   if (!covenant) return { ...base, covenant: null, commitments: [], elapsed: 0, visits: Array<number>(12).fill(0), cells: [] }
 
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).orderBy('position').execute()).map(toCommitment)
-  const reports = await countedReports(db, covenant.id, { unitId, communeId })
+  const reports = await countedReports(db, covenant.id, { unitId, communeId, asOf: query.asOf })
   const visits = Array<number>(12).fill(0)
   for (const row of reports) {
     const month = Number(row.visitDate.slice(5, 7)) - 1

@@ -26,6 +26,12 @@ export interface ProgressScope {
    * target holds for each commune, so the unit's target is that many times it.
    */
   communes?: number
+  /**
+   * For the unit as a whole: the communes it is assigned (their count then stands for
+   * `communes`). A commune-scoped commitment is then met commune by commune: each counts up to
+   * its own target, so four visits to one commune do not make up for none in another.
+   */
+  communeIds?: readonly Id[]
 }
 
 /** What a report brings to progress. */
@@ -34,7 +40,8 @@ export type CountedReport = Pick<Report, 'state' | 'communeId' | 'entries'>
 /** A commitment's target for the scope: per commune, or for the unit over all its communes. */
 export function targetFor(item: Pick<Commitment, 'target' | 'scope'>, scope: ProgressScope = {}): number | null {
   if (item.target === null) return null
-  return item.scope === 'commune' && scope.communeId === undefined && scope.communes !== undefined ? item.target * Math.max(1, scope.communes) : item.target
+  const communes = scope.communeIds?.length ?? scope.communes
+  return item.scope === 'commune' && scope.communeId === undefined && communes !== undefined ? item.target * Math.max(1, communes) : item.target
 }
 
 /**
@@ -56,6 +63,9 @@ export function progressOf(commitments: readonly Commitment[], reports: readonly
     })
   }
   const byId = new Map(commitments.map((item) => [item.id, item]))
+  // Commune by commune, for the commune-scoped commitments of a unit whose communes are known.
+  const perCommune = new Map<Id, Map<Id, { accepted: number; pending: number }>>()
+  const byCommune = scope.communeId === undefined && scope.communeIds !== undefined && scope.communeIds.length > 0
   for (const report of reports) {
     const pending = isPending(report)
     if (!pending && report.state !== 'accepted') continue
@@ -69,7 +79,13 @@ export function progressOf(commitments: readonly Commitment[], reports: readonly
       if (item.measure === 'done') {
         if (entry.status === 'done') progress[pending ? 'donePending' : 'doneAccepted'] = true
       } else if (entry.amount !== null) {
-        progress[bucket] = item.measure === 'percent' ? Math.max(progress[bucket], entry.amount) : progress[bucket] + entry.amount
+        progress[bucket] = add(item, progress[bucket], entry.amount)
+        if (byCommune && item.scope === 'commune') {
+          const communes = perCommune.get(item.id) ?? new Map<Id, { accepted: number; pending: number }>()
+          const reached = communes.get(report.communeId) ?? { accepted: 0, pending: 0 }
+          reached[bucket] = add(item, reached[bucket], entry.amount)
+          perCommune.set(item.id, communes.set(report.communeId, reached))
+        }
       }
     }
   }
@@ -77,13 +93,19 @@ export function progressOf(commitments: readonly Commitment[], reports: readonly
     const progress = result.get(item.id)
     if (!progress) continue
     if (item.measure === 'done') progress.ratio = progress.doneAccepted || progress.donePending ? 1 : 0
-    else if (progress.target) {
-      const reached = item.measure === 'percent' ? Math.max(progress.accepted, progress.pending) : progress.accepted + progress.pending
-      progress.ratio = Math.min(1, reached / progress.target)
-    }
+    else if (byCommune && item.scope === 'commune' && item.target) {
+      const target = item.target
+      const shares = (scope.communeIds ?? []).map((communeId) => Math.min(1, reachedOf(item, perCommune.get(item.id)?.get(communeId) ?? { accepted: 0, pending: 0 }) / target))
+      progress.ratio = shares.reduce((sum, share) => sum + share, 0) / shares.length
+    } else if (progress.target) progress.ratio = Math.min(1, reachedOf(item, progress) / progress.target)
   }
   return result
 }
+
+/** A percentage is a level (the highest reported); a count adds up. */
+const add = (item: Pick<Commitment, 'measure'>, sum: number, amount: number) => (item.measure === 'percent' ? Math.max(sum, amount) : sum + amount)
+const reachedOf = (item: Pick<Commitment, 'measure'>, { accepted, pending }: { accepted: number; pending: number }) =>
+  item.measure === 'percent' ? Math.max(accepted, pending) : accepted + pending
 
 export const PACES = ['done', 'on_track', 'behind', 'not_due'] as const
 /**

@@ -11,6 +11,8 @@ export const YearQuery = Type.Object(
   {
     year: Type.Optional(Type.Integer({ minimum: LIMITS.firstYear, maximum: LIMITS.lastYear, description: 'The covenant year; the active covenant’s when absent' })),
     unitId: Type.Optional(Id),
+    /** Only visits up to this day: progress as it stood then, such as on 30 June for the mid-year review. */
+    asOf: Type.Optional(IsoDate),
   },
   closed,
 )

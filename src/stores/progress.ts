@@ -29,7 +29,7 @@ export const useProgressStore = defineStore('progress', () => {
     )
   }
 
-  const forUnit = computed(() => progressOf(field.data.commitments, reports.value, { communes: field.data.communes.length }))
+  const forUnit = computed(() => progressOf(field.data.commitments, reports.value, { communeIds: field.data.communes.map((commune) => commune.id) }))
   const forCommune = (communeId: string): Map<string, Progress> => progressOf(field.data.commitments, reports.value, { communeId })
 
   return { reports, failed, start, forUnit, forCommune }

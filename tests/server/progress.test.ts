@@ -94,6 +94,20 @@ describe('GET /api/progress', () => {
     expect(cellOf(own.cells, order)).toMatchObject(expected)
   })
 
+  it('reads progress as it stood on a day, such as 30 June for the mid-year review, with the pace of that day', async () => {
+    const body = await progress(bloc.admin, `?asOf=${year}-06-30`)
+    expect(body.elapsed).toBeCloseTo(yearElapsed(year, new Date(`${year}-06-30T23:59:59Z`)), 5)
+    const own = body.units.find((unit) => unit.unit.id === bloc.own.unitId) ?? expect.fail('no own unit')
+    // Only the visit of 1 January counts.
+    expect(own.reports).toBe(1)
+    expect(cellOf(own.cells, 5)).toMatchObject({ amount: 4, reports: 1 })
+    expect(cellOf(own.cells, 2)).toMatchObject({ amount: 30, reports: 1 })
+    expect(cellOf(own.cells, 1)).toMatchObject({ done: false, reports: 0 })
+    const csv = await bloc.app.inject({ method: 'GET', url: `/api/export/reports.csv?asOf=${year}-06-30&unitId=${bloc.own.unitId}`, headers: bloc.admin })
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="giao-uoc-${year}-den-${year}-06-30-reports.csv"`)
+    expect(csv.body.trim().split('\n')).toHaveLength(2)
+  })
+
   it('counts each unit’s reports and communes apart', async () => {
     const { units } = await progress(bloc.admin)
     const own = units.find((unit) => unit.unit.id === bloc.own.unitId)

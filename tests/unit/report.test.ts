@@ -149,6 +149,16 @@ describe('targets and pace', () => {
     expect(progressOf(commitments, reports, { communes: 2 }).get('visits')).toMatchObject({ target: 24, ratio: 0.25 })
   })
 
+  it.each<[string, Record<string, number>, number]>([
+    ['each commune half way', { 'lung-cu': 6, 'sung-la': 6 }, 0.5],
+    ['four times one commune’s target does not make up for none in the other', { 'lung-cu': 48 }, 0.5],
+    ['each commune met', { 'lung-cu': 12, 'sung-la': 12 }, 1],
+    ['a commune no longer assigned counts for nothing', { 'pho-bang': 24 }, 0],
+  ])('meets a commune-scoped target commune by commune: %s', (_, amounts, ratio) => {
+    const reports = Object.entries(amounts).map(([communeId, amount]) => report({ state: 'accepted', communeId, entries: [entry('visits', { status: 'done', amount })] }))
+    expect(progressOf(commitments, reports, { communeIds: ['lung-cu', 'sung-la'] }).get('visits')).toMatchObject({ target: 24, ratio })
+  })
+
   it.each<[string, Commitment, number | null, number, Pace]>([
     ['reached', visits, 1, 0.4, 'done'],
     ['as far as the year', visits, 0.4, 0.4, 'on_track'],
