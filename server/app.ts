@@ -39,7 +39,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.setErrorHandler(answerError)
 
   await app.register(database, { file: config.databaseFile })
-  await app.register(bootstrap, { seedDemo: config.SEED_DEMO, adminPassword: config.ADMIN_PASSWORD, publicUrl: config.publicUrl })
+  await app.register(bootstrap, { seedDemo: config.SEED_DEMO, seedLastYear: config.SEED_DEMO_LAST_YEAR, adminPassword: config.ADMIN_PASSWORD, publicUrl: config.publicUrl })
   await app.register(access)
   await app.register(openapi, { version: pkg.version })
   await app.register(health, { version: pkg.version })

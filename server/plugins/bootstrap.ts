@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import fp from 'fastify-plugin'
 import { createEnrollmentCode } from '../services/enrollment'
 import { demoCadre, ensureAdmin, loadDemoData, type DemoData } from '../services/bootstrap'
+import { loadDemoYear } from '../services/demo-year'
 
 export interface FirstStart {
   /** The admin's login, when the admin was created at this start. */
@@ -18,6 +19,8 @@ declare module 'fastify' {
 
 export interface BootstrapOptions {
   seedDemo: boolean
+  /** With the demo bloc, last year's covenant and a year of its reports, being evaluated. */
+  seedLastYear: boolean
   adminPassword: string | undefined
   publicUrl: string
 }
@@ -26,11 +29,14 @@ const demoFile = new URL('../demo/demo-data.json', import.meta.url)
 
 /** Demo data into an empty database (unless turned off), the bloc admin, and a demo enrollment link. */
 export default fp<BootstrapOptions>(
-  async (app, { seedDemo, adminPassword, publicUrl }) => {
+  async (app, { seedDemo, seedLastYear, adminPassword, publicUrl }) => {
     let demoCadreRow: { id: string; name: string } | undefined
     if (seedDemo) {
       const data = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as DemoData
-      if (await loadDemoData(app.db, data)) app.log.info('demo data loaded into the new database')
+      if (await loadDemoData(app.db, data)) {
+        if (seedLastYear) await loadDemoYear(app.db)
+        app.log.info({ lastYear: seedLastYear }, 'demo data loaded into the new database')
+      }
       demoCadreRow = await demoCadre(app.db, data)
     }
     const admin = await ensureAdmin(app.db, adminPassword)

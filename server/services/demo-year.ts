@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Member } from '../../src/domain'
+import type { PushedReport } from '../../src/protocol'
+import type { Database } from '../db/schema'
+import { pushReports } from './push'
+import { nextRevision, toMember } from './reference'
+
+/** A small deterministic generator (mulberry32): the demo year is the same on every machine. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const VILLAGES = ['thôn Trung tâm', 'thôn Đầu Cầu', 'thôn Bản Mới', 'thôn Làng Chải', 'thôn Nà Khá', 'thôn Khâu Vai']
+const ACTIVITIES = [
+  (commune: string, village: string, households: number) => `Làm việc với Đảng ủy, UBND xã ${commune} về kế hoạch giảm nghèo; thăm ${households} hộ nghèo ở ${village}.`,
+  (commune: string, village: string, households: number) => `Trao quà và hướng dẫn ${households} hộ nghèo ở ${village} (xã ${commune}) làm hồ sơ vay vốn chính sách.`,
+  (commune: string, village: string, households: number) =>
+    `Cùng xã ${commune} rà soát tiêu chí nông thôn mới; khảo sát mô hình nuôi bò sinh sản của ${households} hộ ở ${village}.`,
+  (commune: string, village: string, households: number) => `Dự sinh hoạt chi bộ ${village}, xã ${commune}; vận động ${households} hộ hiến đất làm đường bê tông nội thôn.`,
+]
+
+/** Which commitment of the demo covenant an entry answers, by its place in the covenant. */
+type ByOrder = (order: number) => string | undefined
+
+/**
+ * One unit's year of visits: each cadre in turn, each assigned commune about monthly (a
+ * unit's `zeal` decides how often and how much), the year's percentages reported mid-year and
+ * at its end, and the yes-or-no commitments marked done in December by the units that met them.
+ */
+function visitsOf(
+  unit: { id: string; zeal: number },
+  communes: { id: string; name: string }[],
+  covenantId: string,
+  year: number,
+  byOrder: ByOrder,
+  random: () => number,
+): PushedReport[] {
+  const reports: PushedReport[] = []
+  const entry = (order: number, status: 'in_progress' | 'done', amount: number | null) => {
+    const commitmentId = byOrder(order)
+    return commitmentId ? [{ commitmentId, status, amount, note: '' }] : []
+  }
+  for (let month = 1; month <= 12; month += 1) {
+    for (const commune of communes) {
+      if (random() > unit.zeal) continue
+      const day = 3 + Math.floor(random() * 24)
+      const visitDate = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+      const households = 1 + Math.floor(random() * 3 * unit.zeal)
+      const village = VILLAGES[Math.floor(random() * VILLAGES.length)] ?? ''
+      const activity = ACTIVITIES[Math.floor(random() * ACTIVITIES.length)] ?? ACTIVITIES[0]
+      const entries = [
+        ...entry(9, 'done', 1),
+        ...entry(5, 'in_progress', households),
+        ...(random() < 0.15 * unit.zeal ? entry(6, 'in_progress', 1) : []),
+        ...(month % 2 === 0 && commune === communes[0] ? entry(3, 'in_progress', 2) : []),
+        ...(commune === communes[0] && (month === 6 || month === 12)
+          ? [...entry(2, 'in_progress', Math.round((month / 12) * 100 * unit.zeal)), ...entry(4, 'in_progress', Math.round((month / 12) * 95 * unit.zeal))]
+          : []),
+        ...(commune === communes[0] && month === 12 ? [...entry(1, 'done', null), ...(unit.zeal > 0.7 ? [...entry(7, 'done', null), ...entry(8, 'done', null)] : [])] : []),
+      ]
+      const at = `${visitDate}T10:00:00.000Z`
+      reports.push({
+        id: randomUUID(),
+        unitId: unit.id,
+        communeId: commune.id,
+        covenantId,
+        visitDate,
+        visitTime: '08:30',
+        summary: activity?.(commune.name, village, households) ?? '',
+        location: null,
+        entries,
+        photos: [],
+        revision: 1,
+        createdAt: at,
+        updatedAt: at,
+      })
+    }
+  }
+  return reports
+}
+
+/**
+ * Last year in the demo bloc: this year's commitments, signed on the same day a year before,
+ * with a year of visits from every unit (the same on every machine, people fictional), now
+ * being evaluated, so that a newcomer can score, rank, vote and print a whole year right after
+ * `npm start`. The visits come in through the push, as phones send them, from one demo device
+ * per unit that is revoked from the start: it cannot be used to sign in. Answers false when the
+ * bloc already has last year's covenant.
+ */
+export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Promise<boolean> {
+  const current = await db.selectFrom('covenant').selectAll().where('year', '=', now.getFullYear()).where('status', '=', 'signed').executeTakeFirst()
+  if (!current) return false
+  const year = current.year - 1
+  if (await db.selectFrom('covenant').select('id').where('bloc_id', '=', current.bloc_id).where('year', '=', year).executeTakeFirst()) return false
+  const covenantId = randomUUID()
+  const positions = new Map<number, string>()
+  const units = await db.selectFrom('unit').select(['id', 'name']).where('bloc_id', '=', current.bloc_id).orderBy('name').execute()
+  const pushers = new Map<string, { deviceId: string; member: Member }>()
+
+  await db.transaction().execute(async (trx) => {
+    const rev = await nextRevision(trx)
+    const at = `${year}-12-31T10:00:00.000Z`
+    await trx
+      .insertInto('covenant')
+      .values({
+        id: covenantId,
+        bloc_id: current.bloc_id,
+        year,
+        slogan: current.slogan,
+        status: 'evaluating',
+        signed_at: current.signed_at?.replace(/^\d{4}/, String(year)) ?? null,
+        rev,
+      })
+      .execute()
+    const commitments = await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', current.id).orderBy('position').execute()
+    const copies = commitments.map((row) => ({ ...row, id: randomUUID(), covenant_id: covenantId, retired_at: null, rev }))
+    for (const copy of copies) positions.set(copy.position, copy.id)
+    await trx.insertInto('commitment').values(copies).execute()
+    const assigned = await trx.selectFrom('assignment').selectAll().where('year', '=', current.year).execute()
+    if (assigned.length)
+      await trx
+        .insertInto('assignment')
+        .values(assigned.map((row) => ({ ...row, year, rev })))
+        .execute()
+    for (const unit of units) {
+      const cadre = await trx.selectFrom('member').selectAll().where('unit_id', '=', unit.id).where('role', '=', 'cadre').orderBy('name').executeTakeFirst()
+      if (!cadre) continue
+      const deviceId = randomUUID()
+      await trx
+        .insertInto('device')
+        .values({ id: deviceId, member_id: cadre.id, name: `Máy dữ liệu mẫu năm ${year}`, token_hash: `demo-${deviceId}`, enrolled_at: at, revoked_at: at, last_seen_at: at })
+        .execute()
+      pushers.set(unit.id, { deviceId, member: toMember(cadre) })
+    }
+  })
+
+  const communes = await db
+    .selectFrom('assignment')
+    .innerJoin('commune', 'commune.id', 'assignment.commune_id')
+    .select(['assignment.unit_id', 'commune.id', 'commune.name'])
+    .where('assignment.year', '=', year)
+    .orderBy('commune.name')
+    .execute()
+  for (const [index, unit] of units.entries()) {
+    const pusher = pushers.get(unit.id)
+    if (!pusher) continue
+    const random = seeded(2020 + index)
+    // Units differ in how much they did, so that the year has a ranking to make.
+    const zeal = 0.55 + (0.45 * ((index * 7) % units.length)) / Math.max(1, units.length - 1)
+    const reports = visitsOf(
+      { id: unit.id, zeal },
+      communes.filter((row) => row.unit_id === unit.id),
+      covenantId,
+      year,
+      (order) => positions.get(order),
+      random,
+    )
+    for (let start = 0; start < reports.length; start += 50) {
+      const { results } = await pushReports(db, pusher, { reports: reports.slice(start, start + 50) }, new Date(`${year}-12-31T10:00:00.000Z`))
+      const refused = results.find((result) => result.outcome === 'rejected')
+      if (refused) throw new Error(`demo year: a report was refused: ${JSON.stringify(refused)}`)
+    }
+  }
+  return true
+}
