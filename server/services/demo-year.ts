@@ -131,7 +131,8 @@ export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Prom
         .values(assigned.map((row) => ({ ...row, year, rev })))
         .execute()
     for (const unit of units) {
-      const cadre = await trx.selectFrom('member').selectAll().where('unit_id', '=', unit.id).where('role', '=', 'cadre').orderBy('name').executeTakeFirst()
+      // Not the cadre whose enrollment link npm start prints: that one's phone list stays empty.
+      const cadre = await trx.selectFrom('member').selectAll().where('unit_id', '=', unit.id).where('role', '=', 'cadre').orderBy('name', 'desc').executeTakeFirst()
       if (!cadre) continue
       const deviceId = randomUUID()
       await trx
