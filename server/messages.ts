@@ -97,3 +97,31 @@ export const exportMessages = {
   /** After a retired commitment's title. */
   retired: ' (thôi áp dụng)',
 }
+
+/** The year-end workbook: sheets, headings and values, as the bloc files them. */
+export const evaluationMessages = {
+  sheets: { scores: 'Bảng điểm', lines: 'Chi tiết chấm điểm', items: 'Điểm thưởng, điểm trừ' },
+  headings: {
+    rank: 'Xếp hạng',
+    unit: 'Đơn vị',
+    self: 'Tự chấm',
+    bloc: 'Khối chấm',
+    suggested: 'Gợi ý',
+    bonus: 'Điểm thưởng',
+    penalty: 'Điểm trừ',
+    total: 'Tổng điểm',
+    band: 'Xếp loại',
+    votes: 'Số phiếu',
+    order: 'STT',
+    commitment: 'Nội dung giao ước',
+    maxPoints: 'Điểm tối đa',
+    note: 'Giải trình, nhận xét',
+    stage: 'Bước chấm',
+    kind: 'Loại',
+    title: 'Nội dung',
+    points: 'Điểm',
+    reason: 'Lý do',
+  },
+  stage: { self: 'Tự chấm', bloc: 'Khối chấm' },
+  kind: { bonus: 'Điểm thưởng', penalty: 'Điểm trừ' },
+}

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { CovenantParams, EvaluationResponse, EvaluationRules, EvaluationUnitParams, ReturnRequest, ScoreSheetRequest, VotesRequest } from '../../src/protocol'
 import { managerErrors, managerOf } from '../plugins/access'
 import { evaluationOf, moveSelf, publish, saveBloc, saveRules, saveSelf, saveVotes } from '../services/evaluation'
+import { evaluationWorkbook } from '../services/evaluation-export'
 
 const meta = { tags: ['evaluation'], security: [{ bearer: [] }] }
 const answer = { 200: EvaluationResponse, ...managerErrors }
@@ -46,6 +48,21 @@ const evaluation: FastifyPluginAsyncTypebox = (app) => {
   )
   app.post(`${base}/publish`, { ...manager, schema: { ...meta, summary: 'Publish the results to the bloc (admin)', params: CovenantParams, response: answer } }, async (request) =>
     publish(app.db, managerOf(request), request.params.covenantId),
+  )
+  app.get(
+    `${base}/scores.xlsx`,
+    {
+      ...manager,
+      schema: { ...meta, summary: 'The score sheet as an Excel workbook, as the caller may see it', params: CovenantParams, response: { 200: Type.Unknown(), ...managerErrors } },
+    },
+    async (request, reply) => {
+      const { bytes, name } = await evaluationWorkbook(app.db, managerOf(request), request.params.covenantId)
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('cache-control', 'no-store')
+        .send(bytes)
+    },
   )
   return Promise.resolve()
 }

@@ -17,12 +17,12 @@ import { scopedUnit } from './scope'
  */
 
 type Value = string | number | null
-interface Column {
+export interface Column {
   header: string
   type: 'text' | 'number' | 'date' | 'percent'
   width: number
 }
-interface Table {
+export interface Table {
   sheet: string
   columns: Column[]
   rows: Value[][]
@@ -30,8 +30,8 @@ interface Table {
 
 const { sheets, headings: h, entryStatus, review, pace } = exportMessages
 
-const text = (header: string, width = 20): Column => ({ header, type: 'text', width })
-const number = (header: string, width = 12): Column => ({ header, type: 'number', width })
+export const text = (header: string, width = 20): Column => ({ header, type: 'text', width })
+export const number = (header: string, width = 12): Column => ({ header, type: 'number', width })
 const day = (header: string): Column => ({ header, type: 'date', width: 12 })
 
 async function tables(
@@ -225,7 +225,7 @@ function csvOf(table: Table): Buffer {
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.map((line) => line.join(',')).join('\r\n')}\r\n`, 'utf8')])
 }
 
-async function xlsxOf(sheets: Table[]): Promise<Buffer> {
+export async function xlsxOf(sheets: Table[]): Promise<Buffer> {
   const data = sheets.map((table) => ({
     sheet: table.sheet,
     columns: table.columns.map((column) => ({ width: column.width })),

@@ -149,6 +149,7 @@ export function createDashboardApi(send: Transport) {
       json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/units/${unitId}/bloc`, put(body)),
     saveVotes: (covenantId: string, body: VotesRequest) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/votes`, put(body)),
     publishEvaluation: (covenantId: string) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/publish`, post()),
+    evaluationWorkbook: (covenantId: string) => file(`/api/covenants/${covenantId}/evaluation/scores.xlsx`),
   }
 }
 

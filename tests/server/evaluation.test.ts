@@ -1,3 +1,4 @@
+import readExcelFile from 'read-excel-file/node'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_EVALUATION_RULES } from '../../src/domain'
 import type { CovenantDetail, EvaluationResponse, ScoreSheetRequest, UnitEvaluation } from '../../src/protocol'
@@ -168,6 +169,22 @@ describe('cross-scoring', () => {
     })
     expect(response.statusCode).toBe(400)
     expect((await call(bloc.own.lead, 'PUT', url('/rules'), DEFAULT_EVALUATION_RULES)).statusCode).toBe(403)
+  })
+})
+
+describe('the score sheet as a workbook', () => {
+  it('has the ranked units with their scores, every line, and the bonus and penalty items', async () => {
+    const response = await call(bloc.admin, 'GET', url('/scores.xlsx'))
+    expect(response.statusCode, response.body).toBe(200)
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="giao-uoc-${covenant.covenant.year}-bang-diem.xlsx"`)
+    const sheets = await readExcelFile(response.rawPayload)
+    expect(sheets.map((sheet) => sheet.sheet)).toEqual(['Bảng điểm', 'Chi tiết chấm điểm', 'Điểm thưởng, điểm trừ'])
+    const [scores, lines, items] = sheets.map((sheet) => sheet.data as unknown[][])
+    expect(scores?.[0]?.slice(0, 4)).toEqual(['Xếp hạng', 'Đơn vị', '1. Tự chấm', '1. Khối chấm'])
+    expect(scores?.[0]?.slice(-5)).toEqual(['Điểm thưởng', 'Điểm trừ', 'Tổng điểm', 'Xếp loại', 'Số phiếu'])
+    expect(scores).toHaveLength(7)
+    expect(lines).toHaveLength(1 + 6 * covenant.commitments.length)
+    expect(items?.slice(1)).toEqual(expect.arrayContaining([['Ban Dân vận Tỉnh ủy', 'Tự chấm', 'Điểm thưởng', 'Mô hình nuôi bò', 8, 'Sáng kiến']]))
   })
 })
 

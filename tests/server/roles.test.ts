@@ -120,6 +120,7 @@ const readRoutes: Record<string, Build> = {
   'GET /api/covenants/:covenantId': () => ({ method: 'GET', url: `/api/covenants/${covenant.covenant.id}` }),
   'GET /api/audit': () => ({ method: 'GET', url: '/api/audit' }),
   'GET /api/covenants/:covenantId/evaluation': async () => ({ method: 'GET', url: await sharedEvaluation() }),
+  'GET /api/covenants/:covenantId/evaluation/scores.xlsx': async () => ({ method: 'GET', url: `${await sharedEvaluation()}/scores.xlsx` }),
 }
 
 /** Routes only the admin may use. */
