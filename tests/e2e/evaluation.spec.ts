@@ -1,0 +1,216 @@
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
+import { phone } from '../../playwright.config'
+import { startEndpoint, tempDir, type Endpoint } from './endpoint'
+import { expectHeading } from './helpers'
+
+// The year's end as the bloc lives it: the secretariat opens the evaluation, a unit's lead
+// assesses the unit with evidence from its reports, is sent back once, submits again; the bloc
+// scores the unit, records the vote, ranks and publishes; once the year is closed nothing moves.
+const port = 4179
+test.use({ baseURL: `http://localhost:${port}` })
+let endpoint: Endpoint
+const dataDir = tempDir('giao-uoc-evaluation-')
+let adminPassword: string
+let enrollLink: string
+
+test.beforeAll(async () => {
+  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: dataDir })
+  adminPassword = /Username: admin {2}Password: (\S+)/.exec(endpoint.output())?.[1] ?? ''
+  enrollLink = /(http:\/\/localhost:\d+\/enroll#code=[0-9A-Z-]+)/.exec(endpoint.output())?.[1] ?? ''
+  expect(adminPassword, endpoint.output()).not.toBe('')
+  expect(enrollLink, endpoint.output()).not.toBe('')
+})
+
+test.afterAll(async () => {
+  expect(await endpoint.stop()).toBe(0)
+})
+
+/** A browser of its own at a laptop, every confirmation answered yes. */
+async function laptop(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ baseURL: endpoint.url, viewport: { width: 1280, height: 900 }, locale: 'vi-VN' })
+  context.on('page', (page) => page.on('dialog', (dialog) => void dialog.accept()))
+  return context.newPage()
+}
+
+async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/dashboard')
+  await expectHeading(page, 'Đăng nhập quản lý')
+  await page.getByLabel('Tên đăng nhập').fill(username)
+  await page.getByLabel('Mật khẩu').fill(password)
+  await page.getByRole('button', { name: 'Đăng nhập' }).click()
+  await expect(page.getByTestId('dashboard-who')).toBeVisible()
+}
+
+/** A small JPEG drawn in the page, as a phone's camera would give. */
+async function photoOf(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(800, 600)
+    const context = canvas.getContext('2d')
+    if (!context) throw new Error('no 2d context')
+    context.fillStyle = 'hsl(200, 40%, 45%)'
+    context.fillRect(0, 0, 800, 600)
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer())
+    return btoa(String.fromCharCode(...bytes))
+  })
+  return Buffer.from(base64, 'base64')
+}
+
+const line = (page: Page, title: string): Locator => page.getByTestId('score-sheet').getByTestId('score-line').filter({ hasText: title })
+const rowOf = (page: Page, unit: string): Locator => page.getByTestId('evaluation-row').filter({ hasText: unit })
+const YEAR_GOALS = 'Hoàn thành các mục tiêu, nhiệm vụ năm'
+
+test('a unit assesses itself with evidence, is returned once, the bloc scores and ranks it, and a closed year refuses changes', async ({ browser }) => {
+  test.setTimeout(240_000)
+  const year = new Date().getFullYear()
+
+  // 1. The admin gives the lead of the admin's own unit a username and a password.
+  const admin = await laptop(browser)
+  await logIn(admin, 'admin', adminPassword)
+  await admin.getByRole('link', { name: 'Cán bộ' }).click()
+  await admin.getByTestId('members-unit').selectOption({ label: 'Ban Tổ chức Tỉnh ủy' })
+  await admin.getByTestId('member').filter({ hasText: 'Nguyễn Thị Thu Hà' }).getByRole('button', { name: 'Sửa' }).click()
+  const memberForm = admin.getByTestId('member-form')
+  await memberForm.getByLabel('Tên đăng nhập').fill('thuha')
+  await memberForm.getByLabel('Mật khẩu mới (để trống nếu giữ nguyên)').fill('Lũng Cú 2026 xuân')
+  await memberForm.getByRole('button', { name: 'Lưu' }).click()
+  await expect(admin.getByText('Đã lưu thông tin Nguyễn Thị Thu Hà.')).toBeVisible()
+
+  // 2. A cadre of the unit reports a visit to Lũng Cú with a photo, from the demo phone.
+  const { launchOptions, trace, ...settings } = phone
+  void launchOptions
+  void trace
+  const cadre = await (await browser.newContext({ ...settings, baseURL: endpoint.url })).newPage()
+  await cadre.goto(enrollLink)
+  await expectHeading(cadre, 'Xã phụ trách')
+  await cadre.getByRole('link', { name: /Lũng Cú/ }).click()
+  await cadre.getByRole('link', { name: 'Báo cáo mới' }).click()
+  const visits = cadre.getByTestId('entry-9')
+  await visits.getByText('Hoàn thành').click()
+  await visits.getByLabel('Số lượng (lượt)').fill('1')
+  await cadre.getByLabel('Tóm tắt').fill('Họp dân thôn Lô Lô Chải, tổng kết mô hình nuôi bò')
+  await cadre.getByTestId('photo-gallery').setInputFiles({ name: 'hop-dan.jpg', mimeType: 'image/jpeg', buffer: await photoOf(cadre) })
+  await expect(cadre.getByTestId('photo')).toHaveCount(1, { timeout: 60_000 })
+  await cadre.getByRole('button', { name: 'Gửi' }).click()
+  await expect(cadre.getByTestId('report-state')).toHaveText('Đã tiếp nhận', { timeout: 60_000 })
+  await admin.getByRole('link', { name: 'Ảnh', exact: true }).click()
+  await expectHeading(admin, 'Ảnh minh chứng')
+  // The photo travels after its report: the gallery shows it once the endpoint holds it.
+  await expect(async () => {
+    await admin.reload()
+    await expect(admin.getByTestId('gallery').getByRole('img')).toHaveCount(1, { timeout: 5_000 })
+  }).toPass({ timeout: 60_000 })
+
+  // 3. The evaluation waits for the covenant; the admin starts it from the covenant's page.
+  await admin.getByRole('link', { name: 'Đánh giá, xếp hạng', exact: true }).click()
+  await expectHeading(admin, `Đánh giá, xếp hạng năm ${year}`)
+  await expect(admin.getByTestId('evaluation-not-started')).toBeVisible()
+  await admin.getByRole('link', { name: `Mở giao ước năm ${year} để bắt đầu đánh giá` }).click()
+  await expectHeading(admin, `Giao ước thi đua năm ${year}`)
+  await admin.getByRole('button', { name: 'Bắt đầu đánh giá' }).click()
+  await expect(admin.getByTestId('covenant-status')).toHaveText('Đang đánh giá')
+  await admin.getByRole('link', { name: `Đánh giá, xếp hạng năm ${year}` }).click()
+  await expect(admin.getByTestId('evaluation-row')).toHaveCount(6)
+  await expect(rowOf(admin, 'Ban Tổ chức Tỉnh ủy')).toContainText('Đang soạn')
+
+  // 4. The lead opens the unit's sheet: suggestions are filled in; one is changed, with why and what shows it, and a bonus item.
+  const lead = await laptop(browser)
+  await logIn(lead, 'thuha', 'Lũng Cú 2026 xuân')
+  await lead.getByRole('link', { name: 'Đánh giá, xếp hạng', exact: true }).click()
+  await expect(lead.getByTestId('score-sheet')).toContainText('Bảng điểm: Ban Tổ chức Tỉnh ủy')
+  await expect(lead.getByTestId('evaluation-row')).toHaveCount(1)
+  const goals = line(lead, YEAR_GOALS)
+  await expect(goals.getByTestId('suggested')).toHaveText('Gợi ý: 0')
+  await expect(goals.getByLabel('Điểm tự chấm (tối đa 20)')).toHaveValue('0')
+  await goals.getByLabel('Điểm tự chấm (tối đa 20)').fill('25')
+  await expect(goals.getByText('Điểm phải từ 0 đến 20.')).toBeVisible()
+  await expect(lead.getByRole('button', { name: 'Lưu bảng điểm' })).toBeDisabled()
+  await goals.getByLabel('Điểm tự chấm (tối đa 20)').fill('18.5')
+  await goals.getByLabel('Giải trình').fill('Hoàn thành 12/12 nhiệm vụ Tỉnh ủy giao; còn chậm một báo cáo chuyên đề.')
+  await goals.getByText('Minh chứng: 0 báo cáo, 0 ảnh').click()
+  await goals.getByRole('checkbox', { name: /Lũng Cú: Họp dân thôn Lô Lô Chải/ }).check()
+  await goals.getByRole('checkbox', { name: /Ảnh 1 của báo cáo/ }).check()
+  await expect(goals.getByText('Minh chứng: 1 báo cáo, 1 ảnh')).toBeVisible()
+  await lead.getByRole('button', { name: 'Thêm điểm thưởng' }).click()
+  const bonus = lead.getByTestId('items-edit').getByTestId('score-item')
+  await bonus.getByLabel('Nội dung').fill('Sáng kiến số hóa hồ sơ đảng viên')
+  await bonus.getByLabel('Điểm', { exact: true }).fill('2')
+  await bonus.getByLabel('Lý do').fill('Được Tỉnh ủy công nhận sáng kiến cấp tỉnh')
+  await lead.getByRole('button', { name: 'Lưu bảng điểm' }).click()
+  await expect(lead.getByText('Đã lưu bảng điểm.')).toBeVisible()
+  await expect(rowOf(lead, 'Ban Tổ chức Tỉnh ủy')).toContainText('Đang soạn')
+  await lead.getByRole('button', { name: 'Nộp', exact: true }).click()
+  await expect(lead.getByTestId('self-status')).toHaveText('Đã nộp')
+  await expect(goals.getByTestId('self-points')).toHaveText('18,5')
+  await expect(lead.getByRole('button', { name: 'Lưu bảng điểm' })).toHaveCount(0)
+
+  // 5. The admin reads the submitted sheet, with its evidence, and returns it with a comment.
+  await admin.getByRole('button', { name: 'Tải lại' }).click()
+  await expect(rowOf(admin, 'Ban Tổ chức Tỉnh ủy')).toContainText('Đã nộp')
+  await rowOf(admin, 'Ban Tổ chức Tỉnh ủy').getByRole('button', { name: 'Bảng điểm của Ban Tổ chức Tỉnh ủy' }).click()
+  const adminGoals = line(admin, YEAR_GOALS)
+  await expect(adminGoals.getByTestId('self-points')).toHaveText('18,5')
+  await expect(adminGoals).toContainText('còn chậm một báo cáo chuyên đề')
+  await expect(adminGoals.getByRole('link', { name: /Họp dân thôn Lô Lô Chải/ })).toBeVisible()
+  await expect(adminGoals.getByRole('img', { name: /Ảnh 1 của báo cáo/ })).toBeVisible()
+  await expect(admin.getByTestId('score-sheet').getByTestId('items-read').first()).toContainText('Điểm thưởng: Sáng kiến số hóa hồ sơ đảng viên, 2 điểm')
+  const returnForm = admin.getByTestId('return-form')
+  await expect(returnForm.getByRole('button', { name: 'Trả lại' })).toBeDisabled()
+  await returnForm.getByLabel('Ý kiến gửi đơn vị').fill('Bổ sung biên bản kiểm điểm cuối năm làm minh chứng')
+  await returnForm.getByRole('button', { name: 'Trả lại' }).click()
+  await expect(rowOf(admin, 'Ban Tổ chức Tỉnh ủy')).toContainText('Trả lại')
+
+  // 6. The lead sees why, changes the sheet and submits again.
+  await lead.getByRole('button', { name: 'Tải lại' }).click()
+  await expect(lead.getByTestId('returned-comment')).toContainText('Bổ sung biên bản kiểm điểm cuối năm làm minh chứng')
+  await line(lead, YEAR_GOALS).getByLabel('Điểm tự chấm (tối đa 20)').fill('18')
+  await lead.getByRole('button', { name: 'Nộp', exact: true }).click()
+  await expect(lead.getByTestId('self-status')).toHaveText('Đã nộp')
+  await expect(line(lead, YEAR_GOALS).getByTestId('self-points')).toHaveText('18')
+
+  // 7. The admin scores the unit for the bloc, with a penalty item, and records the vote.
+  await admin.getByRole('button', { name: 'Tải lại' }).click()
+  await expect(admin.getByTestId('self-status')).toHaveText('Đã nộp')
+  await expect(line(admin, YEAR_GOALS).getByLabel('Điểm khối chấm (tối đa 20)')).toHaveValue('18')
+  await line(admin, YEAR_GOALS).getByLabel('Điểm khối chấm (tối đa 20)').fill('17')
+  await line(admin, YEAR_GOALS).getByLabel('Nhận xét của khối').fill('Chưa đủ biên bản kiểm điểm')
+  await admin.getByRole('button', { name: 'Thêm điểm trừ' }).click()
+  const penalty = admin.getByTestId('items-edit').getByTestId('score-item')
+  await penalty.getByLabel('Nội dung').fill('Nộp báo cáo tổng kết muộn')
+  await penalty.getByLabel('Điểm', { exact: true }).fill('1')
+  await admin.getByRole('button', { name: 'Lưu điểm khối chấm' }).click()
+  await expect(admin.getByText('Đã lưu bảng điểm.')).toBeVisible()
+  const organisation = rowOf(admin, 'Ban Tổ chức Tỉnh ủy')
+  await expect(organisation.getByTestId('evaluation-rank')).toHaveText('1')
+  const votes = admin.getByTestId('votes')
+  await expect(votes).toContainText('Được suy tôn khi có hơn 3 phiếu (50% của 6 đơn vị thành viên).')
+  await votes.getByLabel('Ban Tổ chức Tỉnh ủy').fill('5')
+  await votes.getByLabel('Ban Tuyên giáo Tỉnh ủy').fill('1')
+  await votes.getByRole('button', { name: 'Lưu kết quả bỏ phiếu' }).click()
+  await expect(votes.getByText('Đã lưu kết quả bỏ phiếu.')).toBeVisible()
+  await expect(organisation).toContainText('5 · đạt')
+  const propaganda = rowOf(admin, 'Ban Tuyên giáo Tỉnh ủy')
+  await expect(propaganda).toContainText('1 · chưa đạt')
+  await expect(propaganda.getByTestId('evaluation-rank')).toHaveText('2')
+  await expect(propaganda).toContainText('nhờ: nhiều phiếu bầu hơn')
+  await expect(admin.getByTestId('evaluation-row').first()).toContainText('Ban Tổ chức Tỉnh ủy')
+  await votes.getByRole('button', { name: 'Công bố kết quả' }).click()
+  await expect(admin.getByText(/^Đã công bố kết quả lúc/)).toBeVisible()
+
+  // 8. The lead now sees the whole ranking.
+  await lead.getByRole('button', { name: 'Tải lại' }).click()
+  await expect(lead.getByTestId('evaluation-row')).toHaveCount(6)
+  await expect(rowOf(lead, 'Ban Tổ chức Tỉnh ủy').getByTestId('evaluation-rank')).toHaveText('1')
+
+  // 9. In another tab the admin closes the year; the sheet still open there is refused, and says so.
+  const covenantTab = await admin.context().newPage()
+  await covenantTab.goto('/dashboard/setup')
+  await covenantTab.getByTestId('setup-covenants').getByRole('link', { name: 'Mở' }).first().click()
+  await covenantTab.getByRole('button', { name: 'Kết thúc năm' }).click()
+  await expect(covenantTab.getByTestId('covenant-status')).toHaveText('Đã kết thúc')
+  await line(admin, YEAR_GOALS).getByLabel('Điểm khối chấm (tối đa 20)').fill('19')
+  await admin.getByRole('button', { name: 'Lưu điểm khối chấm' }).click()
+  await expect(admin.getByTestId('evaluation-error')).toContainText('Không lưu được vì dữ liệu đã thay đổi hoặc bị trùng.')
+  await expect(admin.getByTestId('evaluation-closed')).toBeVisible()
+  await expect(line(admin, YEAR_GOALS).getByTestId('bloc-points')).toHaveText('17')
+  await expect(admin.getByRole('button', { name: 'Lưu điểm khối chấm' })).toHaveCount(0)
+})
