@@ -26,6 +26,7 @@ export interface Database {
   score: ScoreTable
   score_item: ScoreItemTable
   vote: VoteTable
+  proposal: ProposalTable
 }
 
 /** The database, or a transaction on it: what a query that may run inside one takes. */
@@ -292,4 +293,18 @@ export interface VoteTable {
   covenant_id: string
   unit_id: string
   votes: number
+}
+
+/** A commendation proposed for an award: a unit (`unit_id`), or a collective or person by name. */
+export interface ProposalTable {
+  id: string
+  covenant_id: string
+  award: string
+  unit_id: string | null
+  nominee: string
+  achievements: string
+  /** JSON of `Evidence`. */
+  evidence: string
+  status: 'proposed' | 'approved'
+  updated_at: string
 }

@@ -1,8 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { CovenantParams, EvaluationResponse, EvaluationRules, EvaluationUnitParams, ReturnRequest, ScoreSheetRequest, VotesRequest } from '../../src/protocol'
+import {
+  CovenantParams,
+  EvaluationResponse,
+  EvaluationRules,
+  EvaluationUnitParams,
+  ProposalParams,
+  ProposalRequest,
+  ReturnRequest,
+  ScoreSheetRequest,
+  VotesRequest,
+} from '../../src/protocol'
 import { managerErrors, managerOf } from '../plugins/access'
-import { evaluationOf, moveSelf, publish, saveBloc, saveRules, saveSelf, saveVotes } from '../services/evaluation'
+import { evaluationOf, moveSelf, publish, saveBloc, saveProposal, saveRules, saveSelf, saveVotes } from '../services/evaluation'
 import { evaluationWorkbook } from '../services/evaluation-export'
 
 const meta = { tags: ['evaluation'], security: [{ bearer: [] }] }
@@ -48,6 +58,16 @@ const evaluation: FastifyPluginAsyncTypebox = (app) => {
   )
   app.post(`${base}/publish`, { ...manager, schema: { ...meta, summary: 'Publish the results to the bloc (admin)', params: CovenantParams, response: answer } }, async (request) =>
     publish(app.db, managerOf(request), request.params.covenantId),
+  )
+  app.post(
+    `${base}/proposals`,
+    { ...manager, schema: { ...meta, summary: 'Propose a unit or a person for an award (admin)', params: CovenantParams, body: ProposalRequest, response: answer } },
+    async (request) => saveProposal(app.db, managerOf(request), request.params.covenantId, null, request.body),
+  )
+  app.put(
+    `${base}/proposals/:proposalId`,
+    { ...manager, schema: { ...meta, summary: 'Change or approve a proposal (admin)', params: ProposalParams, body: ProposalRequest, response: answer } },
+    async (request) => saveProposal(app.db, managerOf(request), request.params.covenantId, request.params.proposalId, request.body),
   )
   app.get(
     `${base}/scores.xlsx`,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import {
   byVietnamese,
@@ -16,8 +17,8 @@ import {
   type RankInput,
   type Reached,
 } from '../../src/domain'
-import type { EvaluationResponse, ScoreItem, ScoreLine, ScoreSheetRequest, UnitEvaluation, VotesRequest } from '../../src/protocol'
-import type { CovenantTable, Database, Db, ScoreItemTable, ScoreTable } from '../db/schema'
+import type { EvaluationResponse, Proposal, ProposalRequest, ScoreItem, ScoreLine, ScoreSheetRequest, UnitEvaluation, VotesRequest } from '../../src/protocol'
+import type { CovenantTable, Database, Db, ProposalTable, ScoreItemTable, ScoreTable } from '../db/schema'
 import { audit } from './audit'
 import { conflict, forbidden, invalid, notFound } from './errors'
 import { countedReports } from './progress'
@@ -236,6 +237,58 @@ export async function publish(db: Kysely<Database>, actor: Member, covenantId: s
   return evaluationOf(db, actor, covenantId)
 }
 
+/**
+ * `POST …/evaluation/proposals` (no `proposalId`) and `PUT …/proposals/:proposalId`: the admin
+ * proposes a unit, or a collective or person found during the year, for one of the year's
+ * awards, with their achievements and supporting photos; and approves the list.
+ */
+export async function saveProposal(
+  db: Kysely<Database>,
+  actor: Member,
+  covenantId: string,
+  proposalId: string | null,
+  body: ProposalRequest,
+  now = new Date(),
+): Promise<EvaluationResponse> {
+  assertAdmin(actor)
+  await db.transaction().execute(async (trx) => {
+    const covenant = await covenantOf(trx, actor, covenantId)
+    assertOpen(covenant)
+    const { rules } = await rulesOf(trx, covenantId)
+    if (!rules.awards.some((award) => award.name === body.award)) throw invalid('The award is not one of the year’s', [{ field: 'award', rule: 'oneOf' }])
+    if (body.unitId && !(await trx.selectFrom('unit').select('id').where('id', '=', body.unitId).where('bloc_id', '=', covenant.bloc_id).executeTakeFirst())) throw notFound('unit')
+    if (!body.unitId && !body.nominee.trim()) throw invalid('Name the collective or person proposed', [{ field: 'nominee', rule: 'required' }])
+    const row: ProposalTable = {
+      id: proposalId ?? randomUUID(),
+      covenant_id: covenantId,
+      award: body.award,
+      unit_id: body.unitId,
+      nominee: body.nominee.trim(),
+      achievements: body.achievements,
+      evidence: JSON.stringify(body.evidence),
+      status: body.status,
+      updated_at: now.toISOString(),
+    }
+    if (proposalId) {
+      const changed = await trx.updateTable('proposal').set(row).where('id', '=', proposalId).where('covenant_id', '=', covenantId).executeTakeFirst()
+      if (changed.numUpdatedRows !== 1n) throw notFound('proposal')
+    } else await trx.insertInto('proposal').values(row).execute()
+    await audit(trx, actor, 'evaluation.proposal', body.unitId, { year: covenant.year, award: body.award, nominee: row.nominee || null, status: body.status }, now)
+  })
+  return evaluationOf(db, actor, covenantId)
+}
+
+const toProposal = (row: ProposalTable): Proposal => ({
+  id: row.id,
+  award: row.award,
+  unitId: row.unit_id,
+  nominee: row.nominee,
+  achievements: row.achievements,
+  evidence: JSON.parse(row.evidence) as Proposal['evidence'],
+  status: row.status,
+  updatedAt: row.updated_at,
+})
+
 /** What each unit reached on each commitment, in total and commune by commune, from the reports the endpoint holds. */
 async function reachedOf(
   db: Db,
@@ -284,11 +337,12 @@ export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenan
   const { rules, publishedAt } = await rulesOf(db, covenantId)
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenantId).orderBy('position').execute()).map(toCommitment)
   const units = (await db.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', covenant.bloc_id).execute()).sort(byVietnamese((row) => row.name))
-  const [scores, items, selves, votes, { reached, communes }] = await Promise.all([
+  const [scores, items, selves, votes, proposals, { reached, communes }] = await Promise.all([
     db.selectFrom('score').selectAll().where('covenant_id', '=', covenantId).execute(),
     db.selectFrom('score_item').selectAll().where('covenant_id', '=', covenantId).orderBy('id').execute(),
     db.selectFrom('self_assessment').selectAll().where('covenant_id', '=', covenantId).execute(),
     db.selectFrom('vote').selectAll().where('covenant_id', '=', covenantId).execute(),
+    db.selectFrom('proposal').selectAll().where('covenant_id', '=', covenantId).orderBy('award').orderBy('updated_at').execute(),
     reachedOf(db, covenant, commitments),
   ])
   const groupOf = new Map(commitments.map((item) => [item.id, item.group]))
@@ -359,5 +413,6 @@ export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenan
       }
     })
     .sort((a, b) => (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER))
-  return { covenantId, year: covenant.year, rules, scale: scaleOf(commitments), publishedAt, units: result }
+  const proposalsShown = viewer.role === 'admin' || publishedAt !== null ? proposals.map(toProposal) : []
+  return { covenantId, year: covenant.year, rules, scale: scaleOf(commitments), publishedAt, units: result, proposals: proposalsShown }
 }

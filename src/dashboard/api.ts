@@ -28,6 +28,7 @@ import type {
   MembersQuery,
   MembersResponse,
   PhotoQuery,
+  ProposalRequest,
   ProgressResponse,
   ReportDetail,
   ReportsQuery,
@@ -149,6 +150,11 @@ export function createDashboardApi(send: Transport) {
       json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/units/${unitId}/bloc`, put(body)),
     saveVotes: (covenantId: string, body: VotesRequest) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/votes`, put(body)),
     publishEvaluation: (covenantId: string) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/publish`, post()),
+    saveProposal: (covenantId: string, body: ProposalRequest, proposalId?: string) =>
+      json<EvaluationResponse>(
+        proposalId ? `/api/covenants/${covenantId}/evaluation/proposals/${proposalId}` : `/api/covenants/${covenantId}/evaluation/proposals`,
+        proposalId ? put(body) : post(body),
+      ),
     evaluationWorkbook: (covenantId: string) => file(`/api/covenants/${covenantId}/evaluation/scores.xlsx`),
   }
 }

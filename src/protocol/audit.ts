@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'evaluation.bloc',
   'evaluation.votes',
   'evaluation.publish',
+  'evaluation.proposal',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

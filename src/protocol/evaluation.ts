@@ -97,6 +97,24 @@ export const UnitEvaluation = Type.Object(
 )
 export type UnitEvaluation = Static<typeof UnitEvaluation>
 
+/** `POST …/evaluation/proposals`, `PUT …/proposals/:proposalId`: a commendation proposed for one of the year's awards. */
+export const ProposalRequest = Type.Object(
+  {
+    award: Name,
+    /** The unit proposed, or null for a collective or person named in `nominee` (điển hình tiên tiến). */
+    unitId: Type.Union([Id, Type.Null()]),
+    nominee: Type.String({ maxLength: LIMITS.nameLength }),
+    achievements: Type.String({ minLength: 1, maxLength: LIMITS.descriptionLength * 5 }),
+    evidence: Evidence,
+    status: oneOf(['proposed', 'approved'] as const),
+  },
+  closed,
+)
+export type ProposalRequest = Static<typeof ProposalRequest>
+export const Proposal = Type.Object({ id: Id, ...ProposalRequest.properties, updatedAt: IsoDateTime }, closed)
+export type Proposal = Static<typeof Proposal>
+export const ProposalParams = Type.Object({ covenantId: Id, proposalId: Id }, closed)
+
 /** `GET /api/covenants/:covenantId/evaluation`: what the caller may see of the year's evaluation. */
 export const EvaluationResponse = Type.Object(
   {
@@ -108,6 +126,8 @@ export const EvaluationResponse = Type.Object(
     publishedAt: Type.Union([IsoDateTime, Type.Null()]),
     /** Ranked when the caller may see the ranking, else only the caller's own unit. */
     units: Type.Array(UnitEvaluation),
+    /** The admin's, and everyone's once published. */
+    proposals: Type.Array(Proposal),
   },
   closed,
 )

@@ -228,6 +228,15 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     })
     return { by: 'admin', unitId: null, details: { year: evaluatedYear, ballots: 6 } }
   },
+  'evaluation.proposal': async (bloc) => {
+    const { year: evaluatedYear, url } = await evaluated(bloc)
+    await send(bloc, bloc.admin, {
+      method: 'POST',
+      url: `${url}/proposals`,
+      payload: { award: 'Cờ thi đua', unitId: bloc.own.unitId, nominee: '', achievements: 'Dẫn đầu khối', evidence: { reportIds: [], photoIds: [] }, status: 'proposed' },
+    })
+    return { by: 'admin', unitId: bloc.own.unitId, details: { year: evaluatedYear, award: 'Cờ thi đua', nominee: null, status: 'proposed' } }
+  },
   'evaluation.publish': async (bloc) => {
     const { year: evaluatedYear, url } = await evaluated(bloc)
     await send(bloc, bloc.admin, { method: 'POST', url: `${url}/publish` })

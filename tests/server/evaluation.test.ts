@@ -172,6 +172,33 @@ describe('cross-scoring', () => {
   })
 })
 
+describe('proposals', () => {
+  const exemplar = {
+    award: 'Bằng khen',
+    unitId: null,
+    nominee: 'Ông Sùng Mí Pó, trưởng thôn Khâu Vai',
+    achievements: 'Vận động 12 hộ hiến đất làm đường bê tông nội thôn.',
+    evidence: { reportIds: [], photoIds: [] },
+    status: 'proposed',
+  }
+
+  it('are the admin’s: a unit or a person for one of the year’s awards, then approved', async () => {
+    expect((await call(bloc.own.lead, 'POST', url('/proposals'), exemplar)).statusCode).toBe(403)
+    expect((await call(bloc.admin, 'POST', url('/proposals'), { ...exemplar, award: 'Huân chương' })).statusCode).toBe(400)
+    expect((await call(bloc.admin, 'POST', url('/proposals'), { ...exemplar, nominee: ' ' })).statusCode).toBe(400)
+    await ok(bloc.admin, 'POST', url('/proposals'), { ...exemplar, award: 'Cờ thi đua', unitId: bloc.other.unitId, nominee: '', achievements: 'Dẫn đầu khối.' })
+    const proposed = await ok(bloc.admin, 'POST', url('/proposals'), exemplar)
+    const person = proposed.proposals.find((item) => item.nominee === exemplar.nominee) ?? expect.fail('not proposed')
+    const approved = await ok(bloc.admin, 'PUT', url(`/proposals/${person.id}`), { ...exemplar, status: 'approved' })
+    expect(approved.proposals.map((item) => [item.award, item.status])).toEqual([
+      ['Bằng khen', 'approved'],
+      ['Cờ thi đua', 'proposed'],
+    ])
+    // Published: every lead of the bloc reads them.
+    expect((await ok(bloc.own.lead, 'GET', url())).proposals).toHaveLength(2)
+  })
+})
+
 describe('the score sheet as a workbook', () => {
   it('has the ranked units with their scores, every line, and the bonus and penalty items', async () => {
     const response = await call(bloc.admin, 'GET', url('/scores.xlsx'))

@@ -172,6 +172,11 @@ const adminRoutes: Record<string, Build> = {
     url: `${await sharedEvaluation()}/votes`,
     payload: { votes: [{ unitId: unit.unitId, votes: 3 }] },
   }),
+  'POST /api/covenants/:covenantId/evaluation/proposals': async (_, unit) => ({
+    method: 'POST',
+    url: `${await sharedEvaluation()}/proposals`,
+    payload: { award: 'Bằng khen', unitId: unit.unitId, nominee: '', achievements: 'Hoàn thành xuất sắc', evidence: { reportIds: [], photoIds: [] }, status: 'proposed' },
+  }),
   'POST /api/covenants/:covenantId/evaluation/publish': async () => ({ method: 'POST', url: `${await sharedEvaluation()}/publish` }),
 }
 

@@ -46,7 +46,7 @@ describe('the migrations on an empty database', () => {
         ['assignment', 'bloc', 'commitment', 'commune', 'covenant', 'device', 'enrollment_code', 'member', 'meta', 'revision', 'session', 'unit']
           .concat(['photo', 'photo_blob', 'receipt_sequence', 'report', 'report_entry'])
           .concat(['review', 'audit_log'])
-          .concat(['evaluation', 'self_assessment', 'score', 'score_item', 'vote'])
+          .concat(['evaluation', 'self_assessment', 'score', 'score_item', 'proposal', 'vote'])
           .sort(),
       )
       expect(await db.selectFrom('revision').select('value').executeTakeFirst()).toEqual({ value: 0 })

@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely'
  * The year's end: a covenant may now be `evaluating` between signed and closed; each covenant's
  * rules of evaluation and its publication; each unit's self-assessment; scores per unit and
  * commitment, by stage (`self`: the unit's own; `bloc`: the admin's, or in cross-scoring each
- * scoring unit's); bonus and penalty items; the conference's vote.
+ * scoring unit's); bonus and penalty items; commendation proposals; the conference's vote.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await allowEvaluating(db)
@@ -61,6 +61,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
   await db.schema.createIndex('score_item_unit').on('score_item').columns(['covenant_id', 'unit_id', 'stage']).execute()
 
+  // A commendation proposed for an award: a unit, or a collective or person by name (điển hình tiên tiến).
+  await db.schema
+    .createTable('proposal')
+    .addColumn('id', 'text', (col) => col.primaryKey())
+    .addColumn('covenant_id', 'text', (col) => col.notNull().references('covenant.id'))
+    .addColumn('award', 'text', (col) => col.notNull())
+    .addColumn('unit_id', 'text', (col) => col.references('unit.id'))
+    .addColumn('nominee', 'text', (col) => col.notNull())
+    .addColumn('achievements', 'text', (col) => col.notNull())
+    .addColumn('evidence', 'text', (col) => col.notNull())
+    .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('proposed', 'approved')`))
+    .addColumn('updated_at', 'text', (col) => col.notNull())
+    .execute()
+  await db.schema.createIndex('proposal_covenant').on('proposal').column('covenant_id').execute()
+
   await db.schema
     .createTable('vote')
     .addColumn('covenant_id', 'text', (col) => col.notNull().references('covenant.id'))
@@ -87,5 +102,5 @@ async function allowEvaluating(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['vote', 'score_item', 'score', 'self_assessment', 'evaluation']) await db.schema.dropTable(table).execute()
+  for (const table of ['vote', 'proposal', 'score_item', 'score', 'self_assessment', 'evaluation']) await db.schema.dropTable(table).execute()
 }
