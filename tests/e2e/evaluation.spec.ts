@@ -195,6 +195,9 @@ test('a unit assesses itself with evidence, is returned once, the bloc scores an
   await expect(admin.getByTestId('evaluation-row').first()).toContainText('Ban Tổ chức Tỉnh ủy')
   await votes.getByRole('button', { name: 'Công bố kết quả' }).click()
   await expect(admin.getByText(/^Đã công bố kết quả lúc/)).toBeVisible()
+  const download = admin.waitForEvent('download')
+  await admin.getByRole('button', { name: 'Xuất Excel bảng điểm' }).click()
+  expect((await download).suggestedFilename()).toMatch(/\.xlsx$/)
 
   // 8. The lead now sees the whole ranking.
   await lead.getByRole('button', { name: 'Tải lại' }).click()
