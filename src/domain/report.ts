@@ -1,4 +1,4 @@
-import type { Commitment, Id } from './entities'
+import type { Commitment, Covenant, Id } from './entities'
 import { awaitsAnswer, type Review } from './review'
 import { isIsoDate } from './validation'
 import type { Problem } from './validation'
@@ -95,6 +95,25 @@ export function isTouched(entry: ReportEntry): boolean {
  * The rules a report must meet before it is queued ("Gửi"). A draft may break them. `today` is
  * the phone's date, `yyyy-MM-dd`: a visit cannot be in the future.
  */
+/**
+ * Whether a visit waits for its year's covenant: one made in a year after the covenant the
+ * phone holds (a January visit before the new covenant is signed). It is kept as a draft and
+ * sent once that covenant has come.
+ */
+export function waitsForCovenant(visitDate: string, covenant: Pick<Covenant, 'year'> | null): boolean {
+  return covenant !== null && isIsoDate(visitDate) && Number(visitDate.slice(0, 4)) > covenant.year
+}
+
+/**
+ * A report not yet held by the endpoint, moved onto the covenant of its visit's year once the
+ * phone has it: the commitments it ticked that the new covenant still has are kept.
+ */
+export function onCovenant(report: Report, covenant: Pick<Covenant, 'id' | 'year'>, commitments: readonly Pick<Commitment, 'id'>[]): Report {
+  if (report.covenantId === covenant.id || report.receipt !== null || Number(report.visitDate.slice(0, 4)) !== covenant.year) return report
+  const ids = new Set(commitments.map((item) => item.id))
+  return { ...report, covenantId: covenant.id, entries: report.entries.filter((entry) => ids.has(entry.commitmentId)) }
+}
+
 export function checkReport(report: Report, commitments: readonly Commitment[], today: string): Problem[] {
   const problems: Problem[] = []
   if (!isIsoDate(report.visitDate)) problems.push({ field: 'visitDate', rule: 'date' })

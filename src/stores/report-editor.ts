@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef } from 'vue'
 import { defineStore } from 'pinia'
-import { checkReport, commitmentsForReport, isEditable, type Problem, type Report, type ReportEntry, type ReportLocation } from '@/domain'
+import { checkReport, commitmentsForReport, isEditable, onCovenant, waitsForCovenant, type Problem, type Report, type ReportEntry, type ReportLocation } from '@/domain'
 import type { OutboxRow, PhotoRow, UploadRow } from '@/db/database'
 import { estimateStorage, freeBytesOf, isQuotaError } from '@/db/quota'
 import { useFieldStore } from './field'
@@ -77,10 +77,16 @@ export const useReportEditor = defineStore('report-editor', () => {
     saveState.value = 'idle'
   }
 
+  /** The report on the covenant of its visit's year where the phone now has it, with a blank entry for each commitment it has not touched. */
   function withBlankEntries(found: Report): Report {
-    const missing = blankEntries().filter((blank) => !found.entries.some((entry) => entry.commitmentId === blank.commitmentId))
-    return { ...found, entries: [...found.entries, ...missing] }
+    const { covenant } = field.data
+    const current = covenant && isEditable(found) ? onCovenant(found, covenant, field.data.commitments) : found
+    const missing = blankEntries().filter((blank) => !current.entries.some((entry) => entry.commitmentId === blank.commitmentId))
+    return { ...current, entries: [...current.entries, ...missing] }
   }
+
+  /** The visit is in a year whose covenant the phone does not have yet: the report waits as a draft. */
+  const waiting = computed(() => report.value !== null && waitsForCovenant(report.value.visitDate, field.data.covenant))
 
   /** Open a stored report; entries for commitments it has not touched are added blank. */
   async function open(id: string): Promise<boolean> {
@@ -175,7 +181,8 @@ export const useReportEditor = defineStore('report-editor', () => {
   /** "Gửi": check the report; when it passes, save and queue it in one transaction. */
   async function send(now = new Date()): Promise<boolean> {
     if (!report.value || !editable.value) return false
-    problems.value = checkReport(report.value, field.data.commitments, localDay(now))
+    report.value = withBlankEntries(report.value)
+    problems.value = waiting.value ? [{ field: 'visitDate', rule: 'covenantNotSigned' }] : checkReport(report.value, field.data.commitments, localDay(now))
     if (problems.value.length) return false
     await flush()
     try {
@@ -250,6 +257,7 @@ export const useReportEditor = defineStore('report-editor', () => {
     problems,
     commitments,
     editable,
+    waiting,
     startNew,
     open,
     follow,

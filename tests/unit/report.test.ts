@@ -19,6 +19,8 @@ import {
   type Report,
   type ReportEntry,
   type ReportState,
+  onCovenant,
+  waitsForCovenant,
 } from '@/domain'
 import { aReport } from './fixtures'
 
@@ -297,5 +299,28 @@ describe('Vietnamese order', () => {
     ],
   ])('orders %j as %j', (names, ordered) => {
     expect([...names].sort(byVietnamese((name) => name))).toEqual(ordered)
+  })
+})
+
+describe('a visit in a year whose covenant is not signed yet', () => {
+  it.each<[string, string, number | null, boolean]>([
+    ['a January visit while the phone holds last year’s covenant', '2027-01-05', 2026, true],
+    ['a visit of the covenant’s own year', '2026-12-30', 2026, false],
+    ['an earlier year’s visit', '2025-12-30', 2026, false],
+    ['no covenant on the phone yet', '2027-01-05', null, false],
+    ['a date not yet typed in full', '2027-01', 2026, false],
+  ])('%s waits: %s', (_, visitDate, year, waits) => {
+    expect(waitsForCovenant(visitDate, year === null ? null : { year })).toBe(waits)
+  })
+
+  const next = { id: 'cov-2027', year: 2027 }
+  it.each<[string, Partial<Report>, string, string[]]>([
+    ['moves onto the covenant of its year, keeping what the new one still has', { visitDate: '2027-01-05' }, 'cov-2027', ['visits']],
+    ['stays on its own year’s covenant', { visitDate: '2026-12-30' }, 'cov', ['visits', 'old']],
+    ['stays once the endpoint holds it', { visitDate: '2027-01-05', receipt: { number: '26-000001', committedAt: '2027-01-06T00:00:00.000Z' } }, 'cov', ['visits', 'old']],
+  ])('a report %s', (_, changes, covenantId, entries) => {
+    const draft = report({ entries: [entry('visits', { status: 'done', amount: 1 }), entry('old', { status: 'done' })], ...changes })
+    const moved = onCovenant(draft, next, [{ id: 'visits' }, { id: 'poor' }])
+    expect([moved.covenantId, moved.entries.map((item) => item.commitmentId)]).toEqual([covenantId, entries])
   })
 })
