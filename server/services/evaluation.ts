@@ -17,10 +17,20 @@ import {
   type RankInput,
   type Reached,
 } from '../../src/domain'
-import type { EvaluationResponse, Proposal, ProposalRequest, ScoreItem, ScoreLine, ScoreSheetRequest, UnitEvaluation, VotesRequest } from '../../src/protocol'
+import {
+  ERROR_CODES,
+  type EvaluationResponse,
+  type Proposal,
+  type ProposalRequest,
+  type ScoreItem,
+  type ScoreLine,
+  type ScoreSheetRequest,
+  type UnitEvaluation,
+  type VotesRequest,
+} from '../../src/protocol'
 import type { CovenantTable, Database, Db, ProposalTable, ScoreItemTable, ScoreTable } from '../db/schema'
 import { audit } from './audit'
-import { conflict, forbidden, invalid, notFound } from './errors'
+import { conflict, forbidden, invalid, notFound, Refusal } from './errors'
 import { countedReports } from './progress'
 import { toCommitment } from './reference'
 import { assertAdmin } from './scope'
@@ -40,7 +50,7 @@ async function covenantOf(db: Db, manager: Member, covenantId: string): Promise<
 
 /** Changes are taken only while the year is being evaluated: closing it locks everything, whatever the app shows. */
 function assertOpen(covenant: Selectable<CovenantTable>): void {
-  if (covenant.status === 'closed') throw conflict(`The ${covenant.year} covenant is closed: its evaluation can no longer change`)
+  if (covenant.status === 'closed') throw new Refusal(409, ERROR_CODES.yearClosed, `The ${covenant.year} covenant is closed: its evaluation can no longer change`)
   if (covenant.status !== 'evaluating') throw conflict(`The ${covenant.year} covenant is not being evaluated yet`)
 }
 
@@ -381,12 +391,12 @@ export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenan
     return { unit, lines, selfItems, blocItems, selfTotal, total, groups, votes: vote?.votes ?? null, selfRow }
   })
 
-  const ranked = new Map(
-    rank(
-      sheets.map((sheet): RankInput => ({ ...sheet.total, groups: sheet.groups, votes: sheet.votes ?? 0 })),
-      rules.tieBreaks,
-    ).map((row) => [row.unitId, row]),
+  const order = rank(
+    sheets.map((sheet): RankInput => ({ ...sheet.total, groups: sheet.groups, votes: sheet.votes ?? 0 })),
+    rules.tieBreaks,
   )
+  const place = new Map(order.map((row, index) => [row.unitId, index]))
+  const ranked = new Map(order.map((row) => [row.unitId, row]))
   const visible = (unitId: string) => viewer.role === 'admin' || publishedAt !== null || unitId === viewer.unitId || (rules.scoringMode === 'cross' && viewer.role === 'lead')
   const result: UnitEvaluation[] = sheets
     .filter((sheet) => visible(sheet.unit.id))
@@ -412,7 +422,8 @@ export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenan
         voteCarries: sheet.votes !== null && voteCarries(sheet.votes, units.length, rules),
       }
     })
-    .sort((a, b) => (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER))
+    // In the ranking's order, tie-breaks applied, where the viewer sees it; else by name.
+    .sort((a, b) => (a.rank === null || b.rank === null ? 0 : (place.get(a.unit.id) ?? 0) - (place.get(b.unit.id) ?? 0)))
   const proposalsShown = viewer.role === 'admin' || publishedAt !== null ? proposals.map(toProposal) : []
   return { covenantId, year: covenant.year, rules, scale: scaleOf(commitments), publishedAt, units: result, proposals: proposalsShown }
 }

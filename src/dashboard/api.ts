@@ -48,7 +48,7 @@ import { ERROR_CODES, type ExportFile } from '@/protocol/constants'
 import { ApiError, NetworkError, requestBlob, requestJson } from '@/sync/api'
 
 /** Why a dashboard request failed, in the cases the screens explain (`dashboard.errors.*`). */
-export type DashboardErrorReason = 'offline' | 'expired' | 'forbidden' | 'not_found' | 'conflict' | 'invalid' | 'too_many_attempts' | 'bad_login' | 'server'
+export type DashboardErrorReason = 'offline' | 'expired' | 'forbidden' | 'not_found' | 'conflict' | 'closed' | 'invalid' | 'too_many_attempts' | 'bad_login' | 'server'
 
 /** Every failed dashboard request comes back as this one shape: a reason, each broken rule by field, and how long to wait. */
 export class DashboardError extends Error {
@@ -70,7 +70,7 @@ export function toDashboardError(error: unknown): DashboardError {
   if (error instanceof DashboardError) return error
   if (error instanceof NetworkError) return new DashboardError('offline', error.message)
   if (error instanceof ApiError) {
-    const reason = error.code === ERROR_CODES.badLogin ? 'bad_login' : (REASON_BY_STATUS[error.status] ?? 'server')
+    const reason = error.code === ERROR_CODES.badLogin ? 'bad_login' : error.code === ERROR_CODES.yearClosed ? 'closed' : (REASON_BY_STATUS[error.status] ?? 'server')
     return new DashboardError(reason, error.message, error.problems, error.retryAfterMs)
   }
   return new DashboardError('server', error instanceof Error ? error.message : String(error))

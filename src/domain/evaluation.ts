@@ -29,6 +29,23 @@ export interface AwardRule {
   count: number
 }
 
+export const MOTTOS = ['party', 'state'] as const
+/** The motto top right of a record: "ĐẢNG CỘNG SẢN VIỆT NAM" for Party bodies, the national one for state bodies. */
+export type Motto = (typeof MOTTOS)[number]
+
+/** How the bloc's printed records are headed and signed (Vietnamese administrative layout). */
+export interface RecordSettings {
+  /** The issuing body, top left, such as "TỈNH ỦY HÀ GIANG / BAN TỔ CHỨC". Lines split by a newline. */
+  issuer: string
+  motto: Motto
+  /** The place in the place-and-date line, such as "Hà Giang". */
+  place: string
+  /** The number's suffix after "Số: …/", such as "BB-KTĐ". */
+  numberSuffix: string
+  signerTitle: string
+  signerName: string
+}
+
 /** The rules of one covenant's year-end evaluation, set by the bloc's admin. */
 export interface EvaluationRules {
   /** The most bonus points (điểm thưởng) a unit's total takes. */
@@ -43,6 +60,7 @@ export interface EvaluationRules {
   /** A unit is honoured with more than this share of the member units' votes (0.5: more than half). */
   voteShare: number
   awards: AwardRule[]
+  records: RecordSettings
 }
 
 /** Sensible defaults: the usual 100-point scale, caps of 5, the bands blocs commonly use. */
@@ -62,6 +80,7 @@ export const DEFAULT_EVALUATION_RULES: EvaluationRules = {
     { name: 'Cờ thi đua', count: 1 },
     { name: 'Bằng khen', count: 2 },
   ],
+  records: { issuer: 'KHỐI THI ĐUA\nĐƠN VỊ TRƯỞNG KHỐI', motto: 'party', place: '', numberSuffix: 'BB-KTĐ', signerTitle: 'TM. ĐƠN VỊ TRƯỞNG KHỐI', signerName: '' },
 }
 
 /** What a unit reached on one commitment: in total, or commune by commune for a commune-scoped one. */
@@ -204,7 +223,8 @@ function tieBreak(a: RankInput, b: RankInput, steps: readonly TieBreak[]): { ord
  * order. Units equal after every step share a rank, and the next rank skips (1, 2, 2, 4).
  */
 export function rank(units: readonly RankInput[], tieBreaks: readonly TieBreak[]): Ranked[] {
-  const sorted = [...units].sort((a, b) => b.total - a.total || tieBreak(a, b, tieBreaks).order || a.unitId.localeCompare(b.unitId))
+  // Stable: units equal after every step keep the order they came in (by name).
+  const sorted = [...units].sort((a, b) => b.total - a.total || tieBreak(a, b, tieBreaks).order)
   const ranked: Ranked[] = []
   sorted.forEach((unit, index) => {
     const before = ranked[index - 1]

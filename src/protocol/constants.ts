@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   invalid: 'invalid',
   /** The change does not fit what the endpoint holds now (a name taken, a signed covenant's measure). */
   conflict: 'conflict',
+  /** 409: the covenant's year is closed: nothing of it changes any more. */
+  yearClosed: 'year_closed',
 } as const
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]
 

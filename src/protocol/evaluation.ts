@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { LIMITS, SCORING_MODES, SELF_ASSESSMENT_STATUSES, type EvaluationRules as DomainRules } from '../domain'
+import { LIMITS, MOTTOS, SCORING_MODES, SELF_ASSESSMENT_STATUSES, type EvaluationRules as DomainRules } from '../domain'
 import { closed, Id, IsoDateTime, oneOf, type AllTrue, type Same } from './common'
 import { UnitName } from './pull'
 
@@ -24,6 +24,18 @@ export const EvaluationRules = Type.Object(
     scoringMode: oneOf(SCORING_MODES),
     voteShare: Type.Number({ minimum: 0, exclusiveMaximum: 1 }),
     awards: Type.Array(Type.Object({ name: Name, count: Type.Integer({ minimum: 1, maximum: 100 }) }, closed), { maxItems: 10 }),
+    /** How the printed records are headed and signed. */
+    records: Type.Object(
+      {
+        issuer: Type.String({ maxLength: LIMITS.nameLength }),
+        motto: oneOf(MOTTOS),
+        place: Type.String({ maxLength: LIMITS.nameLength }),
+        numberSuffix: Type.String({ maxLength: 40 }),
+        signerTitle: Type.String({ maxLength: LIMITS.nameLength }),
+        signerName: Type.String({ maxLength: LIMITS.nameLength }),
+      },
+      closed,
+    ),
   },
   closed,
 )

@@ -212,7 +212,7 @@ test('a unit assesses itself with evidence, is returned once, the bloc scores an
   await expect(covenantTab.getByTestId('covenant-status')).toHaveText('Đã kết thúc')
   await line(admin, YEAR_GOALS).getByLabel('Điểm khối chấm (tối đa 20)').fill('19')
   await admin.getByRole('button', { name: 'Lưu điểm khối chấm' }).click()
-  await expect(admin.getByTestId('evaluation-error')).toContainText('Không lưu được vì dữ liệu đã thay đổi hoặc bị trùng.')
+  await expect(admin.getByTestId('evaluation-error')).toContainText('Năm này đã kết thúc: kết quả không thay đổi được nữa.')
   await expect(admin.getByTestId('evaluation-closed')).toBeVisible()
   await expect(line(admin, YEAR_GOALS).getByTestId('bloc-points')).toHaveText('17')
   await expect(admin.getByRole('button', { name: 'Lưu điểm khối chấm' })).toHaveCount(0)

@@ -84,7 +84,7 @@ export function useEvaluationChange() {
   async function change(send: (covenantId: string) => Promise<EvaluationResponse>): Promise<boolean> {
     const next = await run(() => send(covenantId()))
     if (next) show(next)
-    else if (error.value?.reason === 'conflict') await reload()
+    else if (error.value?.reason === 'conflict' || error.value?.reason === 'closed') await reload()
     return next !== undefined
   }
   return { api, busy, error, change }
