@@ -328,6 +328,9 @@ async function reachedOf(
   return { reached, communes }
 }
 
+/** The units that scored a unit in cross-scoring (its own never does). */
+const byScorerOf = (scores: Selectable<ScoreTable>[]) => [...new Set(scores.filter((row) => row.stage === 'bloc' && row.scorer_unit_id !== '').map((row) => row.scorer_unit_id))]
+
 const parseItem = (row: Selectable<ScoreItemTable>): ScoreItem => ({
   kind: row.kind,
   title: row.title,
@@ -375,15 +378,23 @@ export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenan
     })
     const unitItems = items.filter((row) => row.unit_id === unit.id)
     const selfItems = unitItems.filter((row) => row.stage === 'self').map(parseItem)
-    const blocItems = unitItems.filter((row) => row.stage === 'bloc').map(parseItem)
+    const blocRows = unitItems.filter((row) => row.stage === 'bloc')
+    const blocItems = blocRows.map(parseItem)
     const points = (pick: (line: ScoreLine) => number | null) => new Map(lines.map((line) => [line.commitmentId, pick(line) ?? 0]))
     const kinds = (list: ScoreItem[], kind: ScoreItem['kind']) => list.filter((item) => item.kind === kind).map((item) => item.points)
+    // In cross-scoring each scoring unit's bonus and penalty count as their mean, like its scores.
+    const blocKinds = (kind: ScoreItem['kind']) => {
+      if (rules.scoringMode !== 'cross') return kinds(blocItems, kind)
+      const scorers = byScorerOf(own)
+      const sums = scorers.map((scorer) => kinds(blocRows.filter((row) => row.scorer_unit_id === scorer).map(parseItem), kind).reduce((sum, value) => sum + value, 0))
+      return sums.length ? [sums.reduce((sum, value) => sum + value, 0) / sums.length] : []
+    }
     const selfTotal = totalOf(
       { unitId: unit.id, scores: points((line) => line.self?.points ?? null), bonus: kinds(selfItems, 'bonus'), penalty: kinds(selfItems, 'penalty') },
       commitments,
       rules,
     )
-    const total = totalOf({ unitId: unit.id, scores: points((line) => line.bloc), bonus: kinds(blocItems, 'bonus'), penalty: kinds(blocItems, 'penalty') }, commitments, rules)
+    const total = totalOf({ unitId: unit.id, scores: points((line) => line.bloc), bonus: blocKinds('bonus'), penalty: blocKinds('penalty') }, commitments, rules)
     const groups = new Map<string, number>()
     for (const line of lines) groups.set(groupOf.get(line.commitmentId) ?? '', (groups.get(groupOf.get(line.commitmentId) ?? '') ?? 0) + (line.bloc ?? 0))
     const vote = votes.find((row) => row.unit_id === unit.id)

@@ -153,10 +153,12 @@ describe('cross-scoring', () => {
     await ok(bloc.admin, 'PUT', url('/rules'), { ...DEFAULT_EVALUATION_RULES, scoringMode: 'cross' })
     expect((await call(bloc.own.lead, 'PUT', url(`/units/${bloc.own.unitId}/bloc`), sheet(1))).statusCode).toBe(403)
     expect((await call(bloc.admin, 'PUT', url(`/units/${bloc.own.unitId}/bloc`), sheet(1))).statusCode).toBe(403)
-    const answer = await ok(bloc.other.lead, 'PUT', url(`/units/${bloc.own.unitId}/bloc`), sheet(0.5))
+    const bonus = { kind: 'bonus' as const, title: 'Sáng kiến', points: 2, reason: '', evidence: nothing }
+    const answer = await ok(bloc.other.lead, 'PUT', url(`/units/${bloc.own.unitId}/bloc`), sheet(0.5, [bonus]))
     const own = unitIn(answer, bloc.own.unitId)
     expect(own.lines.every((line) => line.byScorer.length === 1 && line.byScorer[0]?.unitId === bloc.other.unitId)).toBe(true)
-    expect(own.total).toBe(49)
+    // The other unit's 50 and its bonus of 2; the admin's penalty of the admin-scored stage no longer counts.
+    expect(own.total).toBe(52)
   })
 
   it('refuses rules that do not hold together', async () => {
