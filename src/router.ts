@@ -40,6 +40,7 @@ export const routes: RouteRecordRaw[] = [
       dashboard('reports/:reportId', 'dashboard-report', () => import('@/dashboard/views/DashboardReportView.vue'), true),
       dashboard('gallery', 'dashboard-gallery', () => import('@/dashboard/views/DashboardGalleryView.vue')),
       dashboard('evaluation', 'dashboard-evaluation', () => import('@/dashboard/views/DashboardEvaluationView.vue')),
+      dashboard('evaluation/records', 'dashboard-evaluation-records', () => import('@/dashboard/views/DashboardRecordsView.vue')),
       dashboard('members', 'dashboard-members', () => import('@/dashboard/views/DashboardMembersView.vue')),
       dashboard('setup', 'dashboard-setup', () => import('@/dashboard/views/DashboardSetupView.vue')),
       dashboard('covenants/:covenantId', 'dashboard-covenant', () => import('@/dashboard/views/DashboardCovenantView.vue'), true),

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { phone } from '../../playwright.config'
 import { startEndpoint, tempDir, type Endpoint } from './endpoint'
 import { expectHeading } from './helpers'
@@ -58,6 +59,29 @@ async function photoOf(page: Page): Promise<Buffer> {
 const line = (page: Page, title: string): Locator => page.getByTestId('score-sheet').getByTestId('score-line').filter({ hasText: title })
 const rowOf = (page: Page, unit: string): Locator => page.getByTestId('evaluation-row').filter({ hasText: unit })
 const YEAR_GOALS = 'Hoàn thành các mục tiêu, nhiệm vụ năm'
+
+/**
+ * Text to compare, every space removed: Chromium's PDF splits Vietnamese words into pieces, and
+ * may give a letter's marks apart (composed here) or an "ỉ" as a dotless i with its hook.
+ */
+const strip = (text: string): string => text.normalize('NFD').replace(/ı/g, 'i').normalize('NFC').replace(/\s+/g, '')
+
+/** The record open at `href`, printed to an A4 PDF and read back as text, spaces removed. */
+async function printedText(page: Page, href: string): Promise<string> {
+  await page.goto(href)
+  await expect(page.getByTestId('record')).toBeVisible()
+  await page.evaluate(() => document.fonts.ready)
+  await page.emulateMedia({ media: 'print' })
+  const pdf = await page.pdf({ format: 'A4' })
+  await page.emulateMedia({ media: 'screen' })
+  const doc = await getDocument({ data: new Uint8Array(pdf) }).promise
+  const texts: string[] = []
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent()
+    texts.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''))
+  }
+  return strip(texts.join(''))
+}
 
 test('a unit assesses itself with evidence, is returned once, the bloc scores and ranks it, and a closed year refuses changes', async ({ browser }) => {
   test.setTimeout(240_000)
@@ -199,12 +223,25 @@ test('a unit assesses itself with evidence, is returned once, the bloc scores an
   await admin.getByRole('button', { name: 'Xuất Excel bảng điểm' }).click()
   expect((await download).suggestedFilename()).toMatch(/\.xlsx$/)
 
-  // 8. The lead now sees the whole ranking.
+  // 8. The bloc's records print from the browser to A4 PDFs in the administrative layout.
+  const records = admin.getByTestId('evaluation-records')
+  const scoresHref = (await records.getByRole('link', { name: 'Bảng tổng hợp điểm' }).getAttribute('href')) ?? ''
+  const minutesHref = (await records.getByRole('link', { name: 'Biên bản họp bình xét' }).getAttribute('href')) ?? ''
+  const printer = await admin.context().newPage()
+  const scores = await printedText(printer, scoresHref)
+  for (const text of ['ĐẢNG CỘNG SẢN VIỆT NAM', 'Số:/BB-KTĐ', `BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM ${year}`, 'Ban Tổ chức Tỉnh ủy', 'TM. ĐƠN VỊ TRƯỞNG KHỐI'])
+    expect(scores).toContain(strip(text))
+  const minutes = await printedText(printer, minutesHref)
+  for (const text of [`BIÊN BẢN HỌP BÌNH XÉT THI ĐUA NĂM ${year}`, 'Ban Tổ chức Tỉnh ủy', 'hơn 50% của 6 đơn vị thành viên', 'Đơn vị được suy tôn: Ban Tổ chức Tỉnh ủy.'])
+    expect(minutes).toContain(strip(text))
+  await printer.close()
+
+  // 9. The lead now sees the whole ranking.
   await lead.getByRole('button', { name: 'Tải lại' }).click()
   await expect(lead.getByTestId('evaluation-row')).toHaveCount(6)
   await expect(rowOf(lead, 'Ban Tổ chức Tỉnh ủy').getByTestId('evaluation-rank')).toHaveText('1')
 
-  // 9. In another tab the admin closes the year; the sheet still open there is refused, and says so.
+  // 10. In another tab the admin closes the year; the sheet still open there is refused, and says so.
   const covenantTab = await admin.context().newPage()
   await covenantTab.goto('/dashboard/setup')
   await covenantTab.getByTestId('setup-covenants').getByRole('link', { name: 'Mở' }).first().click()
