@@ -217,6 +217,18 @@ test('a unit assesses itself with evidence, is returned once, the bloc scores an
   await expect(propaganda.getByTestId('evaluation-rank')).toHaveText('2')
   await expect(propaganda).toContainText('nhờ: nhiều phiếu bầu hơn')
   await expect(admin.getByTestId('evaluation-row').first()).toContainText('Ban Tổ chức Tỉnh ủy')
+  const proposals = admin.getByTestId('proposals')
+  await proposals.getByRole('button', { name: 'Thêm đề nghị' }).click()
+  const proposalForm = proposals.getByTestId('proposal-form')
+  await proposalForm.getByLabel('Hình thức khen thưởng').selectOption('Bằng khen')
+  await proposalForm.getByLabel('Đơn vị được đề nghị').selectOption({ label: 'Tập thể, cá nhân khác' })
+  await proposalForm.getByLabel('Tên tập thể, cá nhân').fill('Ông Vàng Mí Lử, trưởng thôn Lô Lô Chải')
+  await proposalForm.getByLabel('Thành tích').fill('Vận động 12 hộ hiến đất làm đường liên thôn; nhân rộng mô hình nuôi bò giúp 5 hộ thoát nghèo.')
+  await proposalForm.getByRole('button', { name: 'Lưu đề nghị' }).click()
+  const proposal = proposals.getByTestId('proposal').filter({ hasText: 'Vàng Mí Lử' })
+  await expect(proposal).toContainText('Đề nghị')
+  await proposal.getByRole('button', { name: 'Duyệt' }).click()
+  await expect(proposal).toContainText('Đã duyệt')
   await votes.getByRole('button', { name: 'Công bố kết quả' }).click()
   await expect(admin.getByText(/^Đã công bố kết quả lúc/)).toBeVisible()
   const download = admin.waitForEvent('download')
@@ -232,7 +244,14 @@ test('a unit assesses itself with evidence, is returned once, the bloc scores an
   for (const text of ['ĐẢNG CỘNG SẢN VIỆT NAM', 'Số:/BB-KTĐ', `BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM ${year}`, 'Ban Tổ chức Tỉnh ủy', 'TM. ĐƠN VỊ TRƯỞNG KHỐI'])
     expect(scores).toContain(strip(text))
   const minutes = await printedText(printer, minutesHref)
-  for (const text of [`BIÊN BẢN HỌP BÌNH XÉT THI ĐUA NĂM ${year}`, 'Ban Tổ chức Tỉnh ủy', 'hơn 50% của 6 đơn vị thành viên', 'Đơn vị được suy tôn: Ban Tổ chức Tỉnh ủy.'])
+  for (const text of [
+    `BIÊN BẢN HỌP BÌNH XÉT THI ĐUA NĂM ${year}`,
+    'Ban Tổ chức Tỉnh ủy',
+    'hơn 50% của 6 đơn vị thành viên',
+    'Đơn vị được suy tôn: Ban Tổ chức Tỉnh ủy.',
+    'Bằng khen',
+    'Ông Vàng Mí Lử, trưởng thôn Lô Lô Chải',
+  ])
     expect(minutes).toContain(strip(text))
   await printer.close()
 
