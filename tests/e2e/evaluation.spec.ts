@@ -236,12 +236,29 @@ test('a unit assesses itself with evidence, is returned once, the bloc scores an
   expect((await download).suggestedFilename()).toMatch(/\.xlsx$/)
 
   // 8. The bloc's records print from the browser to A4 PDFs in the administrative layout.
+  const recordsForm = admin.getByTestId('records-form')
+  await recordsForm.getByText('Tiêu đề, chữ ký của biên bản in').click()
+  await recordsForm.getByLabel('Cơ quan ban hành').fill('TỈNH ỦY HÀ GIANG\nKHỐI CÁC BAN ĐẢNG')
+  await recordsForm.getByLabel('Địa danh').fill('Hà Giang')
+  await recordsForm.getByLabel('Họ tên người ký').fill('Nguyễn Thị Thu Hà')
+  await recordsForm.getByRole('button', { name: 'Lưu tiêu đề biên bản' }).click()
+  await expect(recordsForm.getByText('Đã lưu tiêu đề biên bản.')).toBeVisible()
   const records = admin.getByTestId('evaluation-records')
   const scoresHref = (await records.getByRole('link', { name: 'Bảng tổng hợp điểm' }).getAttribute('href')) ?? ''
   const minutesHref = (await records.getByRole('link', { name: 'Biên bản họp bình xét' }).getAttribute('href')) ?? ''
   const printer = await admin.context().newPage()
   const scores = await printedText(printer, scoresHref)
-  for (const text of ['ĐẢNG CỘNG SẢN VIỆT NAM', 'Số:/BB-KTĐ', `BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM ${year}`, 'Ban Tổ chức Tỉnh ủy', 'TM. ĐƠN VỊ TRƯỞNG KHỐI'])
+  for (const text of [
+    'ĐẢNG CỘNG SẢN VIỆT NAM',
+    'Số:/BB-KTĐ',
+    `BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM ${year}`,
+    'Ban Tổ chức Tỉnh ủy',
+    'TỈNH ỦY HÀ GIANG',
+    'KHỐI CÁC BAN ĐẢNG',
+    'Hà Giang, ngày',
+    'TM. ĐƠN VỊ TRƯỞNG KHỐI',
+    'Nguyễn Thị Thu Hà',
+  ])
     expect(scores).toContain(strip(text))
   const minutes = await printedText(printer, minutesHref)
   for (const text of [
