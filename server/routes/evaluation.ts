@@ -12,7 +12,8 @@ import {
   VotesRequest,
 } from '../../src/protocol'
 import { managerErrors, managerOf } from '../plugins/access'
-import { evaluationOf, moveSelf, publish, saveBloc, saveProposal, saveRules, saveSelf, saveVotes } from '../services/evaluation'
+import { moveSelf, publish, saveBloc, saveProposal, saveRules, saveSelf, saveVotes } from '../services/evaluation'
+import { evaluationOf } from '../services/evaluation-view'
 import { evaluationWorkbook } from '../services/evaluation-export'
 
 const meta = { tags: ['evaluation'], security: [{ bearer: [] }] }

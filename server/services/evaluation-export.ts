@@ -3,7 +3,7 @@ import type { Member } from '../../src/domain'
 import type { Database } from '../db/schema'
 import { evaluationMessages } from '../messages'
 import { audit } from './audit'
-import { evaluationOf } from './evaluation'
+import { evaluationOf } from './evaluation-view'
 import { number, text, xlsxOf, type Table } from './export'
 import { toCommitment } from './reference'
 
