@@ -136,7 +136,7 @@ export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenan
     const unitItems = items.filter((row) => row.unit_id === unit.id)
     const selfItems = unitItems.filter((row) => row.stage === 'self').map(parseItem)
     const blocRows = unitItems.filter((row) => row.stage === 'bloc')
-    const blocItems = blocRows.map(parseItem)
+    const blocItems = blocRows.map((row) => ({ ...parseItem(row), scorerUnitId: row.scorer_unit_id }))
     const points = (pick: (line: ScoreLine) => number | null) => new Map(lines.map((line) => [line.commitmentId, pick(line) ?? 0]))
     const kinds = (list: ScoreItem[], kind: ScoreItem['kind']) => list.filter((item) => item.kind === kind).map((item) => item.points)
     // In cross-scoring each scoring unit's bonus and penalty count as their mean, like its scores.

@@ -56,6 +56,10 @@ export const ScoreItem = Type.Object(
 )
 export type ScoreItem = Static<typeof ScoreItem>
 
+/** A bonus or penalty item the bloc gave, with who gave it: '' for the admin, else the scoring unit in cross-scoring. */
+export const GivenItem = Type.Object({ ...ScoreItem.properties, scorerUnitId: Type.String() }, closed)
+export type GivenItem = Static<typeof GivenItem>
+
 /** `PUT …/units/:unitId/self` (the unit's lead) and `…/bloc` (the scorer): a whole sheet at a time. */
 export const ScoreSheetRequest = Type.Object(
   { scores: Type.Array(ScoreInput, { maxItems: 200 }), items: Type.Array(ScoreItem, { maxItems: 50 }), comment: Type.Optional(Text(LIMITS.descriptionLength)) },
@@ -93,7 +97,7 @@ export const UnitEvaluation = Type.Object(
     submittedAt: Type.Union([IsoDateTime, Type.Null()]),
     lines: Type.Array(ScoreLine),
     selfItems: Type.Array(ScoreItem),
-    blocItems: Type.Array(ScoreItem),
+    blocItems: Type.Array(GivenItem),
     selfTotal: Type.Number(),
     total: Type.Number(),
     bonus: Type.Number(),

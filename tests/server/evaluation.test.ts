@@ -159,6 +159,11 @@ describe('cross-scoring', () => {
     expect(own.lines.every((line) => line.byScorer.length === 1 && line.byScorer[0]?.unitId === bloc.other.unitId)).toBe(true)
     // The other unit's 50 and its bonus of 2; the admin's penalty of the admin-scored stage no longer counts.
     expect(own.total).toBe(52)
+    // Each bloc item says who gave it, so a scorer's sheet starts from their own.
+    expect(own.blocItems.map((item) => [item.title, item.scorerUnitId])).toEqual([
+      ['Nộp báo cáo chậm', ''],
+      ['Sáng kiến', bloc.other.unitId],
+    ])
   })
 
   it('refuses rules that do not hold together', async () => {

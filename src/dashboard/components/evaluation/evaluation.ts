@@ -36,10 +36,10 @@ export function draftOf(unit: UnitEvaluation, stage: Stage, scorerUnitId: string
   })
 }
 
-/** The items a person starts from. The answer does not say who gave each bloc item in cross-scoring, so a lead starts from none there. */
-export function draftItemsOf(unit: UnitEvaluation, stage: Stage, cross: boolean): DraftItem[] {
-  if (stage === 'bloc' && cross) return []
-  return (stage === 'self' ? unit.selfItems : unit.blocItems).map((item) => ({ ...item, evidence: copyOf(item.evidence) }))
+/** The items a person starts from: the unit's own, or at the bloc stage those this scorer gave (`null`: the admin). */
+export function draftItemsOf(unit: UnitEvaluation, stage: Stage, scorerUnitId: string | null): DraftItem[] {
+  const items = stage === 'self' ? unit.selfItems : unit.blocItems.filter((item) => item.scorerUnitId === (scorerUnitId ?? ''))
+  return items.map(({ kind, title, points, reason, evidence }) => ({ kind, title, points, reason, evidence: copyOf(evidence) }))
 }
 
 export const itemReady = (item: DraftItem): item is ScoreItem => item.title.trim() !== '' && inRange(item.points, Number.MAX_SAFE_INTEGER)
