@@ -186,6 +186,7 @@ export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenan
         band: sheet.total.band,
         rank: seesRank ? (place?.rank ?? null) : null,
         decidedBy: seesRank ? (place?.decidedBy?.kind ?? null) : null,
+        decidedByGroup: seesRank && place?.decidedBy?.kind === 'group' ? place.decidedBy.group : null,
         votes: sheet.votes,
         voteCarries: sheet.votes !== null && voteCarries(sheet.votes, units.length, rules),
       }

@@ -106,6 +106,8 @@ export const UnitEvaluation = Type.Object(
     rank: Type.Union([Type.Integer(), Type.Null()]),
     /** The tie-break step that placed the unit below an equal total, if one did. */
     decidedBy: Type.Union([oneOf(['group', 'fewer_penalty', 'votes'] as const), Type.Null()]),
+    /** For a `group` step: the criterion group that decided. */
+    decidedByGroup: Type.Union([Type.String(), Type.Null()]),
     votes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
     voteCarries: Type.Boolean(),
   },

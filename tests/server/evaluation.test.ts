@@ -120,7 +120,7 @@ describe('the bloc’s scores and the ranking', () => {
     const other = unitIn(answer, bloc.other.unitId)
     expect([own.total, other.total]).toEqual([89, 89])
     expect(other).toMatchObject({ rank: 1, decidedBy: null, band: 'Tốt' })
-    expect(own).toMatchObject({ rank: 2, decidedBy: 'fewer_penalty', penalty: 1 })
+    expect(own).toMatchObject({ rank: 2, decidedBy: 'fewer_penalty', decidedByGroup: null, penalty: 1 })
   })
 
   it('are hidden from a lead but for their own unit until published, then shown to all', async () => {
