@@ -44,6 +44,14 @@ export const pushMessages = {
   } as Record<string, (title: string) => string>,
 }
 
+/** Why an exemplary case put forward from a phone is refused (`ExemplarResult.reason`). */
+export const exemplarMessages = {
+  wrongUnit: 'Đề xuất điển hình không thuộc đơn vị của bạn nên không được tiếp nhận.',
+  covenantNotActive: 'Đề xuất điển hình lập theo giao ước không còn thực hiện. Hãy đồng bộ dữ liệu rồi lập lại.',
+  covenantClosed: (year: number) => `Giao ước năm ${year} đã kết thúc đánh giá: không nhận thêm đề xuất điển hình cho năm ${year}. Đề xuất vẫn được giữ trên máy.`,
+  photosDuplicate: 'Một ảnh được đính kèm hai lần.',
+}
+
 /** Why a photo upload is refused (the error body's `message`). */
 export const uploadMessages = {
   metadataMissing: (keys: string[]) => `Thiếu thông tin của ảnh (Upload-Metadata): ${keys.join(', ')}.`,

@@ -27,6 +27,8 @@ export interface Database {
   score_item: ScoreItemTable
   vote: VoteTable
   proposal: ProposalTable
+  exemplar: ExemplarTable
+  exemplar_photo: ExemplarPhotoTable
 }
 
 /** The database, or a transaction on it: what a query that may run inside one takes. */
@@ -307,4 +309,41 @@ export interface ProposalTable {
   evidence: string
   status: 'proposed' | 'approved'
   updated_at: string
+  /** The exemplary case from the field this proposal came from, if any. */
+  exemplar_id: string | null
+}
+
+/** An exemplary collective or person put forward from a phone (điển hình tiên tiến). */
+export interface ExemplarTable {
+  id: string
+  unit_id: string
+  covenant_id: string
+  author_id: string
+  device_id: string
+  kind: 'individual' | 'collective'
+  nominee: string
+  role: string
+  story: string
+  revision: number
+  content_hash: string
+  receipt_number: string
+  committed_at: string
+  created_at: string
+  edited_at: string | null
+  edited_by: string | null
+}
+
+/** A photo an exemplary case lists; its bytes arrive by tus like a report's. */
+export interface ExemplarPhotoTable {
+  exemplar_id: string
+  id: string
+  position: number
+  sha256: string
+  size: number
+  type: string
+  width: number
+  height: number
+  caption: string
+  taken_at: string
+  received_at: string | null
 }

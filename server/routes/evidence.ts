@@ -1,9 +1,28 @@
 import fs from 'node:fs'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { GalleryQuery, GalleryResponse, PhotoParams, PhotoQuery, ReportDetail, ReportParams, ReportsQuery, ReportsResponse, Review, ReviewRequest } from '../../src/protocol'
+import {
+  ExemplarEdit,
+  ExemplarParams,
+  ExemplarPhotoParams,
+  ExemplarsQuery,
+  ExemplarsResponse,
+  ExemplarView,
+  GalleryQuery,
+  GalleryResponse,
+  PhotoParams,
+  PhotoQuery,
+  ReportDetail,
+  ReportParams,
+  ReportsQuery,
+  ReportsResponse,
+  Review,
+  ReviewRequest,
+} from '../../src/protocol'
 import { managerErrors, managerOf } from '../plugins/access'
 import { gallery, listReports, photoInScope, reportDetail, reviewReport } from '../services/evidence'
+import { editExemplar, exemplarPhotoInScope, listExemplars } from '../services/exemplars'
 import { Thumbnails } from '../services/thumbnails'
 
 export interface EvidenceOptions {
@@ -13,11 +32,18 @@ export interface EvidenceOptions {
 
 const meta = { tags: ['evidence'], security: [{ bearer: [] }] }
 
-/** Reports, their photos and reviews, for the unit's lead and the admin. */
+/** Reports, their photos and reviews, and the exemplary cases put forward from the field, for the unit's lead and the admin. */
 const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, thumbsDir }) => {
   const manager = { preHandler: app.requireManager }
   const thumbnails = new Thumbnails(photosDir, thumbsDir)
   app.addHook('onClose', () => thumbnails.close())
+  const photoSchema = { ...meta, summary: 'A photo’s bytes, or with size=thumb a small JPEG of it', querystring: PhotoQuery, response: { 200: Type.Unknown(), ...managerErrors } }
+
+  /** The same photo id always names the same bytes; only those who may see the unit get them. */
+  async function servePhoto(request: FastifyRequest<{ Querystring: PhotoQuery }>, reply: FastifyReply, photo: { sha256: string; type: string }) {
+    const { file, type } = await thumbnails.served(photo, request.query.size === 'thumb', (error) => request.log.warn({ err: error }, 'no thumbnail'))
+    return reply.type(type).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(fs.createReadStream(file))
+  }
 
   app.get(
     '/api/reports',
@@ -33,20 +59,9 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
     '/api/reports/:reportId/photos/:photoId',
     {
       ...manager,
-      schema: {
-        ...meta,
-        summary: 'A photo’s bytes, or with size=thumb a small JPEG of it',
-        params: PhotoParams,
-        querystring: PhotoQuery,
-        response: { 200: Type.Unknown(), ...managerErrors },
-      },
+      schema: { ...photoSchema, params: PhotoParams },
     },
-    async (request, reply) => {
-      const photo = await photoInScope(app.db, managerOf(request), request.params.reportId, request.params.photoId)
-      const { file, type } = await thumbnails.served(photo, request.query.size === 'thumb', (error) => request.log.warn({ err: error }, 'no thumbnail'))
-      // The same photo id always names the same bytes; only those who may see the unit get them.
-      return reply.type(type).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(fs.createReadStream(file))
-    },
+    async (request, reply) => servePhoto(request, reply, await photoInScope(app.db, managerOf(request), request.params.reportId, request.params.photoId)),
   )
   app.get(
     '/api/gallery',
@@ -60,6 +75,21 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
       schema: { ...meta, summary: 'Accept a report, or ask its author for more', params: ReportParams, body: ReviewRequest, response: { 201: Review, ...managerErrors } },
     },
     async (request, reply) => reply.code(201).send(await reviewReport(app.db, managerOf(request), request.params.reportId, request.body)),
+  )
+  app.get(
+    '/api/exemplars',
+    { ...manager, schema: { ...meta, summary: 'Exemplary cases put forward from the phones in a year, newest first', querystring: ExemplarsQuery, response: { 200: ExemplarsResponse, ...managerErrors } } },
+    async (request) => listExemplars(app.db, managerOf(request), request.query),
+  )
+  app.put(
+    '/api/exemplars/:exemplarId',
+    { ...manager, schema: { ...meta, summary: 'Set the words of an exemplary case right', params: ExemplarParams, body: ExemplarEdit, response: { 200: ExemplarView, ...managerErrors } } },
+    async (request) => editExemplar(app.db, managerOf(request), request.params.exemplarId, request.body),
+  )
+  app.get(
+    '/api/exemplars/:exemplarId/photos/:photoId',
+    { ...manager, schema: { ...photoSchema, params: ExemplarPhotoParams } },
+    async (request, reply) => servePhoto(request, reply, await exemplarPhotoInScope(app.db, managerOf(request), request.params.exemplarId, request.params.photoId)),
   )
   return Promise.resolve()
 }

@@ -53,6 +53,7 @@ const toProposal = (row: ProposalTable): Proposal => ({
   achievements: row.achievements,
   evidence: JSON.parse(row.evidence) as Proposal['evidence'],
   status: row.status,
+  exemplarId: row.exemplar_id,
   updatedAt: row.updated_at,
 })
 

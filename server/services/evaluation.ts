@@ -229,6 +229,7 @@ export async function saveProposal(
     if (!rules.awards.some((award) => award.name === body.award)) throw invalid('The award is not one of the year’s', [{ field: 'award', rule: 'oneOf' }])
     if (body.unitId && !(await trx.selectFrom('unit').select('id').where('id', '=', body.unitId).where('bloc_id', '=', covenant.bloc_id).executeTakeFirst())) throw notFound('unit')
     if (!body.unitId && !body.nominee.trim()) throw invalid('Name the collective or person proposed', [{ field: 'nominee', rule: 'required' }])
+    if (body.exemplarId && !(await trx.selectFrom('exemplar').select('id').where('id', '=', body.exemplarId).where('covenant_id', '=', covenantId).executeTakeFirst())) throw notFound('exemplar')
     const row: ProposalTable = {
       id: proposalId ?? randomUUID(),
       covenant_id: covenantId,
@@ -239,6 +240,7 @@ export async function saveProposal(
       evidence: JSON.stringify(body.evidence),
       status: body.status,
       updated_at: now.toISOString(),
+      exemplar_id: body.exemplarId ?? null,
     }
     if (proposalId) {
       const changed = await trx.updateTable('proposal').set(row).where('id', '=', proposalId).where('covenant_id', '=', covenantId).executeTakeFirst()

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto'
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import { checkReport, isTouched, type Commitment, type Member, type Problem, type Report } from '../../src/domain'
 import type { DeviceStatus, PushedReport, PushRequest, PushResponse, PushResult, RejectionCode } from '../../src/protocol'
 import type { CovenantTable, Database, ReportTable } from '../db/schema'
 import { pushMessages } from '../messages'
 import { missingPhotos } from './photos'
+import { pushExemplars } from './exemplars'
+import { contentHash, nextReceipts } from './receipts'
 import { activeCovenant, toCommitment } from './reference'
 
 /** The phone pushing, as `requireDevice` found it. */
@@ -50,27 +51,28 @@ export async function pushReports(db: Kysely<Database>, pusher: Pusher, request:
   const at = now.toISOString()
   return db.transaction().execute(async (trx) => {
     const ids = [...new Set(request.reports.map((report) => report.id))]
-    const rules = await rulesFor(trx, pusher.member.unitId, request.reports, ids, now)
-    const held = new Map((await trx.selectFrom('report').selectAll().where('id', 'in', ids).execute()).map((row) => [row.id, row]))
+    const exemplars = request.exemplars ?? []
+    const named = [...request.reports, ...exemplars].map((item) => item.covenantId)
+    const rules = await rulesFor(trx, pusher.member.unitId, named, ids, now)
+    const held = new Map((ids.length ? await trx.selectFrom('report').selectAll().where('id', 'in', ids).execute() : []).map((row) => [row.id, row]))
     const writes: Write[] = []
     const decided = request.reports.map((report) => decide(rules, pusher, held, writes, report, at))
     await writeReports(trx, rules, writes, at)
-    const missing = await missingPhotos(
-      trx,
-      decided.flatMap((item) => (item.outcome === 'rejected' ? [] : [item.id])),
-    )
+    const covenants = new Map([...rules.covenants].map(([id, year]) => [id, year.covenant]))
+    const answered = await pushExemplars(trx, pusher, exemplars, covenants, at)
+    const missing = await missingPhotos(trx, [...decided, ...answered].flatMap((item) => (item.outcome === 'rejected' ? [] : [item.id])))
     await recordDevice(trx, pusher.deviceId, request.device, at)
-    return { results: decided.map((item) => answerOf(item, held, missing)) }
+    return { results: decided.map((item) => answerOf(item, held, missing)), exemplars: answered.map((item) => (item.outcome === 'rejected' ? item : { ...item, missingPhotos: missing.get(item.id) ?? [] })) }
   })
 }
 
-/** The covenants the batch's reports name (of the unit's bloc only), their commitments and the unit's communes, in a few statements. */
-async function rulesFor(trx: Transaction<Database>, unitId: string, reports: readonly PushedReport[], ids: string[], now: Date): Promise<Rules> {
+/** The covenants the batch names (of the unit's bloc only), their commitments and the unit's communes, in a few statements. */
+async function rulesFor(trx: Transaction<Database>, unitId: string, namedIds: readonly string[], ids: string[], now: Date): Promise<Rules> {
   const unit = await trx.selectFrom('unit').select('bloc_id').where('id', '=', unitId).executeTakeFirstOrThrow()
-  const named = [...new Set(reports.map((report) => report.covenantId))]
+  const named = [...new Set(namedIds)]
   const active = await activeCovenant(trx, unit.bloc_id)
   // A signed year takes reports while it is the bloc's active one; an older signed one stays as it is.
-  const covenants = (await trx.selectFrom('covenant').selectAll().where('bloc_id', '=', unit.bloc_id).where('id', 'in', named).execute()).filter(
+  const covenants = (named.length ? await trx.selectFrom('covenant').selectAll().where('bloc_id', '=', unit.bloc_id).where('id', 'in', named).execute() : []).filter(
     (row) => row.status === 'evaluating' || row.status === 'closed' || (row.status === 'signed' && row.id === active?.id),
   )
   const covenantIds = covenants.map((row) => row.id)
@@ -90,7 +92,7 @@ async function rulesFor(trx: Transaction<Database>, unitId: string, reports: rea
         },
       ]),
     ),
-    askedForMore: evaluating ? await askedForMore(trx, ids) : new Map(),
+    askedForMore: evaluating && ids.length ? await askedForMore(trx, ids) : new Map(),
     today: new Date(now.getTime() + DAY).toISOString().slice(0, 10),
   }
 }
@@ -194,36 +196,10 @@ function reasonFor({ field, rule }: Problem, commitments: Map<string, Commitment
   return reason ?? pushMessages.invalid
 }
 
-/** JSON with the keys of every object sorted: the same report hashes the same whatever order its fields came in. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
-const contentHash = (report: PushedReport) => createHash('sha256').update(canonicalJson(report)).digest('hex')
-
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>()
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item])
   return groups
-}
-
-/** "26-000123": the covenant's year in two digits, then its reports in the order they arrived. */
-const formatReceipt = (year: number, sequence: number) => `${String(year % 100).padStart(2, '0')}-${String(sequence).padStart(6, '0')}`
-
-/** The next `count` receipt numbers of the covenant's year, taken in one statement. */
-async function nextReceipts(trx: Transaction<Database>, year: number, count: number): Promise<string[]> {
-  const { value } = await trx
-    .insertInto('receipt_sequence')
-    .values({ year, value: count })
-    .onConflict((conflict) => conflict.column('year').doUpdateSet((eb) => ({ value: eb('receipt_sequence.value', '+', count) })))
-    .returning('value')
-    .executeTakeFirstOrThrow()
-  return Array.from({ length: count }, (_, index) => formatReceipt(year, value - count + 1 + index))
 }
 
 /** The columns each revision replaces. */

@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'evaluation.votes',
   'evaluation.publish',
   'evaluation.proposal',
+  'exemplar.edit',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

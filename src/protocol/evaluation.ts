@@ -125,11 +125,13 @@ export const ProposalRequest = Type.Object(
     achievements: Type.String({ minLength: 1, maxLength: LIMITS.descriptionLength * 5 }),
     evidence: Evidence,
     status: oneOf(['proposed', 'approved'] as const),
+    /** The exemplary case from the field it came from (`GET /api/exemplars`), whose story and photos support it. */
+    exemplarId: Type.Optional(Type.Union([Id, Type.Null()])),
   },
   closed,
 )
 export type ProposalRequest = Static<typeof ProposalRequest>
-export const Proposal = Type.Object({ id: Id, ...ProposalRequest.properties, updatedAt: IsoDateTime }, closed)
+export const Proposal = Type.Object({ id: Id, ...ProposalRequest.properties, exemplarId: Type.Union([Id, Type.Null()]), updatedAt: IsoDateTime }, closed)
 export type Proposal = Static<typeof Proposal>
 export const ProposalParams = Type.Object({ covenantId: Id, proposalId: Id }, closed)
 

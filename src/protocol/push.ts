@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { ENTRY_STATUSES, IMAGE_TYPES, REPORT_LIMITS } from '../domain'
+import { ENTRY_STATUSES, EXEMPLAR_KINDS, EXEMPLAR_LIMITS, IMAGE_TYPES, LIMITS, REPORT_LIMITS } from '../domain'
 import { closed, Id, IsoDate, IsoDateTime, numberOrNull, oneOf } from './common'
 import { PUSH_LIMITS } from './constants'
 
@@ -63,6 +63,28 @@ export const PushedReport = Type.Object(
 export type PushedReport = Static<typeof PushedReport>
 export type PushedPhoto = Static<typeof PushedPhoto>
 
+/**
+ * An exemplary collective or person (điển hình tiên tiến) put forward from the phone, sent like
+ * a report: its id made on the phone, its photos listed here and uploaded by tus.
+ */
+export const PushedExemplar = Type.Object(
+  {
+    id: Id,
+    unitId: Id,
+    covenantId: Id,
+    kind: oneOf(EXEMPLAR_KINDS),
+    nominee: Type.String({ minLength: 1, maxLength: LIMITS.nameLength }),
+    role: Type.String({ maxLength: LIMITS.nameLength }),
+    story: Type.String({ minLength: 1, maxLength: EXEMPLAR_LIMITS.storyLength }),
+    photos: Type.Array(PushedPhoto, { maxItems: EXEMPLAR_LIMITS.maxPhotos }),
+    revision: Type.Integer({ minimum: 1 }),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+  },
+  closed,
+)
+export type PushedExemplar = Static<typeof PushedExemplar>
+
 /** What the phone says of itself with each push, for the dashboard's device list. */
 export const DeviceStatus = Type.Object(
   {
@@ -77,7 +99,9 @@ export type DeviceStatus = Static<typeof DeviceStatus>
 /** `POST /api/push`. */
 export const PushRequest = Type.Object(
   {
-    reports: Type.Array(PushedReport, { minItems: 1, maxItems: PUSH_LIMITS.reports }),
+    reports: Type.Array(PushedReport, { maxItems: PUSH_LIMITS.reports }),
+    /** Exemplary cases put forward, answered in `exemplars`; phones of before they existed send none. */
+    exemplars: Type.Optional(Type.Array(PushedExemplar, { maxItems: PUSH_LIMITS.reports })),
     device: Type.Optional(DeviceStatus),
   },
   closed,
@@ -122,5 +146,14 @@ export const PushResult = Type.Union([
 export type PushResult = Static<typeof PushResult>
 export type RejectionCode = Extract<PushResult, { outcome: 'rejected' }>['code']
 
-export const PushResponse = Type.Object({ results: Type.Array(PushResult) }, closed)
+/** The answer for an exemplary case: as for a report, but a conflict does not send the endpoint's version back (the lead may have edited it). */
+export const ExemplarResult = Type.Union([
+  Type.Object({ outcome: Type.Literal('accepted'), ...stored }, closed),
+  Type.Object({ outcome: Type.Literal('duplicate'), ...stored }, closed),
+  Type.Object({ outcome: Type.Literal('conflict'), ...stored }, closed),
+  Type.Object({ outcome: Type.Literal('rejected'), id: Id, code: oneOf(['invalid', 'wrong_unit', 'covenant_not_active'] as const), reason: Type.String() }, closed),
+])
+export type ExemplarResult = Static<typeof ExemplarResult>
+
+export const PushResponse = Type.Object({ results: Type.Array(PushResult), exemplars: Type.Array(ExemplarResult) }, closed)
 export type PushResponse = Static<typeof PushResponse>

@@ -13,6 +13,7 @@ import {
   type MemberDetail,
   type SetupResponse,
 } from '../../src/protocol'
+import { exemplarOf, pushExemplars } from './field'
 import { enrolledAs } from './helper'
 import { testBloc, type TestBloc } from './managers'
 
@@ -236,6 +237,13 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
       payload: { award: 'Cờ thi đua', unitId: bloc.own.unitId, nominee: '', achievements: 'Dẫn đầu khối', evidence: { reportIds: [], photoIds: [] }, status: 'proposed' },
     })
     return { by: 'admin', unitId: bloc.own.unitId, details: { year: evaluatedYear, award: 'Cờ thi đua', nominee: null, status: 'proposed' } }
+  },
+  'exemplar.edit': async (bloc) => {
+    const exemplar = exemplarOf(bloc.own.field)
+    const [answer] = await pushExemplars(bloc.app, bloc.own.field, [exemplar])
+    if (answer?.outcome !== 'accepted') throw new Error(`exemplar not accepted: ${JSON.stringify(answer)}`)
+    await send(bloc, bloc.own.lead, { method: 'PUT', url: `/api/exemplars/${exemplar.id}`, payload: { kind: 'individual', nominee: 'Giàng A Páo', role: 'Trưởng thôn', story: exemplar.story } })
+    return { by: 'lead', unitId: bloc.own.unitId, details: { year, receipt: answer.receipt.number, roleBefore: 'Trưởng thôn Lũng Pù', role: 'Trưởng thôn' } }
   },
   'evaluation.publish': async (bloc) => {
     const { year: evaluatedYear, url } = await evaluated(bloc)

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Commitment, Commune, Covenant } from '../../src/domain'
-import type { PushedPhoto, PushedReport, PushRequest, PushResponse, PushResult, PullResponse } from '../../src/protocol'
+import type { ExemplarResult, PushedExemplar, PushedPhoto, PushedReport, PushRequest, PushResponse, PushResult, PullResponse } from '../../src/protocol'
 import type { App } from '../../server/app'
 import { enrolledAs } from './helper'
 
@@ -108,4 +108,30 @@ export async function pushOne(app: App, field: Field, report: PushedReport): Pro
   const [result] = response.json<PushResponse>().results
   if (!result) throw new Error('no result')
   return result
+}
+
+/** An exemplary person the endpoint accepts, put forward in the cadre's covenant year. */
+export function exemplarOf(field: Field, changes: Partial<PushedExemplar> = {}): PushedExemplar {
+  const now = new Date().toISOString()
+  return {
+    id: randomUUID(),
+    unitId: field.unitId,
+    covenantId: field.covenant.id,
+    kind: 'individual',
+    nominee: 'Giàng A Páo',
+    role: 'Trưởng thôn Lũng Pù',
+    story: 'Vận động 12 hộ hiến đất làm đường liên thôn.',
+    photos: [],
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
+    ...changes,
+  }
+}
+
+/** Push exemplary cases alone and answer their results, which must come with a 200. */
+export async function pushExemplars(app: App, field: Field, exemplars: PushedExemplar[]): Promise<ExemplarResult[]> {
+  const response = await app.inject({ method: 'POST', url: '/api/push', headers: field.headers, payload: { reports: [], exemplars } })
+  if (response.statusCode !== 200) throw new Error(`push answered ${response.statusCode}: ${response.body}`)
+  return response.json<PushResponse>().exemplars
 }
