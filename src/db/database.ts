@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Report, ReportLocation, Unit } from '@/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, Exemplar, Member, Report, ReportLocation, Unit } from '@/domain'
 
 /** A key–value row for facts about this installation (first start, last pull cursor, …). */
 export interface MetaRow {
@@ -28,9 +28,17 @@ export interface ReportRow extends Report {
 /** Why the last attempt to send something failed, for the screens to explain. */
 export type SendError = 'offline' | 'timeout' | 'server' | 'busy' | 'revoked'
 
-/** The queue of reports waiting to be pushed: one row per report, at the revision queued. */
+/** What the outbox sends: a visit report, or an exemplary case put forward (điển hình tiên tiến). */
+export type OutgoingKind = 'report' | 'exemplar'
+
+/**
+ * The queue of what waits to be pushed: one row per report or exemplary case, at the revision
+ * queued. `reportId` is the item's id, whichever its kind: the key keeps its first name so that
+ * queues written by older versions open as they are.
+ */
 export interface OutboxRow {
   reportId: string
+  kind: OutgoingKind
   revision: number
   queuedAt: string
   attempts: number
@@ -39,7 +47,7 @@ export interface OutboxRow {
   nextAttemptAt: string | null
 }
 
-/** A photo the endpoint asked for, waiting to be uploaded (tus), in the order of its report. */
+/** A photo the endpoint asked for, waiting to be uploaded (tus), in the order of its report (or exemplary case: `reportId` is its id). */
 export interface UploadRow {
   photoId: string
   reportId: string
@@ -58,6 +66,7 @@ export interface UploadRow {
 /** A photo as the phone keeps it: compressed, with a thumbnail, its checksum and where it was taken. */
 export interface PhotoRow {
   id: string
+  /** The report it belongs to, or the exemplary case. */
   reportId: string
   /** Null once the endpoint holds the photo and the cadre chose to free the space; the thumbnail stays. */
   blob: Blob | null
@@ -98,6 +107,7 @@ export class AppDatabase extends Dexie {
   outbox!: EntityTable<OutboxRow, 'reportId'>
   photos!: EntityTable<PhotoRow, 'id'>
   uploads!: EntityTable<UploadRow, 'photoId'>
+  exemplars!: EntityTable<Exemplar, 'id'>
 
   constructor(name = 'giao-uoc') {
     super(name)
@@ -156,6 +166,19 @@ export class AppDatabase extends Dexie {
           .toCollection()
           .modify((row) => {
             row.retiredAt ??= null
+          })
+      })
+    // Exemplary cases put forward from the phone, sent through the same outbox as reports.
+    this.version(7)
+      .stores({
+        exemplars: 'id, updatedAt',
+      })
+      .upgrade(async (tx) => {
+        await tx
+          .table<OutboxRow>('outbox')
+          .toCollection()
+          .modify((row) => {
+            row.kind ??= 'report'
           })
       })
   }

@@ -1,6 +1,6 @@
 import { Dexie, liveQuery } from 'dexie'
-import type { Report, ReportReceipt, ReportRejection } from '@/domain'
-import { db as defaultDb, type AppDatabase, type OutboxRow, type PhotoRow, type ReportRow, type SendError, type UploadRow } from './database'
+import type { Exemplar, Report, ReportReceipt, ReportRejection } from '@/domain'
+import { db as defaultDb, type AppDatabase, type OutboxRow, type OutgoingKind, type PhotoRow, type SendError, type UploadRow } from './database'
 import { getMeta, setMeta } from './meta'
 import { getPhotos, getReport, withoutSearch } from './reports'
 
@@ -11,6 +11,25 @@ export interface Outgoing {
   photos: PhotoRow[]
 }
 
+/** A queued exemplary case, with its queue row and its photos. */
+export interface OutgoingExemplar {
+  row: OutboxRow
+  exemplar: Exemplar
+  photos: PhotoRow[]
+}
+
+/** What reports and exemplary cases share as they are sent: their state, revision, receipt or refusal, and photos. */
+type Sendable = Pick<Report, 'id' | 'state' | 'revision' | 'receipt' | 'rejection' | 'photoIds'>
+
+/** The table holding what the outbox sends of a kind. */
+const tableOf = (kind: OutgoingKind, db: AppDatabase) => (kind === 'report' ? db.reports : db.exemplars) as unknown as Dexie.Table<Sendable, string>
+
+/** The kind of a queued or uploading item, by the table that holds its id. */
+async function kindOf(id: string, db: AppDatabase): Promise<OutgoingKind | null> {
+  if (await db.reports.get(id)) return 'report'
+  return (await db.exemplars.get(id)) ? 'exemplar' : null
+}
+
 /** What the endpoint answered for one report, as the outbox needs it. */
 export type PushAnswer =
   | { id: string; outcome: 'stored'; receipt: ReportReceipt; revision: number; missingPhotos: string[] }
@@ -19,38 +38,55 @@ export type PushAnswer =
 
 const isDue = (at: string | null, now: Date) => at === null || at <= now.toISOString()
 
-/** Reports due to be pushed, in the order they were queued, at most `limit`. */
-export async function dueReports(now: Date, limit: number, db: AppDatabase = defaultDb): Promise<Outgoing[]> {
-  return db.transaction('r', db.outbox, db.reports, db.photos, async () => {
+/** Items of a kind due to be pushed, in the order they were queued, at most `limit`, each with its photos. */
+async function due<T extends Sendable>(kind: OutgoingKind, now: Date, limit: number, db: AppDatabase): Promise<{ row: OutboxRow; item: T; photos: PhotoRow[] }[]> {
+  const table = tableOf(kind, db)
+  return db.transaction('r', db.outbox, table, db.photos, async () => {
     const rows = await db.outbox
       .orderBy('queuedAt')
-      .filter((row) => isDue(row.nextAttemptAt, now))
+      .filter((row) => row.kind === kind && isDue(row.nextAttemptAt, now))
       .limit(limit)
       .toArray()
-    // Read in bulk: a request per report costs a phone more than the push itself.
-    const reports = await db.reports.bulkGet(rows.map((row) => row.reportId))
-    const photos = new Map((await db.photos.bulkGet(reports.flatMap((report) => report?.photoIds ?? []))).flatMap((photo) => (photo ? [[photo.id, photo] as const] : [])))
+    // Read in bulk: a request per item costs a phone more than the push itself.
+    const items = (await table.bulkGet(rows.map((row) => row.reportId))) as (T | undefined)[]
+    const photos = new Map((await db.photos.bulkGet(items.flatMap((item) => item?.photoIds ?? []))).flatMap((photo) => (photo ? [[photo.id, photo] as const] : [])))
     return rows.flatMap((row, index) => {
-      const report = reports[index]
-      if (!report) return []
-      return [{ row, report: withoutSearch(report), photos: report.photoIds.flatMap((id) => photos.get(id) ?? []) }]
+      const item = items[index]
+      return item ? [{ row, item, photos: item.photoIds.flatMap((id) => photos.get(id) ?? []) }] : []
     })
   })
 }
 
+/** Reports due to be pushed, in the order they were queued, at most `limit`. */
+export async function dueReports(now: Date, limit: number, db: AppDatabase = defaultDb): Promise<Outgoing[]> {
+  return (await due<Report & { searchText: string }>('report', now, limit, db)).map(({ row, item, photos }) => ({ row, report: withoutSearch(item), photos }))
+}
+
+/** Exemplary cases due to be pushed, in the order they were queued, at most `limit`. */
+export async function dueExemplars(now: Date, limit: number, db: AppDatabase = defaultDb): Promise<OutgoingExemplar[]> {
+  return (await due<Exemplar>('exemplar', now, limit, db)).map(({ row, item, photos }) => ({ row, exemplar: item, photos }))
+}
+
 /**
  * Record the endpoint's answers to one push, in one transaction. `sent` is the revision pushed
- * for each report: a report changed while the push was on its way stays queued at its new
- * revision, so the change is sent too.
+ * for each report (or exemplary case, with `kind`): one changed while the push was on its way
+ * stays queued at its new revision, so the change is sent too.
  */
-export async function applyPushAnswers(sent: ReadonlyMap<string, number>, answers: readonly PushAnswer[], now: Date, db: AppDatabase = defaultDb): Promise<void> {
-  await db.transaction('rw', [db.reports, db.outbox, db.uploads, db.photos, db.meta], async () => {
+export async function applyPushAnswers(
+  sent: ReadonlyMap<string, number>,
+  answers: readonly PushAnswer[],
+  now: Date,
+  kind: OutgoingKind = 'report',
+  db: AppDatabase = defaultDb,
+): Promise<void> {
+  const table = tableOf(kind, db)
+  await db.transaction('rw', [table, db.outbox, db.uploads, db.photos, db.meta], async () => {
     // Rows read and written in bulk: a request per report and step costs a phone more than the push itself.
     const ids = answers.map((answer) => answer.id)
-    const reports = await db.reports.bulkGet(ids)
+    const reports = await table.bulkGet(ids)
     const queued = await db.outbox.bulkGet(ids)
     const sentAway: string[] = []
-    const changed: ReportRow[] = []
+    const changed: Sendable[] = []
     for (const [index, answer] of answers.entries()) {
       const report = reports[index]
       const revision = sent.get(answer.id)
@@ -85,13 +121,13 @@ export async function applyPushAnswers(sent: ReadonlyMap<string, number>, answer
         })
     }
     await db.outbox.bulkDelete(sentAway)
-    await db.reports.bulkPut(changed)
+    await table.bulkPut(changed)
     await setMeta('lastSyncAt', now.toISOString(), db)
   })
 }
 
 /** The endpoint's list of photos it lacks replaces the report's upload rows; rows already started keep their address. */
-async function queueUploads(report: Report, queuedAt: string, missing: readonly string[], db: AppDatabase): Promise<void> {
+async function queueUploads(report: Sendable, queuedAt: string, missing: readonly string[], db: AppDatabase): Promise<void> {
   const existing = await db.uploads.where('reportId').equals(report.id).toArray()
   await db.uploads.bulkDelete(existing.filter((row) => !missing.includes(row.photoId)).map((row) => row.photoId))
   const rows: UploadRow[] = missing
@@ -147,16 +183,17 @@ export async function setUploadUrl(photoId: string, url: string | null, db: AppD
   await db.uploads.update(photoId, { url })
 }
 
-/** The endpoint has the photo: its upload row goes, and a report whose photos are all in is accepted. */
+/** The endpoint has the photo: its upload row goes, and a report (or case) whose photos are all in is accepted. */
 export async function finishUpload(photoId: string, now: Date, db: AppDatabase = defaultDb): Promise<void> {
-  await db.transaction('rw', [db.uploads, db.photos, db.reports, db.meta], async () => {
+  await db.transaction('rw', [db.uploads, db.photos, db.reports, db.exemplars, db.meta], async () => {
     const row = await db.uploads.get(photoId)
     if (!row) return
     await db.uploads.delete(photoId)
     await db.photos.update(photoId, { uploadedAt: now.toISOString() })
     const left = await db.uploads.where('reportId').equals(row.reportId).count()
-    const report = await db.reports.get(row.reportId)
-    if (left === 0 && report?.state === 'sending') await db.reports.update(report.id, { state: 'accepted' })
+    const kind = await kindOf(row.reportId, db)
+    const owner = kind && (await tableOf(kind, db).get(row.reportId))
+    if (kind && left === 0 && owner?.state === 'sending') await tableOf(kind, db).update(row.reportId, { state: 'accepted' })
     await setMeta('lastSyncAt', now.toISOString(), db)
   })
 }
@@ -177,11 +214,12 @@ export async function deferUpload(photoId: string, error: SendError, nextAttempt
  * goes back to the cadre, refused with the endpoint's words, to replace the photo and send again.
  */
 export async function refuseUpload(photoId: string, status: number, message: string, db: AppDatabase = defaultDb): Promise<void> {
-  await db.transaction('rw', db.uploads, db.reports, async () => {
+  await db.transaction('rw', db.uploads, db.reports, db.exemplars, async () => {
     const row = await db.uploads.get(photoId)
     if (!row) return
     await db.uploads.delete(photoId)
-    await db.reports.update(row.reportId, { state: 'rejected', rejection: { code: `photo_${status}`, reason: message } })
+    const kind = await kindOf(row.reportId, db)
+    if (kind) await tableOf(kind, db).update(row.reportId, { state: 'rejected', rejection: { code: `photo_${status}`, reason: message } })
   })
 }
 
@@ -206,14 +244,15 @@ export async function pruneSentPhotos(db: AppDatabase = defaultDb): Promise<numb
   })
 }
 
-/** The endpoint asked for a photo its copy of the report does not list: the report goes again, and asks anew. */
+/** The endpoint asked for a photo its copy of the report (or case) does not list: it goes again, and asks anew. */
 export async function requeueReport(reportId: string, now: Date, db: AppDatabase = defaultDb): Promise<void> {
-  await db.transaction('rw', db.reports, db.outbox, db.uploads, async () => {
-    const report = await db.reports.get(reportId)
-    if (!report) return
+  await db.transaction('rw', db.reports, db.exemplars, db.outbox, db.uploads, async () => {
+    const kind = await kindOf(reportId, db)
+    const item = kind && (await tableOf(kind, db).get(reportId))
+    if (!kind || !item) return
     await db.uploads.where('reportId').equals(reportId).delete()
-    await db.reports.update(reportId, { state: 'queued' })
-    await db.outbox.put({ reportId, revision: report.revision, queuedAt: now.toISOString(), attempts: 0, lastError: null, nextAttemptAt: null })
+    await tableOf(kind, db).update(reportId, { state: 'queued' })
+    await db.outbox.put({ reportId, kind, revision: item.revision, queuedAt: now.toISOString(), attempts: 0, lastError: null, nextAttemptAt: null })
   })
 }
 

@@ -53,6 +53,7 @@ export async function queueReport(report: Report, now: Date, db: AppDatabase = d
     const waiting = await db.outbox.get(queued.id)
     await db.outbox.put({
       reportId: queued.id,
+      kind: 'report',
       revision: queued.revision,
       queuedAt: waiting?.queuedAt ?? now.toISOString(),
       attempts: 0,

@@ -1,8 +1,8 @@
-import type { PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
+import type { ExemplarResult, PushedExemplar, PushedPhoto, PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
 import { PUSH_LIMITS } from '@/protocol/constants'
 import { isTouched } from '@/domain'
-import type { EnrollmentRow } from '@/db/database'
-import { applyPushAnswers, deferReports, dueReports, dueUploads, outboxSummary, pruneSentPhotos, type Outgoing, type PushAnswer } from '@/db/outbox'
+import type { EnrollmentRow, OutgoingKind, PhotoRow } from '@/db/database'
+import { applyPushAnswers, deferReports, dueExemplars, dueReports, dueUploads, outboxSummary, pruneSentPhotos, type Outgoing, type OutgoingExemplar, type PushAnswer } from '@/db/outbox'
 import { getEnrollment, markRevoked } from '@/db/reference'
 import { requestJson } from './api'
 import { takeBatch } from './queue'
@@ -48,8 +48,8 @@ export type SyncOutcome = 'done' | 'waiting' | 'busy' | 'revoked' | 'not-enrolle
 let running: Promise<SyncOutcome> | null = null
 
 /**
- * Send what waits: queued reports first, in batches, then the photos the endpoint asked for,
- * in the order of their reports. One sync at a time: in this tab a second call joins the
+ * Send what waits: queued reports first, in batches, then exemplary cases, then the photos the
+ * endpoint asked for, in the order of their reports and cases. One sync at a time: in this tab a second call joins the
  * first; across tabs the Web Lock lets one run and the others answer `busy`.
  */
 export function syncOutbox(options: SyncOptions = {}): Promise<SyncOutcome> {
@@ -71,11 +71,13 @@ async function syncOnce(options: SyncOptions): Promise<SyncOutcome> {
   const report = () => options.onProgress?.({ ...progress })
   report()
 
-  const pushed = await pushReports(enrollment, options, now, dueBy, (sent) => {
+  const onSent = (sent: number) => {
     progress.done += sent
     progress.total = Math.max(progress.total, progress.done)
     report()
-  })
+  }
+  let pushed = await pushQueued(REPORTS, enrollment, options, now, dueBy, onSent)
+  if (pushed === 'done') pushed = await pushQueued(EXEMPLARS, enrollment, options, now, dueBy, onSent)
   if (pushed !== 'done') return pushed
 
   // Without a way to send photos (a service worker has no XMLHttpRequest for tus), they wait for the app.
@@ -105,6 +107,17 @@ async function somethingWaits(): Promise<boolean> {
   return left.reports + left.photos > 0
 }
 
+const photoOnWire = (photo: PhotoRow): PushedPhoto => ({
+  id: photo.id,
+  sha256: photo.sha256,
+  size: photo.size,
+  type: photo.type as PushedPhoto['type'],
+  width: photo.width,
+  height: photo.height,
+  caption: photo.caption,
+  takenAt: photo.takenAt,
+})
+
 function toWire({ report, photos }: Outgoing): PushedReport {
   return {
     id: report.id,
@@ -116,23 +129,19 @@ function toWire({ report, photos }: Outgoing): PushedReport {
     summary: report.summary,
     location: report.location,
     entries: report.entries.filter(isTouched),
-    photos: photos.map((photo) => ({
-      id: photo.id,
-      sha256: photo.sha256,
-      size: photo.size,
-      type: photo.type as PushedReport['photos'][number]['type'],
-      width: photo.width,
-      height: photo.height,
-      caption: photo.caption,
-      takenAt: photo.takenAt,
-    })),
+    photos: photos.map(photoOnWire),
     revision: report.revision,
     createdAt: report.createdAt,
     updatedAt: report.updatedAt,
   }
 }
 
-function answerOf(result: PushResult): PushAnswer {
+function exemplarToWire({ exemplar, photos }: OutgoingExemplar): PushedExemplar {
+  const { id, unitId, covenantId, kind, nominee, role, story, revision, createdAt, updatedAt } = exemplar
+  return { id, unitId, covenantId, kind, nominee, role, story, photos: photos.map(photoOnWire), revision, createdAt, updatedAt }
+}
+
+function answerOf(result: PushResult | ExemplarResult): PushAnswer {
   switch (result.outcome) {
     case 'accepted':
     case 'duplicate':
@@ -144,18 +153,47 @@ function answerOf(result: PushResult): PushAnswer {
   }
 }
 
-async function pushReports(enrollment: EnrollmentRow, options: SyncOptions, now: () => Date, dueBy: () => Date, onSent: (count: number) => void): Promise<SyncOutcome | 'done'> {
+/** How one kind of queued item goes out in a push and how its answers come back. */
+interface Channel<Wire extends { id: string; revision: number }> {
+  kind: OutgoingKind
+  due: (now: Date, limit: number) => Promise<Wire[]>
+  body: (batch: Wire[]) => Pick<PushRequest, 'reports' | 'exemplars'>
+  answers: (response: PushResponse) => PushAnswer[]
+}
+
+const REPORTS: Channel<PushedReport> = {
+  kind: 'report',
+  due: async (now, limit) => (await dueReports(now, limit)).map(toWire),
+  body: (reports) => ({ reports }),
+  answers: (response) => response.results.map(answerOf),
+}
+
+/** Exemplary cases go after the reports, in pushes of their own; an endpoint that does not answer for them leaves them waiting. */
+const EXEMPLARS: Channel<PushedExemplar> = {
+  kind: 'exemplar',
+  due: async (now, limit) => (await dueExemplars(now, limit)).map(exemplarToWire),
+  body: (exemplars) => ({ reports: [], exemplars }),
+  answers: (response) => (response.exemplars as ExemplarResult[] | undefined)?.map(answerOf) ?? [],
+}
+
+async function pushQueued<Wire extends { id: string; revision: number }>(
+  channel: Channel<Wire>,
+  enrollment: EnrollmentRow,
+  options: SyncOptions,
+  now: () => Date,
+  dueBy: () => Date,
+  onSent: (count: number) => void,
+): Promise<SyncOutcome | 'done'> {
   const random = options.random ?? Math.random
-  // Halved after the endpoint refuses a whole batch, to find the one report it refuses.
+  // Halved after the endpoint refuses a whole batch, to find the one item it refuses.
   let maxItems: number = PUSH_BATCH.items
   for (;;) {
-    const due = await dueReports(dueBy(), maxItems)
-    if (due.length === 0) return 'done'
-    const wire = due.map(toWire)
+    const wire = await channel.due(dueBy(), maxItems)
+    if (wire.length === 0) return 'done'
     const batch = takeBatch(wire, (item) => encoder.encode(JSON.stringify(item)).length, maxItems, PUSH_BATCH.bytes)
     const summary = await outboxSummary()
     const body: PushRequest = {
-      reports: batch,
+      ...channel.body(batch),
       device: { appVersion: options.appVersion ?? 'unknown', waiting: summary.reports + summary.photos, freeBytes: freeBytesOf(await estimateStorage()) },
     }
     const sent = new Map(batch.map((item) => [item.id, item.revision]))
@@ -167,8 +205,8 @@ async function pushReports(enrollment: EnrollmentRow, options: SyncOptions, now:
         fetch: options.fetch,
         timeoutMs: options.timeoutMs ?? 60_000,
       })
-      const answers = answer.results.map(answerOf)
-      await applyPushAnswers(sent, answers, now())
+      const answers = channel.answers(answer)
+      await applyPushAnswers(sent, answers, now(), channel.kind)
       // A report the endpoint did not answer for waits like after a failure, never lost.
       const unanswered = batch.filter((item) => !answers.some((result) => result.id === item.id)).map((item) => item.id)
       if (unanswered.length) await deferReports(unanswered, 'server', (attempts) => new Date(now().getTime() + backoffMs(attempts, random())))
@@ -185,9 +223,9 @@ async function pushReports(enrollment: EnrollmentRow, options: SyncOptions, now:
           maxItems = Math.ceil(batch.length / 2)
           continue
         }
-        // One report alone that the endpoint cannot take: it goes back to the cadre with the reason.
+        // One item alone that the endpoint cannot take: it goes back to the cadre with the reason.
         const only = batch[0]
-        if (only) await applyPushAnswers(sent, [{ id: only.id, outcome: 'rejected', rejection: { code: 'invalid', reason: failure.message } }], now())
+        if (only) await applyPushAnswers(sent, [{ id: only.id, outcome: 'rejected', rejection: { code: 'invalid', reason: failure.message } }], now(), channel.kind)
         continue
       }
       await deferReports([...sent.keys()], failure.error, (attempts) => new Date(now().getTime() + backoffMs(attempts, random(), failure.retryAfterMs)))

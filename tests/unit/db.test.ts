@@ -11,12 +11,12 @@ afterEach(async () => {
 })
 
 describe('the phone database', () => {
-  it('opens at schema version 6 with meta, enrollment, the reference tables, reports, outbox, photos and uploads', async () => {
+  it('opens at schema version 7 with meta, enrollment, the reference tables, reports, outbox, photos, uploads and exemplary cases', async () => {
     db = new AppDatabase(`test-${crypto.randomUUID()}`)
     await db.open()
-    expect(db.verno).toBe(6)
+    expect(db.verno).toBe(7)
     expect(db.tables.map((table) => table.name).sort()).toEqual(
-      ['assignments', 'blocs', 'commitments', 'communes', 'covenants', 'enrollment', 'members', 'meta', 'outbox', 'photos', 'reports', 'units', 'uploads'].sort(),
+      ['assignments', 'blocs', 'commitments', 'communes', 'covenants', 'enrollment', 'exemplars', 'members', 'meta', 'outbox', 'photos', 'reports', 'units', 'uploads'].sort(),
     )
   })
 
@@ -29,7 +29,7 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(6)
+    expect(db.verno).toBe(7)
     expect(await getMeta('firstOpenedAt', db)).toBe('2026-01-02T03:04:05.000Z')
   })
 
@@ -45,7 +45,7 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(6)
+    expect(db.verno).toBe(7)
     expect(await db.enrollment.get('current')).toMatchObject({ memberId: 'm1', token: 'secret' })
     expect(await db.communes.get('lung-cu')).toMatchObject({ name: 'Lũng Cú' })
     // Pulled before commitments could be retired: they are not.
@@ -87,10 +87,10 @@ describe('the phone database', () => {
 
     db = new AppDatabase(name)
     await db.open()
-    expect(db.verno).toBe(6)
+    expect(db.verno).toBe(7)
     expect(await db.reports.count()).toBe(30)
     expect(await db.outbox.count()).toBe(29)
-    expect(await db.outbox.get(ids[1] ?? '')).toMatchObject({ attempts: 2, lastError: 'offline', nextAttemptAt: null })
+    expect(await db.outbox.get(ids[1] ?? '')).toMatchObject({ kind: 'report', attempts: 2, lastError: 'offline', nextAttemptAt: null })
     expect(await db.reports.get(ids[0] ?? '')).toMatchObject({ state: 'rejected', rejection: { code: 'invalid', reason: 'Thiếu ảnh' }, receipt: null })
     expect(await db.reports.get(ids[0] ?? '')).not.toHaveProperty('rejectedReason')
     expect(await db.photos.get('p1')).toMatchObject({ caption: 'Trao bò' })
