@@ -4,7 +4,8 @@ import type { InjectOptions } from 'fastify'
 import { DEFAULT_EVALUATION_RULES } from '../../src/domain'
 import type { CovenantDetail, SetupResponse } from '../../src/protocol'
 import { enrolledAs } from './helper'
-import { testBloc, type TestBloc, type TestUnit } from './managers'
+import { exemplarOf, jpeg, photoOf, pushExemplars } from './field'
+import { receivePhoto, testBloc, type TestBloc, type TestUnit } from './managers'
 
 /**
  * The role matrix: for every dashboard route, the admin is allowed; a unit's lead is allowed on
@@ -56,6 +57,18 @@ async function cadreOf(unit: TestUnit): Promise<string> {
   return member.id
 }
 
+/** An exemplary case put forward from the unit's phone, with a photo the endpoint holds: one per unit, made while the phones' year is followed. */
+const exemplars = new Map<string, Promise<{ id: string; photoId: string }>>()
+const exemplarIn = (unit: TestUnit) => exemplars.get(unit.unitId) ?? exemplars.set(unit.unitId, newExemplar(unit)).get(unit.unitId) ?? expect.fail('no case')
+async function newExemplar(unit: TestUnit): Promise<{ id: string; photoId: string }> {
+  const bytes = jpeg(3_000, `điển hình ${randomUUID()}`)
+  const photo = photoOf(bytes)
+  const exemplar = exemplarOf(unit.field, { photos: [photo] })
+  expect((await pushExemplars(bloc.app, unit.field, [exemplar]))[0]?.outcome).toBe('accepted')
+  await receivePhoto(bloc.app, bloc.dataDir, bytes)
+  return { id: exemplar.id, photoId: photo.id }
+}
+
 /** Routes a unit's lead may use on their own unit. */
 const unitRoutes: Record<string, Build> = {
   'GET /api/members': (_, unit) => ({ method: 'GET', url: `/api/members?unitId=${unit.unitId}` }),
@@ -101,6 +114,16 @@ const unitRoutes: Record<string, Build> = {
   'GET /api/gallery': (_, unit) => ({ method: 'GET', url: `/api/gallery?unitId=${unit.unitId}` }),
   'GET /api/export/reports.csv': (_, unit) => ({ method: 'GET', url: `/api/export/reports.csv?unitId=${unit.unitId}` }),
   'GET /api/export/covenant.xlsx': (_, unit) => ({ method: 'GET', url: `/api/export/covenant.xlsx?unitId=${unit.unitId}` }),
+  'GET /api/exemplars': (_, unit) => ({ method: 'GET', url: `/api/exemplars?unitId=${unit.unitId}` }),
+  'PUT /api/exemplars/:exemplarId': async (_, unit) => ({
+    method: 'PUT',
+    url: `/api/exemplars/${(await exemplarIn(unit)).id}`,
+    payload: { kind: 'collective', nominee: 'Tổ hòa giải thôn', role: '', story: 'Hòa giải thành 6 vụ việc.' },
+  }),
+  'GET /api/exemplars/:exemplarId/photos/:photoId': async (_, unit) => {
+    const { id, photoId } = await exemplarIn(unit)
+    return { method: 'GET', url: `/api/exemplars/${id}/photos/${photoId}?size=thumb` }
+  },
 }
 
 /** Routes for the unit's own lead alone: the admin is refused too, since a self-assessment is the unit's. */
