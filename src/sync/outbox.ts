@@ -65,7 +65,8 @@ async function syncOnce(options: SyncOptions): Promise<SyncOutcome> {
   if (enrollment.revokedAt) return 'revoked'
   const now = options.now ?? (() => new Date())
   // Due times are compared with this: far ahead when the cadre asks to send everything now.
-  const dueBy = () => (options.ignoreBackoff ? new Date(8.64e15) : now())
+  // (A four-digit year: due times are compared as ISO strings, and later years sort before them.)
+  const dueBy = () => (options.ignoreBackoff ? new Date('9999-12-31T23:59:59.999Z') : now())
   const waitingAtStart = await outboxSummary()
   const progress: SyncProgress = { done: 0, total: waitingAtStart.reports + waitingAtStart.photos, photo: null }
   const report = () => options.onProgress?.({ ...progress })

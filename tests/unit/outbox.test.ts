@@ -7,8 +7,9 @@ import { outboxSummary, PRUNE_SENT_PHOTOS, pruneSentPhotos } from '@/db/outbox'
 import { setMeta } from '@/db/meta'
 import { getEnrollment, saveEnrollment } from '@/db/reference'
 import { addPhoto, getReport, queueReport, saveReport } from '@/db/reports'
-import type { Report } from '@/domain'
-import type { PushRequest, PushResult } from '@/protocol'
+import { addExemplarPhoto, getExemplar, queueExemplar, saveExemplar } from '@/db/exemplars'
+import type { Exemplar, Report } from '@/domain'
+import type { ExemplarResult, PushRequest, PushResult } from '@/protocol'
 import { aPhoto, aReport } from './fixtures'
 import { syncOutbox } from '@/sync/outbox'
 
@@ -27,6 +28,9 @@ function fakeEndpoint() {
   const state = {
     requests: 0,
     batches: [] as number[],
+    exemplarBatches: [] as number[],
+    /** False: an endpoint of before exemplary cases, which does not answer for them. */
+    answersExemplars: true,
     holds: new Set<string>(),
     reject: new Set<string>(),
     refuseBatchWith: null as string | null,
@@ -59,8 +63,17 @@ function fakeEndpoint() {
       stored.set(item.id, { revision: item.revision, number: receipt.number })
       return { outcome, id: item.id, receipt, revision: item.revision, missingPhotos }
     })
+    const exemplars = (body.exemplars ?? []).map((item): ExemplarResult => {
+      if (state.reject.has(item.id)) return { outcome: 'rejected', id: item.id, code: 'covenant_not_active', reason: 'Giao ước năm 2025 đã kết thúc đánh giá.' }
+      const held = stored.get(item.id)
+      const receipt = { number: held?.number ?? `26-${String(stored.size + 1).padStart(6, '0')}`, committedAt: start.toISOString() }
+      stored.set(item.id, { revision: item.revision, number: receipt.number })
+      const missingPhotos = item.photos.map((photo) => photo.id).filter((id) => !state.holds.has(id))
+      return { outcome: held ? 'duplicate' : 'accepted', id: item.id, receipt, revision: item.revision, missingPhotos }
+    })
+    state.exemplarBatches.push(exemplars.length)
     if (failure?.afterCommit) throw new TypeError('connection reset')
-    return new Response(JSON.stringify({ results }), { status: 200, headers: { 'content-type': 'application/json' } })
+    return new Response(JSON.stringify({ results, ...(state.answersExemplars && { exemplars }) }), { status: 200, headers: { 'content-type': 'application/json' } })
   }
   return { stored, state, fetch }
 }
@@ -172,6 +185,18 @@ describe('the outbox', () => {
     expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'accepted', receipt: { number: '26-000001' } })
   })
 
+  it('sends at once on "Đồng bộ ngay" a report waiting out its backoff', async () => {
+    const endpoint = fakeEndpoint()
+    const [only] = await queued(1)
+    endpoint.state.fail = { network: true }
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('waiting')
+    endpoint.state.fail = null
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('waiting')
+    expect(endpoint.state.requests).toBe(1)
+    expect(await syncOutbox({ fetch: endpoint.fetch, now, ignoreBackoff: true })).toBe('done')
+    expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'accepted' })
+  })
+
   it('stops on a revoked token and keeps the whole queue', async () => {
     const endpoint = fakeEndpoint()
     await queued(3)
@@ -238,5 +263,69 @@ describe('the outbox', () => {
     expect(endpoint.state.batches).toEqual([1, 1])
     expect(endpoint.stored.get(only?.id ?? '')?.revision).toBe(2)
     expect(await getReport(only?.id ?? '', db)).toMatchObject({ state: 'accepted', revision: 2 })
+  })
+})
+
+describe('exemplary cases in the outbox', () => {
+  const exemplar = (overrides: Partial<Exemplar> = {}): Exemplar => ({
+    id: crypto.randomUUID(),
+    unitId: 'u1',
+    authorId: 'm1',
+    covenantId: 'cov',
+    kind: 'individual',
+    nominee: 'Giàng A Páo',
+    role: 'Trưởng thôn',
+    story: 'Vận động 12 hộ hiến đất làm đường.',
+    photoIds: [],
+    state: 'draft',
+    rejection: null,
+    receipt: null,
+    revision: 0,
+    createdAt: start.toISOString(),
+    updatedAt: start.toISOString(),
+    ...overrides,
+  })
+
+  it('go after the reports, in a push of their own, keep their receipt, and wait for their photos', async () => {
+    const endpoint = fakeEndpoint()
+    await queued(2)
+    const draft = await saveExemplar(exemplar(), start, db)
+    const photo = aPhoto(draft.id, { sha256: 'c'.repeat(64) })
+    await addExemplarPhoto(photo, start, db)
+    await queueExemplar((await getExemplar(draft.id, db)) as Exemplar, start, db)
+    expect(await outboxSummary(db)).toMatchObject({ reports: 3, photos: 0 })
+
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('waiting')
+    expect(endpoint.state.batches).toEqual([2, 0])
+    expect(endpoint.state.exemplarBatches).toEqual([0, 1])
+    expect(await getExemplar(draft.id, db)).toMatchObject({ state: 'sending', receipt: { number: '26-000003' } })
+    expect(await db.uploads.toArray()).toEqual([expect.objectContaining({ photoId: photo.id, reportId: draft.id })])
+    expect(await outboxSummary(db)).toMatchObject({ reports: 0, photos: 1 })
+  })
+
+  it('are stored once when the answer is lost, and stay on the phone, refused with the reason, when their year is closed', async () => {
+    const endpoint = fakeEndpoint()
+    const sent = await queueExemplar(exemplar(), start, db)
+    endpoint.state.fail = { afterCommit: true }
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('waiting')
+    endpoint.state.fail = null
+    expect(await syncOutbox({ fetch: endpoint.fetch, now, ignoreBackoff: true })).toBe('done')
+    expect(endpoint.stored.size).toBe(1)
+    expect(await getExemplar(sent.id, db)).toMatchObject({ state: 'accepted', receipt: { number: '26-000001' } })
+
+    const late = await queueExemplar(exemplar(), start, db)
+    endpoint.state.reject.add(late.id)
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('done')
+    expect(await getExemplar(late.id, db)).toMatchObject({ state: 'rejected', rejection: { code: 'covenant_not_active', reason: 'Giao ước năm 2025 đã kết thúc đánh giá.' } })
+    expect(await db.outbox.count()).toBe(0)
+  })
+
+  it('wait, queued, when the endpoint does not answer for them', async () => {
+    const endpoint = fakeEndpoint()
+    endpoint.state.answersExemplars = false
+    const waiting = await queueExemplar(exemplar(), start, db)
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('waiting')
+    expect(await getExemplar(waiting.id, db)).toMatchObject({ state: 'queued' })
+    expect(await db.outbox.get(waiting.id)).toMatchObject({ kind: 'exemplar', attempts: 1, lastError: 'server' })
   })
 })
