@@ -78,18 +78,27 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
   )
   app.get(
     '/api/exemplars',
-    { ...manager, schema: { ...meta, summary: 'Exemplary cases put forward from the phones in a year, newest first', querystring: ExemplarsQuery, response: { 200: ExemplarsResponse, ...managerErrors } } },
+    {
+      ...manager,
+      schema: {
+        ...meta,
+        summary: 'Exemplary cases put forward from the phones in a year, newest first',
+        querystring: ExemplarsQuery,
+        response: { 200: ExemplarsResponse, ...managerErrors },
+      },
+    },
     async (request) => listExemplars(app.db, managerOf(request), request.query),
   )
   app.put(
     '/api/exemplars/:exemplarId',
-    { ...manager, schema: { ...meta, summary: 'Set the words of an exemplary case right', params: ExemplarParams, body: ExemplarEdit, response: { 200: ExemplarView, ...managerErrors } } },
+    {
+      ...manager,
+      schema: { ...meta, summary: 'Set the words of an exemplary case right', params: ExemplarParams, body: ExemplarEdit, response: { 200: ExemplarView, ...managerErrors } },
+    },
     async (request) => editExemplar(app.db, managerOf(request), request.params.exemplarId, request.body),
   )
-  app.get(
-    '/api/exemplars/:exemplarId/photos/:photoId',
-    { ...manager, schema: { ...photoSchema, params: ExemplarPhotoParams } },
-    async (request, reply) => servePhoto(request, reply, await exemplarPhotoInScope(app.db, managerOf(request), request.params.exemplarId, request.params.photoId)),
+  app.get('/api/exemplars/:exemplarId/photos/:photoId', { ...manager, schema: { ...photoSchema, params: ExemplarPhotoParams } }, async (request, reply) =>
+    servePhoto(request, reply, await exemplarPhotoInScope(app.db, managerOf(request), request.params.exemplarId, request.params.photoId)),
   )
   return Promise.resolve()
 }

@@ -229,7 +229,8 @@ export async function saveProposal(
     if (!rules.awards.some((award) => award.name === body.award)) throw invalid('The award is not one of the year’s', [{ field: 'award', rule: 'oneOf' }])
     if (body.unitId && !(await trx.selectFrom('unit').select('id').where('id', '=', body.unitId).where('bloc_id', '=', covenant.bloc_id).executeTakeFirst())) throw notFound('unit')
     if (!body.unitId && !body.nominee.trim()) throw invalid('Name the collective or person proposed', [{ field: 'nominee', rule: 'required' }])
-    if (body.exemplarId && !(await trx.selectFrom('exemplar').select('id').where('id', '=', body.exemplarId).where('covenant_id', '=', covenantId).executeTakeFirst())) throw notFound('exemplar')
+    if (body.exemplarId && !(await trx.selectFrom('exemplar').select('id').where('id', '=', body.exemplarId).where('covenant_id', '=', covenantId).executeTakeFirst()))
+      throw notFound('exemplar')
     const row: ProposalTable = {
       id: proposalId ?? randomUUID(),
       covenant_id: covenantId,

@@ -1,6 +1,15 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import { checkExemplar, type Member } from '../../src/domain'
-import { ERROR_CODES, type ExemplarEdit, type ExemplarResult, type ExemplarsQuery, type ExemplarsResponse, type ExemplarView, type PushedExemplar, type Receipt } from '../../src/protocol'
+import {
+  ERROR_CODES,
+  type ExemplarEdit,
+  type ExemplarResult,
+  type ExemplarsQuery,
+  type ExemplarsResponse,
+  type ExemplarView,
+  type PushedExemplar,
+  type Receipt,
+} from '../../src/protocol'
 import type { CovenantTable, Database, Db, ExemplarTable } from '../db/schema'
 import { exemplarMessages } from '../messages'
 import { audit } from './audit'
@@ -155,7 +164,15 @@ export async function listExemplars(db: Kysely<Database>, manager: Member, query
       story: row.story,
       photos: photos
         .filter((photo) => photo.exemplar_id === row.id)
-        .map((photo) => ({ id: photo.id, caption: photo.caption, width: photo.width, height: photo.height, size: photo.size, takenAt: photo.taken_at, received: photo.received_at !== null })),
+        .map((photo) => ({
+          id: photo.id,
+          caption: photo.caption,
+          width: photo.width,
+          height: photo.height,
+          size: photo.size,
+          takenAt: photo.taken_at,
+          received: photo.received_at !== null,
+        })),
       receipt: { number: row.receipt_number, committedAt: row.committed_at },
       createdAt: row.created_at,
       editedAt: row.edited_at,
@@ -190,7 +207,12 @@ export async function editExemplar(db: Kysely<Database>, manager: Member, exempl
       .where('id', '=', exemplarId)
       .execute()
     const changed = (['kind', 'nominee', 'role', 'story'] as const).filter((key) => row[key] !== after[key])
-    const details = Object.fromEntries(changed.flatMap((key) => [[`${key}Before`, row[key]], [key, after[key]]]))
+    const details = Object.fromEntries(
+      changed.flatMap((key) => [
+        [`${key}Before`, row[key]],
+        [key, after[key]],
+      ]),
+    )
     await audit(trx, manager, 'exemplar.edit', row.unit_id, { year: covenant.year, receipt: row.receipt_number, ...details }, now)
     return covenant.year
   })

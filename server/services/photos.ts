@@ -61,6 +61,7 @@ export async function recordPhotoBlob(db: Kysely<Database>, blob: { sha256: stri
       .values(blob)
       .onConflict((conflict) => conflict.column('sha256').doNothing())
       .execute()
-    for (const table of ['photo', 'exemplar_photo'] as const) await trx.updateTable(table).set({ received_at: now.toISOString() }).where('sha256', '=', blob.sha256).where('received_at', 'is', null).execute()
+    for (const table of ['photo', 'exemplar_photo'] as const)
+      await trx.updateTable(table).set({ received_at: now.toISOString() }).where('sha256', '=', blob.sha256).where('received_at', 'is', null).execute()
   })
 }

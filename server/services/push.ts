@@ -60,9 +60,15 @@ export async function pushReports(db: Kysely<Database>, pusher: Pusher, request:
     await writeReports(trx, rules, writes, at)
     const covenants = new Map([...rules.covenants].map(([id, year]) => [id, year.covenant]))
     const answered = await pushExemplars(trx, pusher, exemplars, covenants, at)
-    const missing = await missingPhotos(trx, [...decided, ...answered].flatMap((item) => (item.outcome === 'rejected' ? [] : [item.id])))
+    const missing = await missingPhotos(
+      trx,
+      [...decided, ...answered].flatMap((item) => (item.outcome === 'rejected' ? [] : [item.id])),
+    )
     await recordDevice(trx, pusher.deviceId, request.device, at)
-    return { results: decided.map((item) => answerOf(item, held, missing)), exemplars: answered.map((item) => (item.outcome === 'rejected' ? item : { ...item, missingPhotos: missing.get(item.id) ?? [] })) }
+    return {
+      results: decided.map((item) => answerOf(item, held, missing)),
+      exemplars: answered.map((item) => (item.outcome === 'rejected' ? item : { ...item, missingPhotos: missing.get(item.id) ?? [] })),
+    }
   })
 }
 

@@ -30,4 +30,3 @@ export async function nextReceipts(trx: Transaction<Database>, year: number, cou
     .executeTakeFirstOrThrow()
   return Array.from({ length: count }, (_, index) => formatReceipt(year, value - count + 1 + index))
 }
-

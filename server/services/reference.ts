@@ -106,6 +106,7 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       : []
 
     const reviews = await reviewsSince(trx, unit.id, since)
+    const evaluating = await trx.selectFrom('covenant').select(['id', 'year']).where('bloc_id', '=', bloc.id).where('status', '=', 'evaluating').orderBy('year').execute()
 
     return {
       cursor: revision,
@@ -119,6 +120,7 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       ...(covenant && covenant.rev > since && { covenant: toCovenant(covenant) }),
       commitments: commitments.map(toCommitment),
       reviews,
+      evaluating: evaluating.map((row) => ({ covenantId: row.id, year: row.year })),
     }
   })
 }

@@ -6,6 +6,14 @@ import { db as defaultDb, type AppDatabase, type EnrollmentRow, type UnitRow } f
 export const PULL_CURSOR = 'pullCursor'
 export const LAST_PULL_AT = 'lastPullAt'
 export const ACTIVE_COVENANT = 'activeCovenantId'
+/** The bloc's years being evaluated, as the last pull said. */
+const EVALUATING = 'evaluatingYears'
+
+/** A year of the bloc being evaluated, and its covenant. */
+export interface EvaluatingYear {
+  covenantId: string
+  year: number
+}
 
 /** What one pull brings: the rows changed since the last cursor, and the next cursor. */
 export interface ReferenceChanges {
@@ -22,6 +30,8 @@ export interface ReferenceChanges {
   commitments: Commitment[]
   /** The latest reviews of the unit's reports: each lands on the report it is about, if this phone holds it. */
   reviews: Review[]
+  /** The bloc's years being evaluated, whole; absent from an endpoint of before they were sent. */
+  evaluating?: EvaluatingYear[]
 }
 
 /**
@@ -49,6 +59,7 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
       await db.meta.put({ key: ACTIVE_COVENANT, value: response.covenant.id })
     }
     await db.commitments.bulkPut(response.commitments)
+    if (response.evaluating) await db.meta.put({ key: EVALUATING, value: response.evaluating })
     for (const { reportId, status, comment, reviewerName, at, revision } of response.reviews) {
       await db.reports
         .where('id')
@@ -103,6 +114,8 @@ export interface ReferenceData {
   commitments: Commitment[]
   /** The communes assigned to the unit for the covenant's year, by name. */
   communes: Commune[]
+  /** Earlier years the bloc is still evaluating: exemplary cases may be put forward for them too. */
+  evaluating: EvaluatingYear[]
   lastPullAt: string | null
 }
 
@@ -114,8 +127,9 @@ export async function readReference(db: AppDatabase = defaultDb, now = new Date(
     const lastPullAt = (await db.meta.get(LAST_PULL_AT))?.value
     const year = covenant?.year ?? now.getFullYear()
     if (!enrollment) {
-      return { year, enrollment: null, bloc: null, unit: null, member: null, covenant, commitments: [], communes: [], lastPullAt: null }
+      return { year, enrollment: null, bloc: null, unit: null, member: null, covenant, commitments: [], communes: [], evaluating: [], lastPullAt: null }
     }
+    const evaluating = (await db.meta.get(EVALUATING))?.value
     // The member's unit as the endpoint last said: a member may move to another unit.
     const member = (await db.members.get(enrollment.memberId)) ?? null
     const unitId = member?.unitId ?? enrollment.unitId
@@ -132,6 +146,7 @@ export async function readReference(db: AppDatabase = defaultDb, now = new Date(
       covenant,
       commitments,
       communes: communes.sort(byVietnamese((row) => row.name)),
+      evaluating: Array.isArray(evaluating) ? (evaluating as EvaluatingYear[]).filter((item) => item.covenantId !== covenant?.id) : [],
       lastPullAt: typeof lastPullAt === 'string' ? lastPullAt : null,
     }
   })

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from './reference'
 import { Review } from './review'
+import { Id } from './common'
 
 /** `GET /api/pull?cursor=…`: the reference data of the device's unit that changed since the cursor. */
 export const PullQuery = Type.Object(
@@ -14,6 +15,9 @@ export type PullQuery = Static<typeof PullQuery>
 /** Other units of the bloc, by name only. */
 export const UnitName = Type.Pick(Unit, ['id', 'name', 'shortName'])
 export type UnitName = Static<typeof UnitName>
+
+export const EvaluatingYear = Type.Object({ covenantId: Id, year: Type.Integer() }, { additionalProperties: false })
+export type EvaluatingYear = Static<typeof EvaluatingYear>
 
 export const PullResponse = Type.Object(
   {
@@ -30,6 +34,8 @@ export const PullResponse = Type.Object(
     commitments: Type.Array(Commitment),
     /** Reviews of the unit's reports made since the cursor, the latest of each report. */
     reviews: Type.Array(Review),
+    /** The bloc's years being evaluated, always whole: a cadre may still put forward exemplary cases for them. */
+    evaluating: Type.Optional(Type.Array(EvaluatingYear)),
   },
   { additionalProperties: false },
 )

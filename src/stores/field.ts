@@ -22,6 +22,7 @@ const emptyData: ReferenceData = {
   covenant: null,
   commitments: [],
   communes: [],
+  evaluating: [],
   lastPullAt: null,
 }
 
@@ -35,7 +36,8 @@ const SNAPSHOT_KEY = 'giao-uoc.field-snapshot'
 export function readSnapshot(storage: Pick<Storage, 'getItem'> | undefined): ReferenceData | null {
   try {
     const snapshot = JSON.parse(storage?.getItem(SNAPSHOT_KEY) ?? 'null') as ReferenceData | null
-    return snapshot?.enrollment ? snapshot : null
+    // A snapshot written by an older version lacks what was added since: the empty values stand in.
+    return snapshot?.enrollment ? { ...emptyData, ...snapshot } : null
   } catch {
     return null
   }

@@ -242,7 +242,11 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     const exemplar = exemplarOf(bloc.own.field)
     const [answer] = await pushExemplars(bloc.app, bloc.own.field, [exemplar])
     if (answer?.outcome !== 'accepted') throw new Error(`exemplar not accepted: ${JSON.stringify(answer)}`)
-    await send(bloc, bloc.own.lead, { method: 'PUT', url: `/api/exemplars/${exemplar.id}`, payload: { kind: 'individual', nominee: 'Giàng A Páo', role: 'Trưởng thôn', story: exemplar.story } })
+    await send(bloc, bloc.own.lead, {
+      method: 'PUT',
+      url: `/api/exemplars/${exemplar.id}`,
+      payload: { kind: 'individual', nominee: 'Giàng A Páo', role: 'Trưởng thôn', story: exemplar.story },
+    })
     return { by: 'lead', unitId: bloc.own.unitId, details: { year, receipt: answer.receipt.number, roleBefore: 'Trưởng thôn Lũng Pù', role: 'Trưởng thôn' } }
   },
   'evaluation.publish': async (bloc) => {

@@ -108,7 +108,12 @@ describe('an exemplary case pushed from a phone', () => {
 
   it('is a 400 when malformed: no name, or a story too long', async () => {
     for (const changes of [{ nominee: '' }, { story: 'x'.repeat(5001) }, { kind: 'family' as 'individual' }]) {
-      const response = await bloc.app.inject({ method: 'POST', url: '/api/push', headers: bloc.own.field.headers, payload: { reports: [], exemplars: [exemplarOf(bloc.own.field, changes)] } })
+      const response = await bloc.app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: bloc.own.field.headers,
+        payload: { reports: [], exemplars: [exemplarOf(bloc.own.field, changes)] },
+      })
       expect(response.statusCode, JSON.stringify(changes)).toBe(400)
     }
   })
@@ -135,7 +140,12 @@ describe('exemplary cases on the dashboard', () => {
     expect((await list(bloc.admin)).map((item) => item.id)).toEqual(expect.arrayContaining([ours.id, theirs.id]))
     const refused = await bloc.app.inject({ method: 'GET', url: `/api/exemplars?year=${year}&unitId=${bloc.other.unitId}`, headers: bloc.own.lead })
     expect(refused.statusCode).toBe(403)
-    const edit = await bloc.app.inject({ method: 'PUT', url: `/api/exemplars/${theirs.id}`, headers: bloc.own.lead, payload: { kind: 'individual', nominee: 'X', role: '', story: 'Y' } })
+    const edit = await bloc.app.inject({
+      method: 'PUT',
+      url: `/api/exemplars/${theirs.id}`,
+      headers: bloc.own.lead,
+      payload: { kind: 'individual', nominee: 'X', role: '', story: 'Y' },
+    })
     expect(edit.statusCode).toBe(404)
     const photo = await bloc.app.inject({ method: 'GET', url: `/api/exemplars/${theirs.id}/photos/${randomUUID()}`, headers: bloc.own.lead })
     expect(photo.statusCode).toBe(404)
@@ -154,7 +164,12 @@ describe('exemplary cases on the dashboard', () => {
     expect(response.json<ExemplarView>()).toMatchObject({ role: 'Trưởng thôn Lũng Pù, xã Sơn Vĩ', editedByName: 'Phạm Thị Lan' })
     const { entries } = (await bloc.app.inject({ method: 'GET', url: '/api/audit', headers: bloc.admin })).json<AuditResponse>()
     expect(entries[0]).toMatchObject({ action: 'exemplar.edit', details: { roleBefore: 'Trưởng thôn Lũng Pù', role: 'Trưởng thôn Lũng Pù, xã Sơn Vĩ' } })
-    const blank = await bloc.app.inject({ method: 'PUT', url: `/api/exemplars/${exemplar.id}`, headers: bloc.own.lead, payload: { kind: 'individual', nominee: '  ', role: '', story: 'Y' } })
+    const blank = await bloc.app.inject({
+      method: 'PUT',
+      url: `/api/exemplars/${exemplar.id}`,
+      headers: bloc.own.lead,
+      payload: { kind: 'individual', nominee: '  ', role: '', story: 'Y' },
+    })
     expect(blank.statusCode).toBe(400)
   })
 
@@ -171,21 +186,43 @@ describe('exemplary cases on the dashboard', () => {
     const exemplar = exemplarOf(bloc.own.field, { covenantId })
     expect((await pushExemplars(bloc.app, bloc.own.field, [exemplar]))[0]).toMatchObject({ outcome: 'accepted' })
 
-    const proposal = { award: 'Bằng khen', unitId: null, nominee: 'Giàng A Páo', achievements: exemplar.story, evidence: { reportIds: [], photoIds: [] }, status: 'approved', exemplarId: exemplar.id }
+    const proposal = {
+      award: 'Bằng khen',
+      unitId: null,
+      nominee: 'Giàng A Páo',
+      achievements: exemplar.story,
+      evidence: { reportIds: [], photoIds: [] },
+      status: 'approved',
+      exemplarId: exemplar.id,
+    }
     const saved = await bloc.app.inject({ method: 'POST', url: `/api/covenants/${covenantId}/evaluation/proposals`, headers: bloc.admin, payload: proposal })
     expect(saved.statusCode, saved.body).toBe(200)
     const proposals = saved.json<EvaluationResponse>().proposals
     expect(proposals).toEqual([expect.objectContaining({ nominee: 'Giàng A Páo', exemplarId: exemplar.id, status: 'approved' })])
     expect((await list(bloc.admin, `?year=${year - 3}`)).find((item) => item.id === exemplar.id)?.proposalIds).toEqual([proposals[0]?.id])
-    const unknown = await bloc.app.inject({ method: 'POST', url: `/api/covenants/${covenantId}/evaluation/proposals`, headers: bloc.admin, payload: { ...proposal, exemplarId: randomUUID() } })
+    const unknown = await bloc.app.inject({
+      method: 'POST',
+      url: `/api/covenants/${covenantId}/evaluation/proposals`,
+      headers: bloc.admin,
+      payload: { ...proposal, exemplarId: randomUUID() },
+    })
     expect(unknown.statusCode).toBe(404)
 
     await move('closed')
     const later = exemplarOf(bloc.own.field, { covenantId })
-    expect((await pushExemplars(bloc.app, bloc.own.field, [later]))[0]).toMatchObject({ outcome: 'rejected', code: 'covenant_not_active', reason: exemplarMessages.covenantClosed(year - 3) })
+    expect((await pushExemplars(bloc.app, bloc.own.field, [later]))[0]).toMatchObject({
+      outcome: 'rejected',
+      code: 'covenant_not_active',
+      reason: exemplarMessages.covenantClosed(year - 3),
+    })
     // The case already held is still answered as held: a phone that lost the answer hears "duplicate".
     expect((await pushExemplars(bloc.app, bloc.own.field, [exemplar]))[0]).toMatchObject({ outcome: 'duplicate' })
-    const edit = await bloc.app.inject({ method: 'PUT', url: `/api/exemplars/${exemplar.id}`, headers: bloc.admin, payload: { kind: 'individual', nominee: 'Khác', role: '', story: 'Khác' } })
+    const edit = await bloc.app.inject({
+      method: 'PUT',
+      url: `/api/exemplars/${exemplar.id}`,
+      headers: bloc.admin,
+      payload: { kind: 'individual', nominee: 'Khác', role: '', story: 'Khác' },
+    })
     expect(edit.statusCode).toBe(409)
     expect(edit.json()).toMatchObject({ code: 'year_closed' })
   })

@@ -39,7 +39,7 @@ describe('GET /api/pull', () => {
     const first = (await pull(app, headers)).json<PullResponse>()
     const same = (await pull(app, headers, first.cursor)).json<PullResponse>()
     expect(first.full).toBe(true)
-    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [] })
+    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [], evaluating: [] })
 
     const communeId = first.communes[0]?.id ?? ''
     const rev = await nextRevision(app.db)
@@ -49,6 +49,17 @@ describe('GET /api/pull', () => {
     expect(changed.communes).toEqual([expect.objectContaining({ id: communeId, name: 'Sủng Thài (mới)' })])
     expect(changed.commitments).toEqual([])
     expect(changed.covenant).toBeUndefined()
+  })
+
+  it('names the years being evaluated in every pull, whole, so a cadre can still put forward exemplary cases for them', async () => {
+    const app = await buildTestApp({ SEED_DEMO_LAST_YEAR: 'true' })
+    const headers = await enrolledAs(app, 'Lý Thị Dua')
+    const first = (await pull(app, headers)).json<PullResponse>()
+    const lastYear = await app.db.selectFrom('covenant').select(['id', 'year']).where('status', '=', 'evaluating').executeTakeFirstOrThrow()
+    expect(first.evaluating).toEqual([{ covenantId: lastYear.id, year: lastYear.year }])
+    expect((await pull(app, headers, first.cursor)).json<PullResponse>().evaluating).toEqual(first.evaluating)
+    await app.db.updateTable('covenant').set({ status: 'closed' }).where('id', '=', lastYear.id).execute()
+    expect((await pull(app, headers, first.cursor)).json<PullResponse>().evaluating).toEqual([])
   })
 
   it('answers everything again when the member moved to another unit', async () => {

@@ -104,6 +104,17 @@ describe('applying a pull', () => {
     expect(data.commitments).toHaveLength(2)
   })
 
+  it('keeps the years being evaluated as the last pull named them, other than the one followed; a pull without them changes nothing', async () => {
+    await saveEnrollment(enrollment)
+    const lastYear = { covenantId: '00000000-0000-4000-8000-000000000777', year: 2025 }
+    await applyPull({ ...firstPull, evaluating: [lastYear] }, { now: new Date() })
+    expect((await readReference()).evaluating).toEqual([lastYear])
+    await applyPull({ cursor: 9, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [] }, { now: new Date() })
+    expect((await readReference()).evaluating).toEqual([lastYear])
+    await applyPull({ cursor: 10, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [], evaluating: [] }, { now: new Date() })
+    expect((await readReference()).evaluating).toEqual([])
+  })
+
   it('a full pull replaces what the phone holds: rows it no longer brings are dropped', async () => {
     await saveEnrollment(enrollment)
     await applyPull(firstPull, { now: new Date() })
