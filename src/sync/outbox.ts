@@ -2,7 +2,18 @@ import type { ExemplarResult, PushedExemplar, PushedPhoto, PushedReport, PushReq
 import { PUSH_LIMITS } from '@/protocol/constants'
 import { isTouched } from '@/domain'
 import type { EnrollmentRow, OutgoingKind, PhotoRow } from '@/db/database'
-import { applyPushAnswers, deferReports, dueExemplars, dueReports, dueUploads, outboxSummary, pruneSentPhotos, type Outgoing, type OutgoingExemplar, type PushAnswer } from '@/db/outbox'
+import {
+  applyPushAnswers,
+  deferReports,
+  dueExemplars,
+  dueReports,
+  dueUploads,
+  outboxSummary,
+  pruneSentPhotos,
+  type Outgoing,
+  type OutgoingExemplar,
+  type PushAnswer,
+} from '@/db/outbox'
 import { getEnrollment, markRevoked } from '@/db/reference'
 import { requestJson } from './api'
 import { takeBatch } from './queue'
