@@ -19,6 +19,10 @@ import type {
   EnrollmentCodeResponse,
   EvaluationResponse,
   EvaluationRules,
+  ExemplarEdit,
+  ExemplarsQuery,
+  ExemplarsResponse,
+  ExemplarView,
   GalleryQuery,
   GalleryResponse,
   LoginRequest,
@@ -138,6 +142,11 @@ export function createDashboardApi(send: Transport) {
     gallery: (query: GalleryQuery) => json<GalleryResponse>(`/api/gallery${queryOf(query)}`),
     exportFile: (name: ExportFile, query: YearQuery) => file(`/api/export/${name}${queryOf(query)}`),
     audit: (query: AuditQuery) => json<AuditResponse>(`/api/audit${queryOf(query)}`),
+
+    /** The exemplary cases put forward from the phones in a year (a lead: their own unit's), newest first. */
+    exemplars: (query: ExemplarsQuery) => json<ExemplarsResponse>(`/api/exemplars${queryOf(query)}`),
+    saveExemplar: (exemplarId: string, body: ExemplarEdit) => json<ExemplarView>(`/api/exemplars/${exemplarId}`, put(body)),
+    exemplarPhoto: (exemplarId: string, photoId: string, query: PhotoQuery = {}) => file(`/api/exemplars/${exemplarId}/photos/${photoId}${queryOf(query)}`),
 
     evaluation: (covenantId: string) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation`),
     saveEvaluationRules: (covenantId: string, body: EvaluationRules) => json<EvaluationResponse>(`/api/covenants/${covenantId}/evaluation/rules`, put(body)),

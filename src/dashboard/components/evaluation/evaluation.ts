@@ -1,6 +1,7 @@
 import { inject, provide, shallowReactive, type InjectionKey } from 'vue'
-import type { Commitment } from '@/domain'
-import type { EvaluationResponse, Evidence, PhotoInfo, ScoreItem, ScoreSheetRequest, UnitEvaluation } from '@/protocol'
+import { useI18n } from 'vue-i18n'
+import { LIMITS, type Commitment } from '@/domain'
+import type { EvaluationResponse, Evidence, ExemplarView, PhotoInfo, Proposal, ScoreItem, ScoreSheetRequest, UnitEvaluation } from '@/protocol'
 import { useAction, useDashboardApi } from '@/dashboard/composables'
 
 /** Whose column of a score sheet a person writes: the unit's own (its lead), or the bloc's. */
@@ -70,6 +71,13 @@ const key: InjectionKey<EvaluationContext> = Symbol('evaluation')
 
 export const provideEvaluation = (context: EvaluationContext): void => provide(key, context)
 
+/** Read the evaluation page again (the covenant, the evaluation, the exemplary cases), after a change was refused as out of date. */
+export function useEvaluationReload(): () => Promise<void> {
+  const context = inject(key)
+  if (!context) throw new Error('useEvaluationReload() is for the evaluation page')
+  return context.reload
+}
+
 /**
  * A change to the year's evaluation from one of its forms: busy while it goes, its error kept.
  * Every route answers the whole evaluation, which the page then shows. A 409 (the covenant was
@@ -113,3 +121,25 @@ export function useReportPhotos() {
   }
 }
 export type ReportPhotos = ReturnType<typeof useReportPhotos>
+
+/** The name a proposal made from an exemplary case starts with: the nominee, and their role after a comma. */
+export const nomineeOf = (exemplar: Pick<ExemplarView, 'nominee' | 'role'>): string =>
+  (exemplar.role.trim() ? `${exemplar.nominee.trim()}, ${exemplar.role.trim()}` : exemplar.nominee.trim()).slice(0, LIMITS.nameLength)
+
+/** Whether a proposal was made from the case: as the endpoint listed it, or among the proposals now shown. */
+export const isProposed = (exemplar: Pick<ExemplarView, 'id' | 'proposalIds'>, proposals: readonly Pick<Proposal, 'exemplarId'>[]): boolean =>
+  exemplar.proposalIds.length > 0 || proposals.some((proposal) => proposal.exemplarId === exemplar.id)
+
+/**
+ * What a proposal made from an exemplary case says of it: the unit that put the case forward and
+ * its receipt number, or only that it came from the field when the case is not in sight (a lead
+ * sees their own unit's cases only).
+ */
+export function useExemplarNote(exemplars: () => readonly ExemplarView[]) {
+  const { t } = useI18n()
+  return (proposal: Pick<Proposal, 'exemplarId'>): string | null => {
+    if (!proposal.exemplarId) return null
+    const found = exemplars().find((exemplar) => exemplar.id === proposal.exemplarId)
+    return found ? t('dashboard.evaluation.exemplars.fromCase', { unit: found.unitName, receipt: found.receipt.number }) : t('dashboard.evaluation.exemplars.fromField')
+  }
+}
