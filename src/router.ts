@@ -24,6 +24,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/reports/new', name: 'report-new', component: () => import('@/views/ReportEditView.vue'), meta: field },
   { path: '/reports/:id/edit', name: 'report-edit', component: () => import('@/views/ReportEditView.vue'), props: true, meta: field },
   { path: '/reports/:id', name: 'report', component: () => import('@/views/ReportView.vue'), props: true, meta: field },
+  { path: '/exemplars', name: 'exemplars', component: () => import('@/views/ExemplarsView.vue'), meta: field },
+  { path: '/exemplars/new', name: 'exemplar-new', component: () => import('@/views/ExemplarEditView.vue'), meta: field },
+  { path: '/exemplars/:id/edit', name: 'exemplar-edit', component: () => import('@/views/ExemplarEditView.vue'), props: true, meta: field },
   { path: '/enroll', name: 'enroll', component: () => import('@/views/EnrollView.vue') },
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue') },
   // The dashboard: every screen a chunk of its own, none of them on the field path.
