@@ -44,7 +44,12 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
   return db.transaction('rw', [db.meta, db.enrollment, db.reports, ...reference], async () => {
     if (at.deviceId !== undefined && (await getEnrollment(db))?.deviceId !== at.deviceId) return false
     if (response.full) {
-      for (const table of reference) await table.clear()
+      // Earlier years' covenants that reports on the phone name stay, with their commitments: a
+      // report of last year may still be corrected against them while that year is evaluated.
+      const named = new Set((await db.reports.toArray()).map((report) => report.covenantId))
+      for (const table of reference) if (table !== db.covenants && table !== db.commitments) await table.clear()
+      await db.covenants.filter((row) => !named.has(row.id)).delete()
+      await db.commitments.filter((row) => !named.has(row.covenantId)).delete()
       await db.meta.delete(ACTIVE_COVENANT)
     }
     if (response.bloc) await db.blocs.put(response.bloc)
@@ -71,6 +76,11 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
     await db.meta.put({ key: LAST_PULL_AT, value: at.now.toISOString() })
     return true
   })
+}
+
+/** The commitments of a covenant the phone holds, in order: the followed one's, or an earlier year's its reports still name. */
+export async function commitmentsOf(covenantId: string, db: AppDatabase = defaultDb): Promise<Commitment[]> {
+  return db.commitments.where('covenantId').equals(covenantId).sortBy('order')
 }
 
 export async function pullCursor(db: AppDatabase = defaultDb): Promise<number> {

@@ -1,6 +1,17 @@
 import { computed, ref, shallowRef } from 'vue'
 import { defineStore } from 'pinia'
-import { checkReport, commitmentsForReport, isEditable, onCovenant, waitsForCovenant, type Problem, type Report, type ReportEntry, type ReportLocation } from '@/domain'
+import {
+  checkReport,
+  commitmentsForReport,
+  isEditable,
+  onCovenant,
+  waitsForCovenant,
+  type Commitment,
+  type Problem,
+  type Report,
+  type ReportEntry,
+  type ReportLocation,
+} from '@/domain'
 import type { OutboxRow, PhotoRow, UploadRow } from '@/db/database'
 import { estimateStorage, freeBytesOf, isQuotaError } from '@/db/quota'
 import { useFieldStore } from './field'
@@ -39,11 +50,21 @@ export const useReportEditor = defineStore('report-editor', () => {
   let stopFollowing: (() => void) | null = null
 
   const field = useFieldStore()
-  const commitments = computed(() => commitmentsForReport(field.data.commitments))
+  /**
+   * The commitments of the report's own year when it is not the one the phone follows: a report
+   * of last year corrected after the new covenant came (a reviewer asked for more while the year
+   * is evaluated) is written and checked against last year's commitments, which the phone keeps.
+   */
+  const yearCommitments = shallowRef<{ covenantId: string; commitments: Commitment[] } | null>(null)
+  function commitmentsFor(covenantId: string | undefined): Commitment[] {
+    const year = yearCommitments.value
+    return year && year.covenantId === covenantId && year.commitments.length ? year.commitments : field.data.commitments
+  }
+  const commitments = computed(() => commitmentsForReport(commitmentsFor(report.value?.covenantId)))
   const editable = computed(() => report.value !== null && isEditable(report.value))
 
-  function blankEntries(): ReportEntry[] {
-    return commitments.value.map((item) => ({ commitmentId: item.id, status: 'not_started', amount: null, note: '' }))
+  function blankEntries(covenantId: string | undefined): ReportEntry[] {
+    return commitmentsForReport(commitmentsFor(covenantId)).map((item) => ({ commitmentId: item.id, status: 'not_started', amount: null, note: '' }))
   }
 
   /** Start a new report about `communeId`: nothing is stored until the cadre changes something. */
@@ -61,7 +82,7 @@ export const useReportEditor = defineStore('report-editor', () => {
       visitTime: '',
       summary: '',
       location: null,
-      entries: blankEntries(),
+      entries: blankEntries(covenant.id),
       photoIds: [],
       state: 'draft',
       rejection: null,
@@ -81,7 +102,7 @@ export const useReportEditor = defineStore('report-editor', () => {
   function withBlankEntries(found: Report): Report {
     const { covenant } = field.data
     const current = covenant && isEditable(found) ? onCovenant(found, covenant, field.data.commitments) : found
-    const missing = blankEntries().filter((blank) => !current.entries.some((entry) => entry.commitmentId === blank.commitmentId))
+    const missing = blankEntries(current.covenantId).filter((blank) => !current.entries.some((entry) => entry.commitmentId === blank.commitmentId))
     return { ...current, entries: [...current.entries, ...missing] }
   }
 
@@ -95,6 +116,10 @@ export const useReportEditor = defineStore('report-editor', () => {
     const { getReport, getPhotos } = await loadReports()
     const found = await getReport(id)
     if (!found) return false
+    const { covenant } = field.data
+    const covenantId = covenant && isEditable(found) ? onCovenant(found, covenant, field.data.commitments).covenantId : found.covenantId
+    const { commitmentsOf } = await import('@/db/reference')
+    yearCommitments.value = covenantId === covenant?.id ? null : { covenantId, commitments: await commitmentsOf(covenantId) }
     report.value = withBlankEntries(found)
     photos.value = await getPhotos(found.photoIds)
     stored.value = true
@@ -182,7 +207,7 @@ export const useReportEditor = defineStore('report-editor', () => {
   async function send(now = new Date()): Promise<boolean> {
     if (!report.value || !editable.value) return false
     report.value = withBlankEntries(report.value)
-    problems.value = waiting.value ? [{ field: 'visitDate', rule: 'covenantNotSigned' }] : checkReport(report.value, field.data.commitments, localDay(now))
+    problems.value = waiting.value ? [{ field: 'visitDate', rule: 'covenantNotSigned' }] : checkReport(report.value, commitmentsFor(report.value.covenantId), localDay(now))
     if (problems.value.length) return false
     await flush()
     try {
