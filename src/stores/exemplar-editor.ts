@@ -9,7 +9,7 @@ import { useFieldStore } from './field'
 export type ExemplarProblem = 'storageFull' | 'storageLow' | 'locked' | 'saveFailed' | 'tooManyPhotos'
 
 /** What the cadre writes of a case; the rest is the phone's to fill. */
-export type ExemplarChange = Partial<Pick<Exemplar, 'kind' | 'nominee' | 'role' | 'story'>>
+export type ExemplarChange = Partial<Pick<Exemplar, 'covenantId' | 'kind' | 'nominee' | 'role' | 'story'>>
 
 const loadExemplars = () => import('@/db/exemplars')
 const loadReports = () => import('@/db/reports')
@@ -39,6 +39,11 @@ export const useExemplarEditor = defineStore('exemplar-editor', () => {
   /** A case is put forward in the covenant the phone follows: without one, none can be written. */
   const canCreate = computed(() => field.data.enrollment !== null && field.data.covenant !== null)
   const editable = computed(() => exemplar.value !== null && isExemplarEditable(exemplar.value))
+  /** The years a case may be put forward in: the one the phone follows, and any earlier year the bloc is still evaluating. */
+  const years = computed(() => {
+    const { covenant, evaluating } = field.data
+    return covenant ? [{ covenantId: covenant.id, year: covenant.year, evaluating: false }, ...evaluating.map((item) => ({ ...item, evaluating: true }))] : []
+  })
 
   function reset(next: Exemplar | null, isStored: boolean): void {
     exemplar.value = next
@@ -233,6 +238,7 @@ export const useExemplarEditor = defineStore('exemplar-editor', () => {
     listFailed,
     canCreate,
     editable,
+    years,
     startNew,
     open,
     update,

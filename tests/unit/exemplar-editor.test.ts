@@ -55,6 +55,20 @@ describe('putting forward an exemplary case from the phone', () => {
     expect(await db.exemplars.count()).toBe(0)
   })
 
+  it('may be put forward for an earlier year the bloc is still evaluating', async () => {
+    const editor = phone()
+    const field = useFieldStore()
+    field.data = { ...field.data, evaluating: [{ covenantId: 'cov-2025', year: 2025 }] }
+    editor.startNew()
+    expect(editor.years).toEqual([
+      { covenantId: 'cov-2026', year: 2026, evaluating: false },
+      { covenantId: 'cov-2025', year: 2025, evaluating: true },
+    ])
+    editor.update({ covenantId: 'cov-2025', nominee: 'Giàng A Páo', story: 'Hiến đất làm đường.' })
+    expect(await editor.send()).toBe(true)
+    expect(await getExemplar(editor.exemplar!.id)).toMatchObject({ covenantId: 'cov-2025', state: 'queued' })
+  })
+
   it('cannot start a case on a phone without a covenant', () => {
     const editor = phone(false)
     expect(editor.canCreate).toBe(false)

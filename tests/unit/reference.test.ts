@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { db } from '@/db/database'
-import { applyPull, getEnrollment, pullCursor, readReference, saveEnrollment } from '@/db/reference'
+import { applyPull, commitmentsOf, getEnrollment, pullCursor, readReference, saveEnrollment } from '@/db/reference'
 import { enrollDevice, pullReference } from '@/sync/reference'
 import { NetworkError } from '@/sync/api'
 import type { PullResponse } from '@/protocol'
@@ -122,6 +122,28 @@ describe('applying a pull', () => {
     await applyPull(moved, { now: new Date() })
     expect((await readReference()).communes.map((row) => row.name)).toEqual(['Sủng Thài'])
     expect(await db.communes.count()).toBe(1)
+  })
+
+  it('a full pull for a new year keeps the earlier covenant its reports name, with its commitments, for corrections', async () => {
+    await saveEnrollment(enrollment)
+    await applyPull(firstPull, { now: new Date() })
+    const next = '00000000-0000-4000-8000-000000000055'
+    const nextYear = {
+      ...firstPull,
+      cursor: 30,
+      covenant: { ...firstPull.covenant, id: next, year: 2027 },
+      commitments: firstPull.commitments.map((item) => ({ ...item, id: item.id.replace('0000010', '0000020'), covenantId: next })),
+    } as PullResponse
+    await applyPull(nextYear, { now: new Date() })
+    // Nothing on the phone names 2026 any more: it goes.
+    expect(await db.covenants.count()).toBe(1)
+    await applyPull(firstPull, { now: new Date() })
+    await db.reports.put({ ...aReport({ covenantId: ids.covenant }), searchText: '' })
+    await applyPull(nextYear, { now: new Date() })
+    expect((await readReference()).covenant?.id).toBe(next)
+    expect((await db.covenants.toArray()).map((row) => row.year).sort()).toEqual([2026, 2027])
+    expect((await commitmentsOf(ids.covenant)).map((row) => row.order)).toEqual([1, 2])
+    expect(await commitmentsOf(next)).toHaveLength(2)
   })
 
   it('puts each review on the report it is about, never an older one over a newer', async () => {

@@ -48,7 +48,15 @@ describe('saving a report on the phone', () => {
     const queued = await queueReport(draft(), now(1), db)
     expect(queued).toMatchObject({ state: 'queued', revision: 1 })
     expect(await getReport(queued.id, db)).toEqual(queued)
-    expect(await db.outbox.get(queued.id)).toEqual({ reportId: queued.id, kind: 'report', revision: 1, queuedAt: now(1).toISOString(), attempts: 0, lastError: null, nextAttemptAt: null })
+    expect(await db.outbox.get(queued.id)).toEqual({
+      reportId: queued.id,
+      kind: 'report',
+      revision: 1,
+      queuedAt: now(1).toISOString(),
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: null,
+    })
   })
 
   it('keeps a queued report queued when it is edited again, at the new revision', async () => {
