@@ -227,13 +227,15 @@ export async function refuseUpload(photoId: string, status: number, message: str
 export const PRUNE_SENT_PHOTOS = 'pruneSentPhotos'
 
 /**
- * When the cadre chose it, drop the full-size photos of accepted reports: the endpoint holds
- * them, and the thumbnails stay for the report pages. Nothing unsent is ever touched.
+ * When the cadre chose it, drop the full-size photos of accepted reports and exemplary cases:
+ * the endpoint holds them, and the thumbnails stay for the screens. Nothing unsent is ever touched.
  */
 export async function pruneSentPhotos(db: AppDatabase = defaultDb): Promise<number> {
   if ((await getMeta<boolean>(PRUNE_SENT_PHOTOS, db)) !== true) return 0
-  return db.transaction('rw', db.photos, db.reports, db.uploads, async () => {
-    const accepted = await db.reports.where('[state+updatedAt]').between(['accepted', Dexie.minKey], ['accepted', Dexie.maxKey]).primaryKeys()
+  return db.transaction('rw', db.photos, db.reports, db.exemplars, db.uploads, async () => {
+    const reports = await db.reports.where('[state+updatedAt]').between(['accepted', Dexie.minKey], ['accepted', Dexie.maxKey]).primaryKeys()
+    const exemplars = await db.exemplars.filter((exemplar) => exemplar.state === 'accepted').primaryKeys()
+    const accepted = [...reports, ...exemplars]
     return db.photos
       .where('reportId')
       .anyOf(accepted)

@@ -320,6 +320,25 @@ describe('exemplary cases in the outbox', () => {
     expect(await db.outbox.count()).toBe(0)
   })
 
+  it('free the space of their sent photos when the cadre chose it, never of unsent ones', async () => {
+    const endpoint = fakeEndpoint()
+    const sent = await saveExemplar(exemplar(), start, db)
+    const held = aPhoto(sent.id, { sha256: 'd'.repeat(64) })
+    await addExemplarPhoto(held, start, db)
+    endpoint.state.holds.add(held.id)
+    await queueExemplar((await getExemplar(sent.id, db)) as Exemplar, start, db)
+    const draft = await saveExemplar(exemplar(), start, db)
+    const unsent = aPhoto(draft.id, { sha256: 'e'.repeat(64) })
+    await addExemplarPhoto(unsent, start, db)
+    expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('done')
+    expect(await getExemplar(sent.id, db)).toMatchObject({ state: 'accepted' })
+
+    await setMeta(PRUNE_SENT_PHOTOS, true, db)
+    expect(await pruneSentPhotos(db)).toBe(1)
+    expect((await db.photos.get(held.id))?.blob).toBeNull()
+    expect((await db.photos.get(unsent.id))?.blob).not.toBeNull()
+  })
+
   it('wait, queued, when the endpoint does not answer for them', async () => {
     const endpoint = fakeEndpoint()
     endpoint.state.answersExemplars = false
