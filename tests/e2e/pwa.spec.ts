@@ -45,7 +45,7 @@ test('the manifest is linked, Vietnamese and installable', async ({ page, reques
 test('the endpoint answers its health check while online', async ({ request }) => {
   const response = await request.get('/api/health')
   expect(response.status()).toBe(200)
-  expect(await response.json()).toMatchObject({ status: 'ok', database: { status: 'ok', migration: '0005-evaluation' } })
+  expect(await response.json()).toMatchObject({ status: 'ok', database: { status: 'ok', migration: '0006-exemplars' } })
 })
 
 test('the service worker takes control and the app opens with the network cut', async ({ page, context }) => {
