@@ -1,4 +1,5 @@
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import AjvCompiler, { type RouteDefinition } from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import pkg from '../package.json' with { type: 'json' }
 import type { ErrorResponse } from '../src/protocol'
@@ -27,6 +28,24 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
 }
 
+/**
+ * Bodies are checked as sent: a number, `true` or an array where a name is expected is a 400
+ * naming the field, never turned into the name. Query strings and path parameters are text on
+ * the wire, and keep their integers and booleans converted.
+ */
+const strict = AjvCompiler()
+const loose = AjvCompiler()
+type CompilerOptions = Parameters<typeof strict>[1]
+type Compiler = ReturnType<typeof strict>
+// The package's types say a compiler takes a schema; Fastify hands it the route (schema, method, url, part).
+type RouteCompiler = (route: RouteDefinition) => ReturnType<Compiler>
+const strictBodies = (externalSchemas: Parameters<typeof strict>[0], options?: CompilerOptions): Compiler => {
+  const bodies = strict(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as CompilerOptions) as unknown as RouteCompiler
+  const others = loose(externalSchemas, options) as unknown as RouteCompiler
+  const compile: RouteCompiler = (route) => ((route.httpPart as string) === 'body' ? bodies : others)(route)
+  return compile as unknown as Compiler
+}
+
 /** Build the endpoint: services first, then API routes, then the app's files as the fallback. */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
@@ -35,6 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     trustProxy: false,
     // A field the contract does not know is an error the sender should hear about, not something to drop.
     ajv: { customOptions: { removeAdditional: false } },
+    schemaController: { compilersFactory: { buildValidator: strictBodies } },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setErrorHandler(answerError)
 

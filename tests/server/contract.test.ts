@@ -1,0 +1,52 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { ErrorResponse } from '../../src/protocol'
+import { fieldOf, reportOf, type Field } from './field'
+import { buildTestApp } from './helper'
+import { ADMIN_PASSWORD, logIn } from './managers'
+
+/**
+ * The contract is kept as written: in a request body a value of the wrong type is a 400 naming
+ * the field, never converted (a number, `true` or an array where a name is expected would
+ * otherwise become the name). Query strings and path parameters are text on the wire, and keep
+ * their numbers converted.
+ */
+
+type App = Awaited<ReturnType<typeof buildTestApp>>
+let app: App
+let admin: { authorization: string }
+let field: Field
+
+beforeAll(async () => {
+  app = await buildTestApp({ ADMIN_PASSWORD })
+  admin = await logIn(app, 'admin', ADMIN_PASSWORD)
+  field = await fieldOf(app)
+}, 60_000)
+
+describe('a body of the wrong types', () => {
+  it.each([
+    ['a number', 42],
+    ['true', true],
+    ['an array', ['Ban Kinh tế']],
+    ['null', null],
+  ])('is refused with %s for a name, which is not stored', async (_, name) => {
+    const response = await app.inject({ method: 'POST', url: '/api/units', headers: admin, payload: { name, shortName: 'BKT' } })
+    expect(response.statusCode).toBe(400)
+    expect(response.json<ErrorResponse>().message).toMatch(/name/)
+    expect(await app.db.selectFrom('unit').select('id').where('short_name', '=', 'BKT').execute()).toEqual([])
+  })
+
+  it('is refused for a number given as text, and for a pushed report whose summary is a number', async () => {
+    const members = await app.inject({ method: 'POST', url: '/api/covenants', headers: admin, payload: { year: '2031', slogan: 'Thử' } })
+    expect(members.statusCode).toBe(400)
+    expect(members.json<ErrorResponse>().message).toMatch(/year/)
+    const pushed = await app.inject({ method: 'POST', url: '/api/push', headers: field.headers, payload: { reports: [{ ...reportOf(field), summary: 12345 }] } })
+    expect(pushed.statusCode).toBe(400)
+    expect(pushed.json<ErrorResponse>().message).toMatch(/summary/)
+  })
+
+  it('leaves query strings and paths converted: a year in the address is a number', async () => {
+    const year = field.covenant.year
+    expect((await app.inject({ method: 'GET', url: `/api/progress?year=${year}`, headers: admin })).statusCode).toBe(200)
+    expect((await app.inject({ method: 'GET', url: `/api/assignments/${year}`, headers: admin })).statusCode).toBe(200)
+  })
+})
