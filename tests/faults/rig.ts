@@ -228,7 +228,7 @@ export async function seedQueue(page: Page, options: SeedOptions): Promise<Seede
             updatedAt: at,
             searchText: summary.toLowerCase(),
           },
-          outbox: { reportId: id, revision: 1, queuedAt: at, attempts: 0, lastError: null, ...(schema3 ? {} : { nextAttemptAt: null }) },
+          outbox: { reportId: id, revision: 1, queuedAt: at, attempts: 0, lastError: null, ...(schema3 ? {} : { kind: 'report', nextAttemptAt: null }) },
           photos: photoRows,
         })
       }
