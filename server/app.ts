@@ -10,6 +10,7 @@ import bootstrap from './plugins/bootstrap'
 import access from './plugins/access'
 import openapi from './plugins/openapi'
 import appFiles from './plugins/app-files'
+import securityHeaders from './plugins/security-headers'
 import health from './routes/health'
 import auth from './routes/auth'
 import enrollment from './routes/enrollment'
@@ -58,6 +59,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setErrorHandler(answerError)
 
+  await app.register(securityHeaders, { publicUrl: config.publicUrl })
   await app.register(database, { file: config.databaseFile })
   await app.register(bootstrap, { seedDemo: config.SEED_DEMO, seedLastYear: config.SEED_DEMO_LAST_YEAR, adminPassword: config.ADMIN_PASSWORD, publicUrl: config.publicUrl })
   await app.register(access)
