@@ -28,6 +28,7 @@ export interface Database {
   vote: VoteTable
   proposal: ProposalTable
   exemplar: ExemplarTable
+  report_revision: ReportRevisionTable
   exemplar_photo: ExemplarPhotoTable
 }
 
@@ -346,4 +347,14 @@ export interface ExemplarPhotoTable {
   caption: string
   taken_at: string
   received_at: string | null
+}
+
+/** One accepted revision of a report, as the phone sent it (`body`, the pushed JSON). */
+export interface ReportRevisionTable {
+  report_id: string
+  revision: number
+  device_id: string
+  member_id: string
+  committed_at: string
+  body: string
 }

@@ -5,7 +5,9 @@ import {
   ERROR_CODES,
   type GalleryQuery,
   type GalleryResponse,
+  type PushedReport,
   type ReportDetail,
+  type ReportRevision,
   type ReportsQuery,
   type ReportsResponse,
   type ReportSummary,
@@ -149,6 +151,40 @@ async function reportInScope(db: Kysely<Database>, manager: Member, reportId: st
   return row
 }
 
+/** What one revision changed from the one before, in the words of the report's parts. */
+function changesBetween(before: PushedReport | null, after: PushedReport): ReportRevision['changed'] {
+  if (!before) return []
+  const differ = (pick: (report: PushedReport) => unknown) => JSON.stringify(pick(before)) !== JSON.stringify(pick(after))
+  const parts: [ReportRevision['changed'][number], (report: PushedReport) => unknown][] = [
+    ['visit', (report) => [report.visitDate, report.visitTime, report.communeId]],
+    ['summary', (report) => report.summary],
+    ['location', (report) => report.location],
+    ['entries', (report) => report.entries],
+    ['photos', (report) => report.photos.map((photo) => [photo.id, photo.caption])],
+  ]
+  return parts.filter(([, pick]) => differ(pick)).map(([part]) => part)
+}
+
+/** A report's accepted revisions, oldest first, with who sent each from which phone. */
+async function revisionsOf(db: Kysely<Database>, reportId: string): Promise<ReportRevision[]> {
+  const rows = await db
+    .selectFrom('report_revision')
+    .innerJoin('member', 'member.id', 'report_revision.member_id')
+    .leftJoin('device', 'device.id', 'report_revision.device_id')
+    .select(['report_revision.revision', 'report_revision.committed_at', 'report_revision.body', 'member.name as author_name', 'device.name as device_name'])
+    .where('report_revision.report_id', '=', reportId)
+    .orderBy('report_revision.revision')
+    .execute()
+  const bodies = rows.map((row) => JSON.parse(row.body) as PushedReport)
+  return rows.map((row, index) => ({
+    revision: row.revision,
+    committedAt: row.committed_at,
+    authorName: row.author_name,
+    deviceName: row.device_name ?? '',
+    changed: changesBetween(bodies[index - 1] ?? null, bodies[index] as PushedReport),
+  }))
+}
+
 /** `GET /api/reports/:reportId`. */
 export async function reportDetail(db: Kysely<Database>, manager: Member, reportId: string): Promise<ReportDetail> {
   const row = await reportInScope(db, manager, reportId)
@@ -170,6 +206,7 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
     .execute()
   const photos = await db.selectFrom('photo').selectAll().where('report_id', '=', reportId).where('removed_at', 'is', null).orderBy('position').execute()
   const reviews = (await latestReviews(db, [reportId])).get(reportId) ?? []
+  const revisions = await revisionsOf(db, reportId)
   return {
     ...summaryOf(row, reviews, { photos: photos.length, received: photos.filter((photo) => photo.received_at).length }),
     visitTime: row.visit_time,
@@ -178,6 +215,7 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
         ? { latitude: row.latitude, longitude: row.longitude, accuracy: row.accuracy, takenAt: row.located_at }
         : null,
     deviceName: row.device_name,
+    revisions,
     entries: entries.map((entry) => ({
       commitmentId: entry.commitment_id,
       order: entry.position,

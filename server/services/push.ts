@@ -57,7 +57,7 @@ export async function pushReports(db: Kysely<Database>, pusher: Pusher, request:
     const held = new Map((ids.length ? await trx.selectFrom('report').selectAll().where('id', 'in', ids).execute() : []).map((row) => [row.id, row]))
     const writes: Write[] = []
     const decided = request.reports.map((report) => decide(rules, pusher, held, writes, report, at))
-    await writeReports(trx, rules, writes, at)
+    await writeReports(trx, pusher, rules, writes, at)
     const covenants = new Map([...rules.covenants].map(([id, year]) => [id, year.covenant]))
     const answered = await pushExemplars(trx, pusher, exemplars, covenants, at)
     const missing = await missingPhotos(
@@ -125,7 +125,8 @@ type Decided = { outcome: 'accepted' | 'duplicate' | 'conflict'; id: string } | 
 /**
  * One report, against what the endpoint holds (`held`, kept current as the batch is decided,
  * so the same id twice in a push is answered as if sent twice). Another unit's report id is
- * refused exactly like a wrong `unitId`, so the answer never tells that it exists. What the
+ * refused exactly like a wrong `unitId`, so the answer never tells that it exists; a report of
+ * the unit written by another member is refused as not theirs to change. What the
  * endpoint already holds is answered before the report is checked: a phone retrying after a
  * lost answer hears "duplicate" even if the year has closed.
  */
@@ -134,6 +135,8 @@ function decide(rules: Rules, pusher: Pusher, held: Map<string, Selectable<Repor
   if (report.unitId !== rules.unitId || (stored && stored.unit_id !== rules.unitId)) {
     return { outcome: 'rejected', id: report.id, code: 'wrong_unit', reason: pushMessages.wrongUnit }
   }
+  // A phone changes only what its own member wrote (on this phone or an earlier one of theirs).
+  if (stored && stored.author_id !== pusher.member.id) return { outcome: 'rejected', id: report.id, code: 'not_author', reason: pushMessages.notAuthor }
   const hash = contentHash(report)
   if (stored && stored.revision === report.revision && stored.content_hash === hash) return { outcome: 'duplicate', id: report.id }
   if (stored && stored.revision >= report.revision) return { outcome: 'conflict', id: report.id }
@@ -231,9 +234,10 @@ function revisionColumns(report: PushedReport, hash: string, at: string) {
 
 /**
  * Write the batch's accepted reports: new ones with their receipt numbers, newer revisions over
- * the old; then their entries and photo lists, each table in one statement for the batch.
+ * the old; then their entries and photo lists, and each revision as sent, each table in one
+ * statement for the batch.
  */
-async function writeReports(trx: Transaction<Database>, rules: Rules, writes: Write[], at: string): Promise<void> {
+async function writeReports(trx: Transaction<Database>, pusher: Pusher, rules: Rules, writes: Write[], at: string): Promise<void> {
   if (!writes.length) return
   const fresh = writes.filter((write) => !write.replaces)
   if (fresh.length) {
@@ -268,6 +272,11 @@ async function writeReports(trx: Transaction<Database>, rules: Rules, writes: Wr
     replaced.map((write) => write.row.id),
     at,
   )
+  // Every accepted revision is kept, with the device and member that sent it.
+  await trx
+    .insertInto('report_revision')
+    .values(writes.map(({ row }) => ({ report_id: row.id, revision: row.revision, device_id: pusher.deviceId, member_id: pusher.member.id, committed_at: at, body: row.body })))
+    .execute()
 }
 
 /**

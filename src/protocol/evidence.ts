@@ -134,6 +134,20 @@ export const PhotoInfo = Type.Object(
 export type PhotoInfo = Static<typeof PhotoInfo>
 
 /** `GET /api/reports/:reportId`: everything the endpoint holds of a report. */
+export const REVISION_CHANGES = ['visit', 'summary', 'location', 'entries', 'photos'] as const
+export const ReportRevision = Type.Object(
+  {
+    revision: Type.Integer({ minimum: 1 }),
+    committedAt: IsoDateTime,
+    authorName: Type.String(),
+    deviceName: Type.String(),
+    /** What this revision changed from the one before; empty for the first. */
+    changed: Type.Array(oneOf(REVISION_CHANGES)),
+  },
+  closed,
+)
+export type ReportRevision = Static<typeof ReportRevision>
+
 export const ReportDetail = Type.Composite(
   [
     ReportSummary,
@@ -141,6 +155,8 @@ export const ReportDetail = Type.Composite(
       visitTime: Type.String(),
       location: Type.Union([PushedLocation, Type.Null()]),
       deviceName: Type.String(),
+      /** Every accepted revision, oldest first: who sent it, from which phone, and what it changed. */
+      revisions: Type.Array(ReportRevision),
       entries: Type.Array(
         Type.Object(
           {
