@@ -62,6 +62,7 @@ export const uploadMessages = {
   notListed: 'Báo cáo trên máy chủ không có ảnh này, hoặc ảnh đã khác. Hãy gửi lại báo cáo trước.',
   notAnImage: 'Tệp gửi lên không phải là ảnh JPEG, PNG hay WebP.',
   hashMismatch: 'Ảnh nhận được bị sai lệch so với ảnh trên máy (SHA-256 khác). Hãy gửi lại.',
+  tooManyPixels: (edge: number) => `Ảnh quá lớn về kích thước điểm ảnh (cạnh dài hơn ${edge} điểm ảnh) hoặc không đọc được kích thước. Hãy chọn lại ảnh.`,
   otherUnit: 'Ảnh này thuộc báo cáo của đơn vị khác.',
 }
 

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { sniffImageType, type ImageType } from '../../src/domain'
+import { imageSize, isJpegFrame, sniffImageType, type ImageSize, type ImageType } from '../../src/domain'
 
 /** Where a received photo lives: `photos/<first two hex>/<sha256>`, so that no folder grows huge. */
 export function blobPath(photosDir: string, sha256: string): string {
@@ -14,24 +14,50 @@ export interface InspectedPhoto {
   size: number
   /** From the first bytes, whatever the upload claimed; null when not a JPEG, PNG or WebP. */
   type: ImageType | null
+  /** As the header declares them, read before anything decodes the picture; null when not found. */
+  dimensions: ImageSize | null
   sha256: string
 }
 
-/** What an uploaded file really is: its first bytes for the type, streamed through SHA-256 so memory stays flat. */
+/**
+ * A JPEG's dimensions from its frame header, found by walking the segments in the file (EXIF,
+ * ICC profiles and comments may come first, at any length) without reading the picture itself.
+ */
+async function jpegDimensions(handle: fs.FileHandle, size: number): Promise<ImageSize | null> {
+  const marker = Buffer.alloc(9)
+  let at = 2
+  for (let segments = 0; segments < 10_000 && at + 9 <= size; segments++) {
+    await handle.read(marker, 0, 9, at)
+    if (marker[0] !== 0xff) return null
+    const kind = marker[1] ?? 0
+    if (kind === 0xff) {
+      at += 1
+      continue
+    }
+    if (isJpegFrame(kind)) return { height: marker.readUInt16BE(5), width: marker.readUInt16BE(7) }
+    at += 2 + marker.readUInt16BE(2)
+  }
+  return null
+}
+
+/** What an uploaded file really is: its first bytes for the type, its header for the dimensions, streamed through SHA-256 so memory stays flat. */
 export async function inspectPhoto(file: string): Promise<InspectedPhoto> {
   const handle = await fs.open(file, 'r')
-  let head: Uint8Array
+  let type: ImageType | null
+  let dimensions: ImageSize | null
   let size: number
   try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(16), 0, 16, 0)
-    head = buffer.subarray(0, bytesRead)
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(32), 0, 32, 0)
+    const head = buffer.subarray(0, bytesRead)
     size = (await handle.stat()).size
+    type = sniffImageType(head)
+    dimensions = type === 'image/jpeg' ? await jpegDimensions(handle, size) : imageSize(head)
   } finally {
     await handle.close()
   }
   const hash = createHash('sha256')
   await pipeline(createReadStream(file), hash)
-  return { size, type: sniffImageType(head), sha256: hash.digest('hex') }
+  return { size, type, dimensions, sha256: hash.digest('hex') }
 }
 
 /**

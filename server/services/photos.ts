@@ -58,7 +58,7 @@ export async function recordPhotoBlob(db: Kysely<Database>, blob: { sha256: stri
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('photo_blob')
-      .values(blob)
+      .values({ sha256: blob.sha256, size: blob.size, type: blob.type })
       .onConflict((conflict) => conflict.column('sha256').doNothing())
       .execute()
     for (const table of ['photo', 'exemplar_photo'] as const)

@@ -12,7 +12,8 @@ import jpeg from 'jpeg-js'
  * @returns {Uint8Array}
  */
 export function makeThumbnail(bytes, edge, quality) {
-  const source = jpeg.decode(bytes, { useTArray: true, maxResolutionInMP: 100, maxMemoryUsageInMB: 1024 })
+  // Bounded: a photo larger than a phone sends (4096 px a side, about 17 megapixels) is refused before decoding.
+  const source = jpeg.decode(bytes, { useTArray: true, maxResolutionInMP: 17, maxMemoryUsageInMB: 160 })
   const scale = Math.min(1, edge / Math.max(source.width, source.height))
   const width = Math.max(1, Math.round(source.width * scale))
   const height = Math.max(1, Math.round(source.height * scale))

@@ -3,6 +3,17 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { blobPath } from './photo-store'
 
+const exists = (file: string) =>
+  fs.access(file).then(
+    () => true,
+    () => false,
+  )
+
+/** The worker could not decode the photo: damaged, or bigger than its bound. */
+class UndecodablePhoto extends Error {
+  override name = 'UndecodablePhoto'
+}
+
 type Job = { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }
 
 /** The long edge of a dashboard thumbnail, as on the phone, and its JPEG quality. */
@@ -38,16 +49,27 @@ export class Thumbnails {
     return { file: blobPath(this.photosDir, photo.sha256), type: photo.type }
   }
 
-  /** The thumbnail's file, made now if it is not there yet. */
+  /**
+   * The thumbnail's file, made now if it is not there yet. A photo that cannot be made into one
+   * (damaged, or too big to decode within the worker's bound) is marked beside the thumbnails
+   * and never tried again: the next request fails at once.
+   */
   async fileFor(sha256: string): Promise<string> {
     const target = `${blobPath(this.thumbsDir, sha256)}.jpg`
+    const failed = `${blobPath(this.thumbsDir, sha256)}.failed`
+    if (await exists(target)) return target
+    if (await exists(failed)) throw new Error(`no thumbnail can be made of ${sha256}`)
+    let made: Uint8Array
     try {
-      await fs.access(target)
-      return target
-    } catch {
-      // Not made yet.
+      made = await this.make(await fs.readFile(blobPath(this.photosDir, sha256)))
+    } catch (error) {
+      // Only the picture's own fault is remembered; a worker that stopped is tried again next time.
+      if (error instanceof UndecodablePhoto) {
+        await fs.mkdir(path.dirname(failed), { recursive: true })
+        await fs.writeFile(failed, error.message)
+      }
+      throw error
     }
-    const made = await this.make(await fs.readFile(blobPath(this.photosDir, sha256)))
     await fs.mkdir(path.dirname(target), { recursive: true })
     // Written aside, then renamed: a thumbnail is whole or absent, and can always be made again.
     // Each call takes its own number: calls for the same photo at once must not share a file.
@@ -72,7 +94,7 @@ export class Thumbnails {
       const job = this.jobs.get(id)
       this.jobs.delete(id)
       if (bytes) job?.resolve(bytes)
-      else job?.reject(new Error(`thumbnail failed: ${error ?? 'unknown'}`))
+      else job?.reject(new UndecodablePhoto(`thumbnail failed: ${error ?? 'unknown'}`))
     })
     worker.on('error', (error) => this.fail(error))
     worker.on('exit', () => {

@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DataStore, Upload } from '@tus/server'
+import { PHOTO_MAX_EDGE } from '../../src/domain'
 import { UPLOAD_ERROR_CODES, UPLOAD_METADATA } from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { uploadMessages } from '../messages'
@@ -40,11 +41,16 @@ function metadataOf(upload: Upload): Metadata {
 export function photoUploads({ db, store, uploadsDir, photosDir, photoMaxBytes, log }: PhotoUploadsOptions) {
   const tooLarge = () => new Refusal(413, UPLOAD_ERROR_CODES.photoTooLarge, uploadMessages.tooLarge(photoMaxBytes))
 
-  /** The bytes are the photo announced: not too big (the limit may have been lowered since), an image, the right SHA-256. */
+  /** The bytes are the photo announced: not too big (the limit may have been lowered since), an image of a phone's dimensions, the right SHA-256. */
   async function checkedPhoto(file: string, sha256: string): Promise<InspectedPhoto & { type: NonNullable<InspectedPhoto['type']> }> {
     const found = await inspectPhoto(file)
     if (found.size > photoMaxBytes) throw tooLarge()
     if (!found.type) throw new Refusal(415, UPLOAD_ERROR_CODES.notAnImage, uploadMessages.notAnImage)
+    // Refused on what the header declares, before anything decodes it: a picture bigger than a phone sends is a decoding bomb.
+    const { dimensions } = found
+    if (!dimensions || Math.max(dimensions.width, dimensions.height) > PHOTO_MAX_EDGE || Math.min(dimensions.width, dimensions.height) < 1) {
+      throw new Refusal(422, UPLOAD_ERROR_CODES.tooManyPixels, uploadMessages.tooManyPixels(PHOTO_MAX_EDGE))
+    }
     if (found.sha256 !== sha256) throw new Refusal(422, UPLOAD_ERROR_CODES.hashMismatch, uploadMessages.hashMismatch)
     return { ...found, type: found.type }
   }

@@ -18,6 +18,12 @@ export function sniffImageType(bytes: Uint8Array): ImageType | null {
   return null
 }
 
+/**
+ * The longest edge, in pixels, of a photo the endpoint takes. The phone sends at most 1600 px;
+ * a header declaring far more is a decoding bomb (a few bytes that expand to gigabytes).
+ */
+export const PHOTO_MAX_EDGE = 4096
+
 export interface ImageSize {
   width: number
   height: number
@@ -28,6 +34,9 @@ const u16le = (bytes: Uint8Array, at: number) => (bytes[at] ?? 0) | ((bytes[at +
 const u24le = (bytes: Uint8Array, at: number) => u16le(bytes, at) | ((bytes[at + 2] ?? 0) << 16)
 const u32be = (bytes: Uint8Array, at: number) => u16be(bytes, at) * 0x10000 + u16be(bytes, at + 2)
 
+/** A JPEG marker that starts a frame, whose header holds the dimensions: every SOFn except DHT (C4), JPG (C8) and DAC (CC). */
+export const isJpegFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
+
 function jpegSize(bytes: Uint8Array): ImageSize | null {
   let at = 2
   while (at + 9 < bytes.length) {
@@ -37,10 +46,7 @@ function jpegSize(bytes: Uint8Array): ImageSize | null {
       at += 1
       continue
     }
-    // Start of frame: every SOFn except DHT (C4), JPG (C8) and DAC (CC).
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: u16be(bytes, at + 5), width: u16be(bytes, at + 7) }
-    }
+    if (isJpegFrame(marker)) return { height: u16be(bytes, at + 5), width: u16be(bytes, at + 7) }
     at += 2 + u16be(bytes, at + 2)
   }
   return null

@@ -43,6 +43,8 @@ export const UPLOAD_ERROR_CODES = {
   notAnImage: 'not_an_image',
   /** 422: the bytes received do not have the SHA-256 the upload announced. */
   hashMismatch: 'photo_hash_mismatch',
+  /** 422: the picture's header declares more pixels than a phone ever sends (`PHOTO_MAX_EDGE`), or none can be read. */
+  tooManyPixels: 'photo_too_many_pixels',
 } as const
 
 /** `GET /api/export/:file`: one year's reports, entries and progress, for Excel. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { ENTRY_STATUSES, EXEMPLAR_KINDS, EXEMPLAR_LIMITS, IMAGE_TYPES, LIMITS, REPORT_LIMITS } from '../domain'
+import { ENTRY_STATUSES, EXEMPLAR_KINDS, EXEMPLAR_LIMITS, IMAGE_TYPES, LIMITS, PHOTO_MAX_EDGE, REPORT_LIMITS } from '../domain'
 import { closed, Id, IsoDate, IsoDateTime, numberOrNull, oneOf } from './common'
 import { PUSH_LIMITS } from './constants'
 
@@ -30,8 +30,8 @@ export const PushedPhoto = Type.Object(
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
     size: Type.Integer({ minimum: 1 }),
     type: oneOf(IMAGE_TYPES),
-    width: Type.Integer({ minimum: 1 }),
-    height: Type.Integer({ minimum: 1 }),
+    width: Type.Integer({ minimum: 1, maximum: PHOTO_MAX_EDGE }),
+    height: Type.Integer({ minimum: 1, maximum: PHOTO_MAX_EDGE }),
     caption: Type.String({ maxLength: 500 }),
     takenAt: IsoDateTime,
   },
