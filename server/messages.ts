@@ -37,7 +37,7 @@ export const pushMessages = {
   entryRules: {
     tooLong: (title: string) => `Ghi chú của nội dung «${title}» quá dài.`,
     notForDone: (title: string) => `Nội dung «${title}» không cần số lượng.`,
-    amount: (title: string) => `Số lượng của nội dung «${title}» phải là số không âm.`,
+    amount: (title: string) => `Số lượng của nội dung «${title}» phải là số không âm và không quá một triệu tỷ.`,
     wholeNumber: (title: string) => `Số lượng của nội dung «${title}» phải là số nguyên.`,
     percent: (title: string) => `Tỷ lệ của nội dung «${title}» không được quá 100%.`,
     amountRequired: (title: string) => `Hãy nhập số lượng đã thực hiện cho nội dung «${title}».`,

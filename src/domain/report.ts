@@ -70,7 +70,11 @@ export interface Report {
   updatedAt: string
 }
 
-export const REPORT_LIMITS = { summaryLength: 5000, noteLength: 2000, maxPhotos: 20, poorAccuracyMetres: 100 } as const
+/**
+ * `maxAmount`: no real figure reaches it (money amounts reach 10^12 đồng), and it keeps sums of
+ * a year's amounts exact and finite.
+ */
+export const REPORT_LIMITS = { summaryLength: 5000, noteLength: 2000, maxPhotos: 20, poorAccuracyMetres: 100, maxAmount: 1e15 } as const
 
 /**
  * Reports a cadre may still change: not yet sent, refused and to be fixed, or accepted but sent
@@ -137,7 +141,7 @@ export function checkReport(report: Report, commitments: readonly Commitment[], 
     if (item.measure === 'done') {
       if (entry.amount !== null) problems.push({ field, rule: 'notForDone' })
     } else if (entry.amount !== null) {
-      if (!Number.isFinite(entry.amount) || entry.amount < 0) problems.push({ field, rule: 'amount' })
+      if (!Number.isFinite(entry.amount) || entry.amount < 0 || entry.amount > REPORT_LIMITS.maxAmount) problems.push({ field, rule: 'amount' })
       else if (item.measure === 'count' && !Number.isInteger(entry.amount)) problems.push({ field, rule: 'wholeNumber' })
       else if (item.measure === 'percent' && entry.amount > 100) problems.push({ field, rule: 'percent' })
     } else if (entry.status === 'done' || entry.status === 'in_progress') {

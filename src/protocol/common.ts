@@ -9,7 +9,7 @@ export const oneOf = <T extends string>(values: readonly T[]) => Type.Union(valu
  * A number or null as one JSON Schema type list, not `anyOf`: the endpoint's Ajv coerces types,
  * and trying the number branch of an `anyOf` first would turn a null into 0.
  */
-export const numberOrNull = (type: 'number' | 'integer', options: { minimum?: number } = {}) => Type.Unsafe<number | null>({ type: [type, 'null'], ...options })
+export const numberOrNull = (type: 'number' | 'integer', options: { minimum?: number; maximum?: number } = {}) => Type.Unsafe<number | null>({ type: [type, 'null'], ...options })
 
 /** For compile-time checks that a wire shape is a domain type, no more and no less. */
 export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

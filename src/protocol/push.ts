@@ -7,7 +7,7 @@ export const PushedEntry = Type.Object(
   {
     commitmentId: Id,
     status: oneOf(ENTRY_STATUSES),
-    amount: numberOrNull('number'),
+    amount: numberOrNull('number', { minimum: 0, maximum: REPORT_LIMITS.maxAmount }),
     note: Type.String({ maxLength: REPORT_LIMITS.noteLength }),
   },
   closed,

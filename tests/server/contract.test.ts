@@ -50,3 +50,19 @@ describe('a body of the wrong types', () => {
     expect((await app.inject({ method: 'GET', url: `/api/assignments/${year}`, headers: admin })).statusCode).toBe(200)
   })
 })
+
+describe('amounts', () => {
+  it('are bounded where no real figure reaches: 1e308 is refused, not summed into Infinity', async () => {
+    const count = field.commitments.find((item) => item.measure === 'count')
+    if (!count) throw new Error('no count commitment')
+    for (const amount of [1e308, 1e16, -1]) {
+      const report = reportOf(field, { entries: [{ commitmentId: count.id, status: 'done', amount, note: '' }] })
+      const response = await app.inject({ method: 'POST', url: '/api/push', headers: field.headers, payload: { reports: [report] } })
+      expect(response.statusCode, String(amount)).toBe(400)
+      expect(response.json<ErrorResponse>().message).toMatch(/amount/)
+    }
+    const money = reportOf(field, { entries: [{ commitmentId: count.id, status: 'done', amount: 1_000_000_000_000, note: '' }] })
+    const accepted = await app.inject({ method: 'POST', url: '/api/push', headers: field.headers, payload: { reports: [money] } })
+    expect(accepted.json<{ results: { outcome: string }[] }>().results[0]?.outcome).toBe('accepted')
+  })
+})

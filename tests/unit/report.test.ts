@@ -107,6 +107,7 @@ describe('checking a report before it is sent', () => {
     ['a commitment not in the covenant', { entries: [entry('gone', { status: 'done' })] }, ['entries.gone:unknown']],
     ['an amount on a done item', { entries: [entry('reform', { status: 'done', amount: 1 })] }, ['entries.reform:notForDone']],
     ['a negative amount', { entries: [entry('visits', { amount: -1 })] }, ['entries.visits:amount']],
+    ['an amount no real figure reaches', { entries: [entry('visits', { amount: 1e308 })] }, ['entries.visits:amount']],
     ['a fractional count', { entries: [entry('visits', { amount: 1.5 })] }, ['entries.visits:wholeNumber']],
     ['a percent over 100', { entries: [entry('poor', { amount: 100.5 })] }, ['entries.poor:percent']],
     ['a measured item in progress without an amount', { entries: [entry('poor')] }, ['entries.poor:amountRequired']],
