@@ -1,4 +1,4 @@
-import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import AjvCompiler, { type RouteDefinition } from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import pkg from '../package.json' with { type: 'json' }
@@ -26,7 +26,20 @@ import audit from './routes/audit'
 import evaluation from './routes/evaluation'
 
 export interface BuildOptions {
-  logger?: FastifyServerOptions['logger']
+  /** Where the log goes (a stream), for tests that read it; `false` for none. By default, standard output. */
+  logStream?: { write: (line: string) => void } | false
+}
+
+/** Query parameters whose values never reach the log: a token or a code pasted into an address is a credential. */
+const SECRET_PARAMETER = /token|code|password|secret|key/i
+
+/** A request as the log shows it: method and address, secrets in the query string blanked; headers (and so the bearer token) never. */
+export function loggedRequest(request: { method: string; url: string }): { method: string; url: string } {
+  const [pathname, query] = request.url.split('?', 2)
+  if (query === undefined) return { method: request.method, url: request.url }
+  const params = new URLSearchParams(query)
+  for (const key of [...params.keys()]) if (SECRET_PARAMETER.test(key)) params.set(key, 'REDACTED')
+  return { method: request.method, url: `${pathname}?${params.toString()}` }
 }
 
 /**
@@ -50,7 +63,7 @@ const strictBodies = (externalSchemas: Parameters<typeof strict>[0], options?: C
 /** Build the endpoint: services first, then API routes, then the app's files as the fallback. */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
-    logger: options.logger ?? { level: config.LOG_LEVEL },
+    logger: options.logStream === false ? false : { level: config.LOG_LEVEL, serializers: { req: loggedRequest }, ...(options.logStream && { stream: options.logStream }) },
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     // A field the contract does not know is an error the sender should hear about, not something to drop.

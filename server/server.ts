@@ -1,20 +1,24 @@
 import { pathToFileURL } from 'node:url'
 import { buildApp } from './app'
-import { ConfigError, loadConfig, localName } from './config'
+import fs from 'node:fs'
+import { ConfigError, loadConfig, localName, type Config } from './config'
 import type { FirstStart } from './plugins/bootstrap'
 
 /** Start the endpoint and stop it cleanly on SIGINT/SIGTERM; answers once it listens. */
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config
   try {
-    config = loadConfig(env)
+    config = readConfig(env)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     process.stderr.write(`${error.message}\n`)
     process.exit(1)
   }
 
+  // Everything the endpoint writes (the database, photos, uploads, thumbnails) is its own user's alone.
+  process.umask(0o077)
   const app = await buildApp(config)
+  keepPrivate(config)
   let closing = false
   const stop = (signal: NodeJS.Signals): void => {
     if (closing) return
@@ -35,6 +39,22 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
   process.stdout.write(banner(`http://${localName(config.HOST)}:${port}`, app.firstStart))
+}
+
+/**
+ * The settings, read once: the admin's first password then leaves the environment, so that no
+ * child process, crash report or diagnostic dump carries it.
+ */
+export function readConfig(env: NodeJS.ProcessEnv): Config {
+  const config = loadConfig(env)
+  delete env.ADMIN_PASSWORD
+  return config
+}
+
+/** The data folder and database of an earlier install, written before the endpoint kept them private, become so. */
+function keepPrivate(config: Config): void {
+  fs.chmodSync(config.dataDir, 0o700)
+  for (const file of [config.databaseFile, `${config.databaseFile}-wal`, `${config.databaseFile}-shm`]) if (fs.existsSync(file)) fs.chmodSync(file, 0o600)
 }
 
 /** What someone who just ran `npm start` needs: where to open the app, and how to get in. */

@@ -50,7 +50,7 @@ export function fakeBuiltApp(): string {
 export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
   // Without last year's demo reports unless a test asks: most count what they pushed themselves.
   const config = loadConfig({ DATA_DIR: tempDir(), APP_DIR: fakeBuiltApp(), SEED_DEMO_LAST_YEAR: 'false', ...env })
-  const app = await buildApp(config, { logger: false })
+  const app = await buildApp(config, { logStream: false })
   later(() => app.close())
   return app
 }
