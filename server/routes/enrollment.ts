@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CreateEnrollmentCodeRequest, Device, DeviceParams, EnrollmentCodeResponse, EnrollRequest, EnrollResponse, ErrorResponse } from '../../src/protocol'
+import {
+  CreateEnrollmentCodeRequest,
+  Device,
+  DeviceParams,
+  EnrollmentCodeResponse,
+  EnrollRequest,
+  EnrollResponse,
+  ErrorResponse,
+  MemberParams,
+  RevokedCodes,
+} from '../../src/protocol'
 import { managerOf } from '../plugins/access'
-import { createEnrollmentCode, guardedEnroll, revokeDevice } from '../services/enrollment'
+import { createEnrollmentCode, guardedEnroll, revokeDevice, revokeEnrollmentCodes } from '../services/enrollment'
 
 export interface EnrollmentOptions {
   /** The address phones open, for enrollment links. */
@@ -24,6 +34,15 @@ const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicU
     },
     async (request, reply) =>
       reply.code(201).send(await createEnrollmentCode(app.db, managerOf(request), request.body.memberId, { validHours: request.body.validHours, publicUrl })),
+  )
+
+  app.post(
+    '/api/members/:memberId/enrollment-codes/revoke',
+    {
+      ...manager,
+      schema: { ...meta, summary: 'Withdraw every code of a member not used yet', params: MemberParams, response: { 200: RevokedCodes, ...errors } },
+    },
+    async (request) => revokeEnrollmentCodes(app.db, managerOf(request), request.params.memberId),
   )
 
   app.post(

@@ -23,6 +23,30 @@ const codeUsed = () => new Refusal(409, ERROR_CODES.codeUsed, 'This enrollment c
  * A one-time code (and link) with which `memberId` enrolls a phone, issued by a lead or admin
  * (and audited with it), or by the endpoint itself (`'endpoint'`) for the demo link it prints.
  */
+/**
+ * `POST /api/members/:memberId/enrollment-codes/revoke`: every code of the member not used yet
+ * stops working at once (a printed card was lost, or handed to the wrong person). Answers how
+ * many were withdrawn; phones already enrolled keep working.
+ */
+export async function revokeEnrollmentCodes(db: Kysely<Database>, manager: Member, memberId: string, now = new Date()): Promise<{ revoked: number }> {
+  return db.transaction().execute(async (trx) => {
+    const member = await trx.selectFrom('member').select(['id', 'unit_id', 'role', 'name']).where('id', '=', memberId).executeTakeFirst()
+    if (!member) throw notFound('member')
+    if (!mayManage(manager, { id: member.id, unitId: member.unit_id, role: member.role })) throw notYours()
+    const at = now.toISOString()
+    const { numUpdatedRows } = await trx
+      .updateTable('enrollment_code')
+      .set({ expires_at: at })
+      .where('member_id', '=', member.id)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', at)
+      .executeTakeFirst()
+    const revoked = Number(numUpdatedRows)
+    await audit(trx, manager, 'enrollment.revoke', member.unit_id, { member: member.name, codes: revoked }, now)
+    return { revoked }
+  })
+}
+
 export async function createEnrollmentCode(
   db: Kysely<Database>,
   issuer: Member | 'endpoint',

@@ -37,6 +37,7 @@ import type {
   ReportDetail,
   ReportsQuery,
   ReportsResponse,
+  RevokedCodes,
   RetireRequest,
   ReturnRequest,
   Review,
@@ -131,6 +132,8 @@ export function createDashboardApi(send: Transport) {
     members: (query: MembersQuery = {}) => json<MembersResponse>(`/api/members${queryOf(query)}`),
     saveMember: (body: MemberRequest, memberId?: string) => json<MemberDetail>(memberId ? `/api/members/${memberId}` : '/api/members', memberId ? put(body) : post(body)),
     createEnrollmentCode: (body: CreateEnrollmentCodeRequest) => json<EnrollmentCodeResponse>('/api/enrollment-codes', post(body)),
+    /** Every code of the member not used yet stops working (a printed card was lost). */
+    revokeEnrollmentCodes: (memberId: string) => json<RevokedCodes>(`/api/members/${memberId}/enrollment-codes/revoke`, post()),
     revokeDevice: (deviceId: string) => json<Device>(`/api/devices/${deviceId}/revoke`, post()),
 
     progress: (query: YearQuery) => json<ProgressResponse>(`/api/progress${queryOf(query)}`),

@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'member.create',
   'member.update',
   'enrollment.create',
+  'enrollment.revoke',
   'device.revoke',
   'report.review',
   'export',

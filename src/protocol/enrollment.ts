@@ -24,6 +24,10 @@ export const EnrollmentCodeResponse = Type.Object(
 )
 export type EnrollmentCodeResponse = Static<typeof EnrollmentCodeResponse>
 
+/** `POST /api/members/:memberId/enrollment-codes/revoke`: how many unused codes stopped working. */
+export const RevokedCodes = Type.Object({ revoked: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })
+export type RevokedCodes = Static<typeof RevokedCodes>
+
 /**
  * `POST /api/enroll`: a phone exchanges a code for its device token. `requestId`, made by the
  * phone for this attempt, lets it retry after a lost answer and still get its token.

@@ -171,6 +171,12 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     const code = await send<{ expiresAt: string }>(bloc, bloc.own.lead, { method: 'POST', url: '/api/enrollment-codes', payload: { memberId: cadre.id } })
     return { by: 'lead', unitId: bloc.own.unitId, details: { member: cadre.name, expiresAt: code.expiresAt } }
   },
+  'enrollment.revoke': async (bloc) => {
+    const cadre = await cadreOf(bloc)
+    await send(bloc, bloc.own.lead, { method: 'POST', url: '/api/enrollment-codes', payload: { memberId: cadre.id } })
+    const { revoked } = await send<{ revoked: number }>(bloc, bloc.own.lead, { method: 'POST', url: `/api/members/${cadre.id}/enrollment-codes/revoke` })
+    return { by: 'lead', unitId: bloc.own.unitId, details: { member: cadre.name, codes: revoked } }
+  },
   'device.revoke': async (bloc) => {
     const cadre = await cadreOf(bloc)
     await enrolledAs(bloc.app, cadre.name)

@@ -83,6 +83,7 @@ const unitRoutes: Record<string, Build> = {
     payload: { unitId: unit.unitId, name: `Cán bộ đổi tên ${randomUUID().slice(0, 6)}`, title: 'Chuyên viên', role: 'cadre' },
   }),
   'POST /api/enrollment-codes': async (_, unit) => ({ method: 'POST', url: '/api/enrollment-codes', payload: { memberId: await cadreOf(unit) } }),
+  'POST /api/members/:memberId/enrollment-codes/revoke': async (_, unit) => ({ method: 'POST', url: `/api/members/${await cadreOf(unit)}/enrollment-codes/revoke` }),
   'POST /api/devices/:deviceId/revoke': async ({ app }, unit) => {
     const cadre = await app.db
       .selectFrom('member')

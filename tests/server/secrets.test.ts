@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { buildApp, loggedRequest } from '../../server/app'
 import { loadConfig } from '../../server/config'
 import { readConfig } from '../../server/server'
-import { fakeBuiltApp, tempDir } from './helper'
+import type { EnrollmentCodeResponse } from '../../src/protocol'
+import { buildTestApp, enrolledAs, fakeBuiltApp, tempDir } from './helper'
+import { ADMIN_PASSWORD, logIn } from './managers'
 
 /**
  * Secrets and files: the admin's first password leaves the environment once read; no token or
@@ -18,6 +20,22 @@ describe('the admin password', () => {
     const env: NodeJS.ProcessEnv = { DATA_DIR: tempDir(), ADMIN_PASSWORD: 'mật khẩu đầu tiên rất dài' }
     expect(readConfig(env).ADMIN_PASSWORD).toBe('mật khẩu đầu tiên rất dài')
     expect(env).not.toHaveProperty('ADMIN_PASSWORD')
+  })
+})
+
+describe('an enrollment code', () => {
+  it('not used yet can be withdrawn: it no longer enrolls a phone, and a phone already enrolled keeps working', async () => {
+    const app = await buildTestApp({ ADMIN_PASSWORD })
+    const admin = await logIn(app, 'admin', ADMIN_PASSWORD)
+    const cadre = await app.db.selectFrom('member').select('id').where('name', '=', 'Lý Thị Dua').executeTakeFirstOrThrow()
+    const enrolled = await enrolledAs(app, 'Lý Thị Dua')
+    const code = (await app.inject({ method: 'POST', url: '/api/enrollment-codes', headers: admin, payload: { memberId: cadre.id } })).json<EnrollmentCodeResponse>()
+    const withdrawn = await app.inject({ method: 'POST', url: `/api/members/${cadre.id}/enrollment-codes/revoke`, headers: admin })
+    expect(withdrawn.json()).toEqual({ revoked: 1 })
+    const enroll = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code: code.code, deviceName: 'Máy nhặt được' } })
+    expect(enroll.statusCode).toBe(410)
+    expect((await app.inject({ method: 'GET', url: '/api/pull', headers: enrolled })).statusCode).toBe(200)
+    expect((await app.inject({ method: 'POST', url: `/api/members/${cadre.id}/enrollment-codes/revoke`, headers: admin })).json()).toEqual({ revoked: 0 })
   })
 })
 
