@@ -1,3 +1,4 @@
+import http from 'node:http'
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import AjvCompiler, { type RouteDefinition } from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -65,6 +66,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: options.logStream === false ? false : { level: config.LOG_LEVEL, serializers: { req: loggedRequest }, ...(options.logStream && { stream: options.logStream }) },
     bodyLimit: 1024 * 1024,
+    // A connection that trickles its request (slow-body clients holding sockets open) is cut:
+    // headers within 30 s, the whole request within REQUEST_TIMEOUT_MS, checked a few times in that span.
+    serverFactory: (handler) =>
+      http.createServer(
+        {
+          requestTimeout: config.REQUEST_TIMEOUT_MS,
+          headersTimeout: Math.min(30_000, config.REQUEST_TIMEOUT_MS),
+          connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.REQUEST_TIMEOUT_MS / 4)),
+        },
+        handler,
+      ),
     trustProxy: false,
     // A field the contract does not know is an error the sender should hear about, not something to drop.
     ajv: { customOptions: { removeAdditional: false } },

@@ -17,6 +17,12 @@ const ConfigSchema = Type.Object({
   SEED_DEMO_LAST_YEAR: Type.Boolean({ default: true, description: 'with SEED_DEMO, also last year’s covenant with a year of reports, being evaluated' }),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, description: 'password of the bloc admin created on first start, at least 10 characters' })),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', description: 'the address phones open, such as https://giaouoc.example.vn' })),
+  REQUEST_TIMEOUT_MS: Type.Integer({
+    minimum: 1000,
+    maximum: 3_600_000,
+    default: 120_000,
+    description: 'a request whose headers and body have not all arrived by then is cut, in ms (a photo chunk of 256 KB takes under a minute on 2G)',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ErrorResponse } from '../../src/protocol'
 import { fieldOf, reportOf, type Field } from './field'
@@ -65,4 +66,25 @@ describe('amounts', () => {
     const accepted = await app.inject({ method: 'POST', url: '/api/push', headers: field.headers, payload: { reports: [money] } })
     expect(accepted.json<{ results: { outcome: string }[] }>().results[0]?.outcome).toBe('accepted')
   })
+})
+
+describe('a request that trickles in', () => {
+  it('is cut once the request time is up, headers sent and body never finished', async () => {
+    const slow = await buildTestApp({ REQUEST_TIMEOUT_MS: '1000' })
+    await slow.listen({ port: 0, host: '127.0.0.1' })
+    const address = slow.server.address()
+    if (!address || typeof address === 'string') throw new Error('not listening')
+    try {
+      const socket = net.connect(address.port, '127.0.0.1')
+      let answer = ''
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()))
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      socket.write(`POST /api/push HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"reports":[`)
+      // Nothing more is sent: the endpoint, not the client, ends it.
+      await closed
+      expect(answer === '' || answer.startsWith('HTTP/1.1 408')).toBe(true)
+    } finally {
+      await slow.close()
+    }
+  }, 20_000)
 })
