@@ -77,7 +77,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         },
         handler,
       ),
-    trustProxy: false,
+    // Behind the reverse proxy the README recommends, the client's address comes from X-Forwarded-For (TRUST_PROXY).
+    trustProxy: config.trustProxy,
     // A field the contract does not know is an error the sender should hear about, not something to drop.
     ajv: { customOptions: { removeAdditional: false } },
     schemaController: { compilersFactory: { buildValidator: strictBodies } },

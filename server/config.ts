@@ -23,6 +23,12 @@ const ConfigSchema = Type.Object({
     default: 120_000,
     description: 'a request whose headers and body have not all arrived by then is cut, in ms (a photo chunk of 256 KB takes under a minute on 2G)',
   }),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      pattern: '^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$',
+      description: 'behind a reverse proxy: the proxy addresses (127.0.0.1, or a list, CIDRs allowed), or true for any; the client address then comes from X-Forwarded-For',
+    }),
+  ),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info', description: 'fatal, error, warn, info, debug, trace or silent' },
@@ -44,6 +50,8 @@ export interface Config extends RawConfig {
   thumbsDir: string
   /** PUBLIC_URL, or the local address the endpoint listens on. */
   publicUrl: string
+  /** Fastify's `trustProxy`, from TRUST_PROXY: whom to believe about the client's address. */
+  trustProxy: boolean | string[]
 }
 
 export class ConfigError extends Error {
@@ -85,7 +93,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     photosDir: path.join(dataDir, 'photos'),
     thumbsDir: path.join(dataDir, 'thumbs'),
     publicUrl: (raw.PUBLIC_URL ?? `http://${localName(raw.HOST)}:${raw.PORT}`).replace(/\/$/, ''),
+    trustProxy: trustProxyOf(raw.TRUST_PROXY),
   }
+}
+
+/** `true`, or the proxies' addresses; false (the socket's address is the client's) when unset. */
+function trustProxyOf(setting: string | undefined): boolean | string[] {
+  if (setting === undefined || setting === 'false') return false
+  return setting === 'true' ? true : setting.split(',')
 }
 
 /** How to write the listening address in a link opened on this computer. */

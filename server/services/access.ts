@@ -53,21 +53,28 @@ export async function logIn(db: Kysely<Database>, username: string, password: st
 /**
  * `logIn` slowed against guessing, with counts of its own (one per app): five wrong passwords
  * for a name from one address, or thirty from one address, and it waits 15 minutes. Per name
- * from one address, and per address whatever the name, so that one password tried across many
- * names is slowed as well.
+ * from one address, so that a guesser elsewhere never locks the owner out of the networks they
+ * use; per address whatever the name, so that one password tried across many names is slowed
+ * as well, and a success there (the guesser's own account) does not wipe that count. A new
+ * password (`npm run admin -- reset-password`, or one the admin sets) starts the name afresh.
  */
 export function guardedLogIn(db: Kysely<Database>) {
   const perName = new FailureLimiter(5, HOUR / 4)
   const perAddress = new FailureLimiter(30, HOUR / 4)
-  return (ip: string, username: string, password: string) =>
-    limitFailures(
+  return async (ip: string, username: string, password: string) => {
+    const name = username.trim().toLowerCase()
+    const stored = await db.selectFrom('member').select('password_hash').where('username', '=', name).executeTakeFirst()
+    // The end of the stored hash (its salt and digest change with every new password) marks which password the count is about.
+    const version = stored?.password_hash?.slice(-12) ?? ''
+    return limitFailures(
       [
-        [perName, `${ip}|${username.trim().toLowerCase()}`],
-        [perAddress, ip],
+        [perName, `${ip}|${name}|${version}`],
+        [perAddress, ip, { keepOnSuccess: true }],
       ],
       'failed attempts',
       () => logIn(db, username, password),
     )
+  }
 }
 
 /** `POST /api/auth/logout`: a session's token stops working; a device's is revoked only by a manager. */

@@ -45,15 +45,19 @@ export class FailureLimiter {
   }
 }
 
+/** A limiter and its key for one attempt; `keepOnSuccess`: a success does not wipe what was counted (an address's count). */
+export type LimitKey = readonly [FailureLimiter, string, { keepOnSuccess?: boolean }?]
+
 /**
- * `attempt`, counted against each limiter's key before it starts and forgotten when it
- * succeeds; refused with a 429 (`Too many <what>`) while any of the keys must wait.
+ * `attempt`, counted against each limiter's key before it starts and, unless the key says to
+ * keep it, forgotten when it succeeds; refused with a 429 (`Too many <what>`) while any of the
+ * keys must wait.
  */
-export async function limitFailures<T>(keys: readonly (readonly [FailureLimiter, string])[], what: string, attempt: () => Promise<T>): Promise<T> {
+export async function limitFailures<T>(keys: readonly LimitKey[], what: string, attempt: () => Promise<T>): Promise<T> {
   const wait = Math.max(...keys.map(([limiter, key]) => limiter.retryAfter(key)))
   if (wait > 0) throw tooManyAttempts(wait, `Too many ${what}; try again in ${Math.ceil(wait / 60)} minutes`)
   for (const [limiter, key] of keys) limiter.count(key)
   const result = await attempt()
-  for (const [limiter, key] of keys) limiter.succeed(key)
+  for (const [limiter, key, options] of keys) if (!options?.keepOnSuccess) limiter.succeed(key)
   return result
 }

@@ -7,7 +7,7 @@ import { audit } from './audit'
 import { conflict, forbidden, notFound, refuseProblems, uniquely } from './errors'
 import { nextRevision, toMember } from './reference'
 import { assertUnit, mayManage, scopedUnit } from './scope'
-import { hashPassword } from './secrets'
+import { hashPassword, newPassword } from './secrets'
 
 /**
  * The bloc's people and their phones. The admin manages everyone; a lead sees their own unit
@@ -117,4 +117,27 @@ export async function saveMember(db: Kysely<Database>, manager: Member, memberId
     [{ field: 'username', rule: 'taken' }],
   )
   return memberDetail(db, id)
+}
+
+/**
+ * `npm run admin -- reset-password [username]`, from the endpoint's machine: a manager (the
+ * admin by default) who is locked out or forgot the password gets a new one, generated and
+ * shown once. Their sessions end; the change is audited as theirs, made from the machine. A new
+ * password also starts their name's count of failed logins afresh.
+ */
+export async function resetPassword(db: Kysely<Database>, username = 'admin', now = new Date()): Promise<{ name: string; password: string }> {
+  const password = newPassword()
+  const passwordHash = await hashPassword(password)
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('member').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
+    if (!row || row.role === 'cadre') throw notFound('manager')
+    await trx
+      .updateTable('member')
+      .set({ password_hash: passwordHash, rev: await nextRevision(trx) })
+      .where('id', '=', row.id)
+      .execute()
+    await trx.updateTable('session').set({ revoked_at: now.toISOString() }).where('member_id', '=', row.id).where('revoked_at', 'is', null).execute()
+    await audit(trx, toMember(row), 'member.update', row.unit_id, { member: row.name, password: 'reset from the endpoint’s machine' }, now)
+    return { name: row.name, password }
+  })
 }
