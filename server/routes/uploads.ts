@@ -19,7 +19,7 @@ export interface UploadsOptions {
   publicUrl: string
 }
 
-const UPLOAD_EXPIRY_MS = 7 * 24 * 3600 * 1000
+const UPLOAD_EXPIRY_MS = 24 * 3600 * 1000
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0]
 
@@ -39,8 +39,8 @@ const UploadParams = Type.Object({ uploadId: Type.String({ pattern: '^[0-9a-f]{3
  * parses no body here: tus reads each request's bytes itself, as they arrive.
  */
 const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photosDir, photoMaxBytes, publicUrl }) => {
-  // Uploads left unfinished (a reset phone, a photo edited out) go after a week; a phone that
-  // comes back to one then starts it again.
+  // Uploads left unfinished (a reset phone, a photo edited out) go after a day, so that
+  // abandoned ones do not fill the disk; a phone that comes back to one later starts it again.
   const datastore = new FileStore({ directory: uploadsDir, expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS })
   const checks = photoUploads({ db: app.db, store: datastore, uploadsDir, photosDir, photoMaxBytes, log: app.log })
   // tus hands its hooks its own request object; this finds the caller requireDevice found.

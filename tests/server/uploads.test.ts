@@ -328,4 +328,21 @@ describe('photo upload refusals', () => {
     // The upload is untouched.
     expect((await head(url, field.headers)).headers.get('upload-offset')).toBe('0')
   })
+
+  it('forgets an upload left unfinished for a day: a phone coming back to it starts it again', async () => {
+    const bytes = jpeg(20_000, 'abandoned')
+    const { dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const url = await created(base, field, photo, report)
+    expect((await patch(url, field.headers, 0, bytes.subarray(0, 5_000))).status).toBe(204)
+    // The upload was begun 25 hours ago.
+    const info = path.join(dataDir, 'uploads', `${url.split('/').at(-1) ?? ''}.json`)
+    const stored = JSON.parse(fs.readFileSync(info, 'utf8')) as { creation_date: string }
+    fs.writeFileSync(info, JSON.stringify({ ...stored, creation_date: new Date(Date.now() - 25 * 3600 * 1000).toISOString() }))
+    expect((await head(url, field.headers)).status).toBe(410)
+    // Begun again, it goes.
+    const again = await created(base, field, photo, report)
+    expect((await patch(again, field.headers, 0, bytes)).status).toBe(204)
+  })
 })
