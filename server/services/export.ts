@@ -70,24 +70,23 @@ async function tables(
     .orderBy('report.receipt_number')
     .execute()
   const byId = new Map(reportRows.map((row) => [row.id, row]))
-  const entryRows = reportRows.length
-    ? await db
-        .selectFrom('report_entry')
-        .innerJoin('commitment', 'commitment.id', 'report_entry.commitment_id')
-        .innerJoin('report', 'report.id', 'report_entry.report_id')
-        .select(['report_entry.report_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note', 'commitment.position', 'commitment.title', 'commitment.unit_label'])
-        .where('commitment.covenant_id', '=', covenant.id)
-        .where(
-          'report_entry.report_id',
-          'in',
-          reportRows.map((row) => row.id),
-        )
-        // The reports in the order of their own sheet, so that both read side by side.
-        .orderBy('report.visit_date')
-        .orderBy('report.receipt_number')
-        .orderBy('commitment.position')
-        .execute()
-    : []
+  // The entries of the same reports, found by the same conditions rather than by listing their
+  // ids: a year's ids outnumber what one SQL statement may carry.
+  let entries = db
+    .selectFrom('report_entry')
+    .innerJoin('commitment', 'commitment.id', 'report_entry.commitment_id')
+    .innerJoin('report', 'report.id', 'report_entry.report_id')
+    .select(['report_entry.report_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note', 'commitment.position', 'commitment.title', 'commitment.unit_label'])
+    .where('commitment.covenant_id', '=', covenant.id)
+    .where('report.covenant_id', '=', covenant.id)
+  if (scope) entries = entries.where('report.unit_id', '=', scope)
+  if (asOf) entries = entries.where('report.visit_date', '<=', asOf)
+  const entryRows = await entries
+    // The reports in the order of their own sheet, so that both read side by side.
+    .orderBy('report.visit_date')
+    .orderBy('report.receipt_number')
+    .orderBy('commitment.position')
+    .execute()
   const matrix = await progressMatrix(db, manager, { year: covenant.year, ...(scope && { unitId: scope }), ...(asOf && { asOf }) })
 
   return {
