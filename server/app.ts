@@ -88,14 +88,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(securityHeaders, { publicUrl: config.publicUrl })
   await app.register(database, { file: config.databaseFile })
   await app.register(bootstrap, { seedDemo: config.SEED_DEMO, seedLastYear: config.SEED_DEMO_LAST_YEAR, adminPassword: config.ADMIN_PASSWORD, publicUrl: config.publicUrl })
-  await app.register(access)
+  await app.register(access, { deviceRequestsPerMinute: config.DEVICE_REQUESTS_PER_MINUTE })
   await app.register(openapi, { version: pkg.version })
   await app.register(health, { version: pkg.version })
   await app.register(auth)
   await app.register(enrollment, { publicUrl: config.publicUrl })
   await app.register(pull)
   await app.register(push)
-  await app.register(uploads, { uploadsDir: config.uploadsDir, photosDir: config.photosDir, photoMaxBytes: config.PHOTO_MAX_BYTES, publicUrl: config.publicUrl })
+  await app.register(uploads, {
+    uploadsDir: config.uploadsDir,
+    photosDir: config.photosDir,
+    photoMaxBytes: config.PHOTO_MAX_BYTES,
+    photosPerDay: config.DEVICE_PHOTOS_PER_DAY,
+    publicUrl: config.publicUrl,
+  })
   await app.register(setup)
   await app.register(members)
   await app.register(progress)

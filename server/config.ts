@@ -23,6 +23,12 @@ const ConfigSchema = Type.Object({
     default: 120_000,
     description: 'a request whose headers and body have not all arrived by then is cut, in ms (a photo chunk of 256 KB takes under a minute on 2G)',
   }),
+  DEVICE_REQUESTS_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    default: 3000,
+    description: 'requests one phone may make in a minute (pull, push, uploads) before 429 with Retry-After',
+  }),
+  DEVICE_PHOTOS_PER_DAY: Type.Integer({ minimum: 1, default: 20_000, description: 'photo uploads one phone may begin in a day before 429 with Retry-After' }),
   TRUST_PROXY: Type.Optional(
     Type.String({
       pattern: '^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$',

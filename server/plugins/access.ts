@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify'
 import type { Member } from '../../src/domain'
 import { ErrorResponse } from '../../src/protocol'
 import { identify, type Caller, type DeviceCaller } from '../services/access'
-import { forbidden, unauthorized } from '../services/errors'
+import { forbidden, tooManyAttempts, unauthorized } from '../services/errors'
+import { FailureLimiter } from '../services/failures'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,14 +35,23 @@ export const managerErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: Erro
 
 const bearer = (request: FastifyRequest) => /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
 
-/** Who is calling: 401 without a good token, 403 for the wrong kind of caller. */
-export default fp(
-  (app) => {
+export interface AccessOptions {
+  /** Requests one phone may make in a minute: far above what a phone sends, so that only a runaway or stolen token meets it. */
+  deviceRequestsPerMinute: number
+}
+
+/** Who is calling: 401 without a good token, 403 for the wrong kind of caller, 429 for a phone past its rate. */
+export default fp<AccessOptions>(
+  (app, { deviceRequestsPerMinute }) => {
     app.decorateRequest('caller', null)
+    const requests = new FailureLimiter(deviceRequestsPerMinute, 60_000)
 
     app.decorate('requireDevice', async (request: FastifyRequest) => {
       const caller = await identify(app.db, bearer(request))
       if (caller.kind !== 'device') throw forbidden('This route is for enrolled devices')
+      const wait = requests.retryAfter(caller.deviceId)
+      if (wait > 0) throw tooManyAttempts(wait, `Too many requests from this device; try again in ${wait} seconds`)
+      requests.count(caller.deviceId)
       request.caller = caller
     })
     app.decorate('requireManager', async (request: FastifyRequest) => {

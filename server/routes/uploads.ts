@@ -6,7 +6,8 @@ import { Server, type CancellationContext, type ServerOptions } from '@tus/serve
 import { UPLOADS_PATH } from '../../src/protocol'
 import { deviceOf } from '../plugins/access'
 import type { Caller } from '../services/access'
-import { errorBody, Refusal } from '../services/errors'
+import { errorBody, Refusal, tooManyAttempts } from '../services/errors'
+import { FailureLimiter } from '../services/failures'
 import { photoUploads } from '../services/uploads'
 
 export interface UploadsOptions {
@@ -15,6 +16,8 @@ export interface UploadsOptions {
   /** Received photos, by SHA-256. */
   photosDir: string
   photoMaxBytes: number
+  /** Photo uploads one phone may begin in a day: far above a month's backlog or a restored file, so that only a runaway or stolen token meets it. */
+  photosPerDay: number
   /** The app's address: the only origin whose pages may upload. */
   publicUrl: string
 }
@@ -38,7 +41,7 @@ const UploadParams = Type.Object({ uploadId: Type.String({ pattern: '^[0-9a-f]{3
  * on creation, on the last byte and on HEAD, PATCH and DELETE is `services/uploads.ts`'s. Fastify
  * parses no body here: tus reads each request's bytes itself, as they arrive.
  */
-const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photosDir, photoMaxBytes, publicUrl }) => {
+const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photosDir, photoMaxBytes, photosPerDay, publicUrl }) => {
   // Uploads left unfinished (a reset phone, a photo edited out) go after a day, so that
   // abandoned ones do not fill the disk; a phone that comes back to one later starts it again.
   const datastore = new FileStore({ directory: uploadsDir, expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS })
@@ -93,11 +96,21 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
 
+  // Each upload begun counts against the phone's photos of the day.
+  const begun = new FailureLimiter(photosPerDay, 24 * 3600 * 1000)
+  const requireDeviceWithin = async (request: FastifyRequest) => {
+    await app.requireDevice(request)
+    const { deviceId } = deviceOf(request)
+    const wait = begun.retryAfter(deviceId)
+    if (wait > 0) throw tooManyAttempts(wait, `This device has begun ${photosPerDay} photo uploads today; try again in ${Math.ceil(wait / 60)} minutes`)
+    begun.count(deviceId)
+  }
+
   app.route({
     method: ['POST', 'OPTIONS'],
     url: UPLOADS_PATH,
     schema: { hide: true },
-    preHandler: exceptOptions(app.requireDevice),
+    preHandler: exceptOptions(requireDeviceWithin),
     handler: handOver,
   })
   app.route({

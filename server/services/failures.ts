@@ -1,8 +1,8 @@
 import { tooManyAttempts } from './errors'
 
 /**
- * Counts attempts that may fail (a password, an enrollment code) per key within a window, so
- * that guessing is slow. An attempt counts from the moment it starts, so many sent at once
+ * Counts attempts per key within a window: attempts that may fail (a password, an enrollment
+ * code), so that guessing is slow, and what one phone sends, so that a runaway is held back. An attempt counts from the moment it starts, so many sent at once
  * are limited like many sent one after another; a success clears its key. Kept in memory: one
  * endpoint process, and a restart forgetting the counts gives a guesser little.
  */
