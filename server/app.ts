@@ -1,11 +1,10 @@
-import http from 'node:http'
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
-import AjvCompiler, { type RouteDefinition } from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import pkg from '../package.json' with { type: 'json' }
 import type { ErrorResponse } from '../src/protocol'
 import type { Config } from './config'
 import { errorBody, reasonOf, Refusal } from './services/errors'
+import { loggedRequest, serverWithTimeouts, strictBodies } from './http'
 import database from './plugins/database'
 import bootstrap from './plugins/bootstrap'
 import access from './plugins/access'
@@ -31,52 +30,12 @@ export interface BuildOptions {
   logStream?: { write: (line: string) => void } | false
 }
 
-/** Query parameters whose values never reach the log: a token or a code pasted into an address is a credential. */
-const SECRET_PARAMETER = /token|code|password|secret|key/i
-
-/** A request as the log shows it: method and address, secrets in the query string blanked; headers (and so the bearer token) never. */
-export function loggedRequest(request: { method: string; url: string }): { method: string; url: string } {
-  const [pathname, query] = request.url.split('?', 2)
-  if (query === undefined) return { method: request.method, url: request.url }
-  const params = new URLSearchParams(query)
-  for (const key of [...params.keys()]) if (SECRET_PARAMETER.test(key)) params.set(key, 'REDACTED')
-  return { method: request.method, url: `${pathname}?${params.toString()}` }
-}
-
-/**
- * Bodies are checked as sent: a number, `true` or an array where a name is expected is a 400
- * naming the field, never turned into the name. Query strings and path parameters are text on
- * the wire, and keep their integers and booleans converted.
- */
-const strict = AjvCompiler()
-const loose = AjvCompiler()
-type CompilerOptions = Parameters<typeof strict>[1]
-type Compiler = ReturnType<typeof strict>
-// The package's types say a compiler takes a schema; Fastify hands it the route (schema, method, url, part).
-type RouteCompiler = (route: RouteDefinition) => ReturnType<Compiler>
-const strictBodies = (externalSchemas: Parameters<typeof strict>[0], options?: CompilerOptions): Compiler => {
-  const bodies = strict(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as CompilerOptions) as unknown as RouteCompiler
-  const others = loose(externalSchemas, options) as unknown as RouteCompiler
-  const compile: RouteCompiler = (route) => ((route.httpPart as string) === 'body' ? bodies : others)(route)
-  return compile as unknown as Compiler
-}
-
 /** Build the endpoint: services first, then API routes, then the app's files as the fallback. */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: options.logStream === false ? false : { level: config.LOG_LEVEL, serializers: { req: loggedRequest }, ...(options.logStream && { stream: options.logStream }) },
     bodyLimit: 1024 * 1024,
-    // A connection that trickles its request (slow-body clients holding sockets open) is cut:
-    // headers within 30 s, the whole request within REQUEST_TIMEOUT_MS, checked a few times in that span.
-    serverFactory: (handler) =>
-      http.createServer(
-        {
-          requestTimeout: config.REQUEST_TIMEOUT_MS,
-          headersTimeout: Math.min(30_000, config.REQUEST_TIMEOUT_MS),
-          connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.REQUEST_TIMEOUT_MS / 4)),
-        },
-        handler,
-      ),
+    serverFactory: (handler) => serverWithTimeouts(handler, config.REQUEST_TIMEOUT_MS),
     // Behind the reverse proxy the README recommends, the client's address comes from X-Forwarded-For (TRUST_PROXY).
     trustProxy: config.trustProxy,
     // A field the contract does not know is an error the sender should hear about, not something to drop.
