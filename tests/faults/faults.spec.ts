@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { tempDir } from '../e2e/endpoint'
 import { expect, test, type Page } from '@playwright/test'
+import { phone } from '../../playwright.config'
 import { buildRelease, enroll, Rig, row, seedQueue, settle, type FaultRow, type SeedOptions, type Seeded } from './rig'
 
 // Every scenario queues reports and photos on a phone with no network, breaks the link or the
@@ -130,6 +131,29 @@ test('endpoint killed and restarted mid-sync', async ({ page }) => {
   await new Promise((resolve) => setTimeout(resolve, 1500))
   await rig.startEndpoint()
   await record('endpoint killed and restarted mid-sync', page, seeded)
+})
+
+test('endpoint killed while three phones send at once', async ({ browser, page }) => {
+  const { launchOptions, trace, ...settings } = phone
+  void launchOptions
+  void trace
+  const others = await Promise.all(['Hoàng Văn Minh', 'Lò Văn Thắng'].map(async (name) => ({ link: await rig.enrollmentLink(name), context: await browser.newContext(settings) })))
+  const phones = [{ page, link: rig.link }, ...(await Promise.all(others.map(async ({ link, context }) => ({ page: await context.newPage(), link }))))]
+  const seeded: Seeded[] = []
+  for (const { page: each, link } of phones) {
+    await enroll(each, link)
+    await each.context().setOffline(true)
+    seeded.push(await seedQueue(each, { reports: 15, photos: [1, 1], photo: { width: 2400, height: 1800, quality: 0.9 } }))
+  }
+  rig.proxy.uploadBytesPerSecond = 400 * 1024
+  await Promise.all(phones.map(({ page: each }) => each.context().setOffline(false)))
+  // SIGKILL comes while photos are on their way and the phones push.
+  await expect.poll(() => rig.proxy.seen.filter((entry) => entry.method === 'PATCH' && entry.bodyBytes > 100_000).length, { timeout: 30_000 }).toBeGreaterThan(0)
+  await rig.endpoint.kill()
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  await rig.startEndpoint()
+  for (const [index, { page: each }] of phones.entries()) await record(`killed with three phones sending, phone ${index + 1}`, each, seeded[index] as Seeded)
+  await Promise.all(others.map(({ context }) => context.close()))
 })
 
 test('answers slower than the phone waits', async ({ page }) => {

@@ -78,6 +78,21 @@ export class Rig {
     }
   }
 
+  /** A new enrollment link for the named member of the demo bloc, through the proxy, made by the admin. */
+  async enrollmentLink(memberName: string): Promise<string> {
+    const db = new Database(path.join(this.dataDir, 'giao-uoc.sqlite'), { readonly: true, fileMustExist: true })
+    const member = db.prepare('select id from member where name = ?').get(memberName) as { id: string } | undefined
+    db.close()
+    if (!member) throw new Error(`no member ${memberName}`)
+    const answer = await fetch(`http://localhost:${this.endpointPort}/api/enrollment-codes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.admin()}` },
+      body: JSON.stringify({ memberId: member.id }),
+    })
+    const { link } = (await answer.json()) as { link: string }
+    return `${this.url}${new URL(link).pathname}${new URL(link).hash}`
+  }
+
   /** An admin session on the endpoint, straight (not through the proxy). */
   async admin(): Promise<string> {
     const answer = await fetch(`http://localhost:${this.endpointPort}/api/auth/login`, {
