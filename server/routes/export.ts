@@ -20,8 +20,8 @@ const exports: FastifyPluginAsyncTypebox = (app) => {
       },
     },
     async (request, reply) => {
-      const { bytes, name } = await exportFile(app.db, managerOf(request), request.params.file, request.query)
-      return reply.type(EXPORT_TYPES[request.params.file]).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(bytes)
+      const { body, name } = await exportFile(app.db, managerOf(request), request.params.file, request.query)
+      return reply.type(EXPORT_TYPES[request.params.file]).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(body)
     },
   )
   return Promise.resolve()

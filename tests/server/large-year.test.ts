@@ -1,18 +1,20 @@
 import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { fieldOf, pushOne, reportOf } from './field'
+import { fieldOf, pushOne, reportOf, type Field } from './field'
 import { buildTestApp } from './helper'
 import { ADMIN_PASSWORD, logIn } from './managers'
 
 /**
- * A year with more reports than one SQL statement may carry as values (33,000, past SQLite's
- * 32,766): the exports answer whole, not 500.
+ * A year of 100,000 reports, more than one SQL statement may carry as values (SQLite's 32,766):
+ * the exports answer whole, not 500, and stream out a page at a time, so that a push sent while
+ * an export is under way is answered before the export ends.
  */
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 let app: App
 let admin: { authorization: string }
-const COUNT = 33_000
+let field: Field
+const COUNT = 100_000
 
 /** `COUNT` copies of one pushed report with its entries, made in SQL: pushing them would take minutes. */
 async function copiesOf(reportId: string): Promise<void> {
@@ -34,7 +36,7 @@ async function copiesOf(reportId: string): Promise<void> {
 beforeAll(async () => {
   app = await buildTestApp({ ADMIN_PASSWORD })
   admin = await logIn(app, 'admin', ADMIN_PASSWORD)
-  const field = await fieldOf(app)
+  field = await fieldOf(app)
   const template = reportOf(field)
   await pushOne(app, field, template)
   await copiesOf(template.id)
@@ -51,4 +53,21 @@ describe(`a year of ${COUNT.toLocaleString('en')} reports`, () => {
     },
     120_000,
   )
+
+  it('answers a push sent while an export of the year is under way, before the export ends', async () => {
+    const order: string[] = []
+    const exported = app.inject({ method: 'GET', url: '/api/export/reports.csv', headers: admin }).then((response) => {
+      order.push('export ended')
+      return response
+    })
+    // The export has begun: its request is in, and it is reading the year.
+    await new Promise((resolve) => setImmediate(resolve))
+    const pushed = pushOne(app, field, reportOf(field)).then((result) => {
+      order.push('push answered')
+      return result
+    })
+    expect((await pushed).outcome).toBe('accepted')
+    expect((await exported).statusCode).toBe(200)
+    expect(order).toEqual(['push answered', 'export ended'])
+  }, 120_000)
 })
