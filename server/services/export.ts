@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
-import writeExcelFile from 'write-excel-file/node'
+import { Worker } from 'node:worker_threads'
 import type { Member } from '../../src/domain'
 import { ERROR_CODES, type ExportFile } from '../../src/protocol'
 import type { Database } from '../db/schema'
@@ -263,26 +263,21 @@ async function* csvChunks(columns: Column[], pages: AsyncIterable<Value[][]> | I
   for await (const rows of pages) yield Buffer.from(rows.map((row) => line(row.map((value, index) => cell(value, columns[index])))).join(''), 'utf8')
 }
 
-export async function xlsxOf(sheets: Table[]): Promise<Buffer> {
-  const data = sheets.map((table) => ({
-    sheet: table.sheet,
-    columns: table.columns.map((column) => ({ width: column.width })),
-    stickyRowsCount: 1,
-    data: [
-      table.columns.map((column) => ({ value: column.header, fontWeight: 'bold' as const })),
-      ...table.rows.map((row) =>
-        row.map((value, index) => {
-          const column = table.columns[index]
-          if (value === null) return null
-          if (column?.type === 'date' && typeof value === 'string') return { value: new Date(`${value}T00:00:00Z`), type: Date, format: 'dd/mm/yyyy' }
-          if (column?.type === 'percent' && typeof value === 'number') return { value, type: Number, format: '0.0%' }
-          if (typeof value === 'number') return { value, type: Number }
-          return { value, type: String }
-        }),
-      ),
-    ],
-  }))
-  return writeExcelFile(data).toBuffer()
+/**
+ * An Excel workbook of these sheets, built in a worker thread: the library holds a whole
+ * workbook in memory and cannot stream, and a year's takes seconds that the endpoint's pushes
+ * must not wait for.
+ */
+export function xlsxOf(sheets: Table[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./xlsx-worker.mjs', import.meta.url), { workerData: { sheets } })
+    worker.once('message', ({ bytes, error }: { bytes?: Uint8Array; error?: string }) => {
+      if (bytes) resolve(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      else reject(new Error(`the workbook could not be built: ${error ?? 'unknown'}`))
+      void worker.terminate()
+    })
+    worker.once('error', reject)
+  })
 }
 
 export const EXPORT_TYPES: Record<ExportFile, string> = {

@@ -54,6 +54,14 @@ describe(`a year of ${COUNT.toLocaleString('en')} reports`, () => {
     120_000,
   )
 
+  it('exports the workbook whole, built off the main thread', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/export/covenant.xlsx', headers: admin })
+    expect(response.statusCode, response.body.slice(0, 200)).toBe(200)
+    // A zip (xlsx) of the year: its reports and entries are megabytes.
+    expect(response.rawPayload.subarray(0, 2).toString()).toBe('PK')
+    expect(response.rawPayload.length).toBeGreaterThan(1_000_000)
+  }, 180_000)
+
   it('answers a push sent while an export of the year is under way, before the export ends', async () => {
     const order: string[] = []
     const exported = app.inject({ method: 'GET', url: '/api/export/reports.csv', headers: admin }).then((response) => {
