@@ -29,6 +29,11 @@ export interface Seen {
   bodyBytes: number
   uploadOffset: number | null
   status: number | null
+  /**
+   * The endpoint closed the connection while the body was still coming, with no answer the proxy
+   * could read: how it refuses a request early (a wrong offset) when the body arrives fast.
+   */
+  hungUp: boolean
   /** Milliseconds since the proxy started. */
   at: number
 }
@@ -98,6 +103,7 @@ export class FaultProxy {
       bodyBytes: 0,
       uploadOffset: request.headers['upload-offset'] ? Number(request.headers['upload-offset']) : null,
       status: null,
+      hungUp: false,
       at: Date.now() - this.started,
     }
     this.seen.push(seen)
@@ -126,7 +132,9 @@ export class FaultProxy {
         setTimeout(pass, fault.ms)
       } else pass()
     })
+    let cutHere = false
     upstream.on('error', () => {
+      if (!cutHere && seen.status === null) seen.hungUp = true
       if (response.headersSent) response.destroy()
       else {
         seen.status = 502
@@ -135,6 +143,7 @@ export class FaultProxy {
       }
     })
     const cut = () => {
+      cutHere = true
       upstream.destroy()
       request.socket.destroy()
     }
