@@ -14,6 +14,7 @@ const megabytes = new Intl.NumberFormat('vi-VN', { maximumSignificantDigits: 2 }
 export const pushMessages = {
   wrongUnit: 'Báo cáo không thuộc đơn vị của bạn nên không được tiếp nhận.',
   notAuthor: 'Báo cáo này do cán bộ khác lập: chỉ người lập mới sửa được. Bản trên máy vẫn được giữ.',
+  removed: (reason: string) => `Thường trực khối đã xoá báo cáo này khỏi hệ thống, lý do: “${reason}”. Báo cáo không được tiếp nhận lại; bạn có thể xoá bản trên máy.`,
   covenantNotActive: 'Báo cáo lập theo giao ước không còn thực hiện. Hãy đồng bộ dữ liệu rồi lập lại báo cáo theo giao ước hiện hành.',
   covenantClosed: (year: number) => `Giao ước năm ${year} đã kết thúc đánh giá: báo cáo về năm ${year} không được tiếp nhận nữa. Báo cáo vẫn được giữ trên máy.`,
   visitOutsideYear: (year: number) => `Ngày đi cơ sở không thuộc năm ${year}: giao ước năm ${year} đang đánh giá chỉ nhận các chuyến đi trong năm đó.`,

@@ -30,6 +30,7 @@ export interface Database {
   exemplar: ExemplarTable
   report_revision: ReportRevisionTable
   exemplar_photo: ExemplarPhotoTable
+  removal: RemovalTable
 }
 
 /** The database, or a transaction on it: what a query that may run inside one takes. */
@@ -357,4 +358,16 @@ export interface ReportRevisionTable {
   member_id: string
   committed_at: string
   body: string
+}
+
+/** A report (`photo_id` null) or one of its photos the admin removed, and why; phones drop theirs on pull. */
+export interface RemovalTable {
+  id: string
+  report_id: string
+  photo_id: string | null
+  unit_id: string
+  reason: string
+  removed_by: string
+  removed_at: string
+  rev: number
 }

@@ -17,12 +17,14 @@ import {
   ReportParams,
   ReportsQuery,
   ReportsResponse,
+  RemovalRequest,
   Review,
   ReviewRequest,
 } from '../../src/protocol'
 import { managerErrors, managerOf } from '../plugins/access'
 import { gallery, listReports, photoInScope, reportDetail, reviewReport } from '../services/evidence'
 import { editExemplar, exemplarPhotoInScope, listExemplars } from '../services/exemplars'
+import { removePhoto, removeReport } from '../services/removals'
 import { Thumbnails } from '../services/thumbnails'
 
 export interface EvidenceOptions {
@@ -75,6 +77,40 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
       schema: { ...meta, summary: 'Accept a report, or ask its author for more', params: ReportParams, body: ReviewRequest, response: { 201: Review, ...managerErrors } },
     },
     async (request, reply) => reply.code(201).send(await reviewReport(app.db, managerOf(request), request.params.reportId, request.body)),
+  )
+  app.post(
+    '/api/reports/:reportId/removal',
+    {
+      ...manager,
+      schema: {
+        ...meta,
+        summary: 'The admin removes a report from the endpoint, with a reason; the unit’s phones drop it on their next pull',
+        params: ReportParams,
+        body: RemovalRequest,
+        response: { 204: Type.Null(), ...managerErrors },
+      },
+    },
+    async (request, reply) => {
+      await removeReport(app.db, { photosDir, thumbsDir }, managerOf(request), request.params.reportId, request.body)
+      return reply.code(204).send(null)
+    },
+  )
+  app.post(
+    '/api/reports/:reportId/photos/:photoId/removal',
+    {
+      ...manager,
+      schema: {
+        ...meta,
+        summary: 'The admin removes one photo of a report from the endpoint, with a reason',
+        params: PhotoParams,
+        body: RemovalRequest,
+        response: { 204: Type.Null(), ...managerErrors },
+      },
+    },
+    async (request, reply) => {
+      await removePhoto(app.db, { photosDir, thumbsDir }, managerOf(request), request.params.reportId, request.params.photoId, request.body)
+      return reply.code(204).send(null)
+    },
   )
   app.get(
     '/api/exemplars',

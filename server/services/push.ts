@@ -6,6 +6,7 @@ import { pushMessages } from '../messages'
 import { missingPhotos } from './photos'
 import { pushExemplars } from './exemplars'
 import { contentHash, nextReceipts } from './receipts'
+import { removedPhotos, removedReports } from './removals'
 import { activeCovenant, toCommitment } from './reference'
 
 /** The phone pushing, as `requireDevice` found it. */
@@ -21,6 +22,10 @@ interface Rules {
   covenants: Map<string, CovenantRules>
   /** Reports held whose latest review asks for more, at the revision it asked about. */
   askedForMore: Map<string, number>
+  /** Reports of the batch the admin removed, with the reason: never taken again. */
+  removed: Map<string, string>
+  /** Photos of the batch's reports the admin removed, as `reportId/photoId`: a revision listing one is stored without it. */
+  removedPhotos: Set<string>
   /** The latest visit date allowed: the endpoint's UTC date plus a day, for phones ahead of UTC. */
   today: string
 }
@@ -99,6 +104,8 @@ async function rulesFor(trx: Transaction<Database>, unitId: string, namedIds: re
       ]),
     ),
     askedForMore: evaluating && ids.length ? await askedForMore(trx, ids) : new Map(),
+    removed: await removedReports(trx, ids),
+    removedPhotos: await removedPhotos(trx, ids),
     today: new Date(now.getTime() + DAY).toISOString().slice(0, 10),
   }
 }
@@ -137,6 +144,8 @@ function decide(rules: Rules, pusher: Pusher, held: Map<string, Selectable<Repor
   }
   // A phone changes only what its own member wrote (on this phone or an earlier one of theirs).
   if (stored && stored.author_id !== pusher.member.id) return { outcome: 'rejected', id: report.id, code: 'not_author', reason: pushMessages.notAuthor }
+  const removal = rules.removed.get(report.id)
+  if (removal !== undefined) return { outcome: 'rejected', id: report.id, code: 'removed', reason: pushMessages.removed(removal) }
   const hash = contentHash(report)
   if (stored && stored.revision === report.revision && stored.content_hash === hash) return { outcome: 'duplicate', id: report.id }
   if (stored && stored.revision >= report.revision) return { outcome: 'conflict', id: report.id }
@@ -270,6 +279,7 @@ async function writeReports(trx: Transaction<Database>, pusher: Pusher, rules: R
     trx,
     writes,
     replaced.map((write) => write.row.id),
+    rules.removedPhotos,
     at,
   )
   // Every accepted revision is kept, with the device and member that sent it.
@@ -283,9 +293,9 @@ async function writeReports(trx: Transaction<Database>, pusher: Pusher, rules: R
  * Each report's photo list becomes the pushed one. A photo no longer listed goes if its bytes
  * never came; a received one stays, marked removed: evidence is never thrown away. A listed
  * photo whose bytes the store already holds (sent before, or in another report) is received at
- * once, without an upload.
+ * once, without an upload. A photo the admin removed (`removed`) is not taken back.
  */
-async function replacePhotos(trx: Transaction<Database>, writes: Write[], replacedIds: string[], at: string): Promise<void> {
+async function replacePhotos(trx: Transaction<Database>, writes: Write[], replacedIds: string[], removed: Set<string>, at: string): Promise<void> {
   const before = replacedIds.length ? await trx.selectFrom('photo').select(['report_id', 'id', 'sha256', 'received_at']).where('report_id', 'in', replacedIds).execute() : []
   const listed = new Set(writes.flatMap(({ report }) => report.photos.map((photo) => `${report.id}/${photo.id}`)))
   const gone = before.filter((row) => !listed.has(`${row.report_id}/${row.id}`))
@@ -294,7 +304,9 @@ async function replacePhotos(trx: Transaction<Database>, writes: Write[], replac
     await trx.deleteFrom('photo').where('report_id', '=', reportId).where('id', 'in', ids).where('received_at', 'is', null).execute()
     await trx.updateTable('photo').set({ removed_at: at }).where('report_id', '=', reportId).where('id', 'in', ids).where('removed_at', 'is', null).execute()
   }
-  const photos = writes.flatMap(({ report }) => report.photos.map((photo, position) => ({ reportId: report.id, photo, position })))
+  const photos = writes.flatMap(({ report }) =>
+    report.photos.map((photo, position) => ({ reportId: report.id, photo, position })).filter(({ reportId, photo }) => !removed.has(`${reportId}/${photo.id}`)),
+  )
   if (!photos.length) return
   const shas = [...new Set(photos.map(({ photo }) => photo.sha256))]
   const stored = new Set((await trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', shas).execute()).map((row) => row.sha256))

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '../../src/domain'
-import type { PullResponse, UnitName } from '../../src/protocol'
+import type { PullResponse, Removal, UnitName } from '../../src/protocol'
 import type { BlocTable, CommitmentTable, CommuneTable, CovenantTable, Database, Db, MemberTable, ReviewTable, UnitTable } from '../db/schema'
 
 /** Move the revision counter on and answer its new value: stamp every changed reference row with it. */
@@ -106,6 +106,7 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       : []
 
     const reviews = await reviewsSince(trx, unit.id, since)
+    const removed = await removalsSince(trx, unit.id, since)
     const evaluating = await trx.selectFrom('covenant').select(['id', 'year']).where('bloc_id', '=', bloc.id).where('status', '=', 'evaluating').orderBy('year').execute()
 
     return {
@@ -120,6 +121,7 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       ...(covenant && covenant.rev > since && { covenant: toCovenant(covenant) }),
       commitments: commitments.map(toCommitment),
       reviews,
+      removed,
       evaluating: evaluating.map((row) => ({ covenantId: row.id, year: row.year })),
     }
   })
@@ -139,6 +141,12 @@ async function reviewsSince(db: Db, unitId: string, since: number): Promise<Revi
     .execute()
   const latest = new Map(rows.map((row) => [row.report_id, toReview(row)]))
   return [...latest.values()]
+}
+
+/** Removals of the unit's reports and photos made since `since` (a pull's cursor), oldest first. */
+export async function removalsSince(db: Db, unitId: string, since: number): Promise<Removal[]> {
+  const rows = await db.selectFrom('removal').selectAll().where('unit_id', '=', unitId).where('rev', '>', since).orderBy('rev').execute()
+  return rows.map((row) => ({ reportId: row.report_id, photoId: row.photo_id, reason: row.reason, at: row.removed_at }))
 }
 
 export const toReview = (row: Selectable<ReviewTable> & { reviewer_name: string }): Review => ({

@@ -32,6 +32,8 @@ export interface ReferenceChanges {
   reviews: Review[]
   /** The bloc's years being evaluated, whole; absent from an endpoint of before they were sent. */
   evaluating?: EvaluatingYear[]
+  /** Reports of the unit (`photoId` null) and photos the admin removed from the endpoint; absent from an endpoint of before removals. */
+  removed?: { reportId: string; photoId: string | null }[]
 }
 
 /**
@@ -41,7 +43,7 @@ export interface ReferenceChanges {
  */
 export async function applyPull(response: ReferenceChanges, at: { now: Date; deviceId?: string }, db: AppDatabase = defaultDb): Promise<boolean> {
   const reference = [db.blocs, db.units, db.members, db.communes, db.assignments, db.covenants, db.commitments]
-  return db.transaction('rw', [db.meta, db.enrollment, db.reports, ...reference], async () => {
+  return db.transaction('rw', [db.meta, db.enrollment, db.reports, db.photos, db.uploads, ...reference], async () => {
     if (at.deviceId !== undefined && (await getEnrollment(db))?.deviceId !== at.deviceId) return false
     if (response.full) {
       // Earlier years' covenants that reports on the phone name stay, with their commitments: a
@@ -72,10 +74,30 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
         .and((report) => !report.review || report.review.at <= at)
         .modify({ review: { status, comment, reviewerName, at, revision } })
     }
+    for (const removal of response.removed ?? []) await dropRemoved(removal, db)
     await db.meta.put({ key: PULL_CURSOR, value: response.cursor })
     await db.meta.put({ key: LAST_PULL_AT, value: at.now.toISOString() })
     return true
   })
+}
+
+/**
+ * What the admin removed from the endpoint goes from the phone too. A photo goes at once: the
+ * endpoint had it, so nothing unsent is lost. A report goes when the endpoint held all of it
+ * (accepted); one with unsent changes stays, and the endpoint answers its push with the reason.
+ */
+async function dropRemoved({ reportId, photoId }: { reportId: string; photoId: string | null }, db: AppDatabase): Promise<void> {
+  const report = await db.reports.get(reportId)
+  if (photoId !== null) {
+    await db.photos.delete(photoId)
+    await db.uploads.delete(photoId)
+    if (report?.photoIds.includes(photoId)) await db.reports.update(reportId, { photoIds: report.photoIds.filter((id) => id !== photoId) })
+    return
+  }
+  if (report?.state !== 'accepted') return
+  await db.photos.where('reportId').equals(reportId).delete()
+  await db.uploads.where('reportId').equals(reportId).delete()
+  await db.reports.delete(reportId)
 }
 
 /** The commitments of a covenant the phone holds, in order: the followed one's, or an earlier year's its reports still name. */

@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'enrollment.revoke',
   'device.revoke',
   'report.review',
+  'report.remove',
+  'photo.remove',
   'export',
   'evaluation.rules',
   'evaluation.self',

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from './reference'
-import { Review } from './review'
+import { Removal, Review } from './review'
 import { Id } from './common'
 
 /** `GET /api/pull?cursor=…`: the reference data of the device's unit that changed since the cursor. */
@@ -34,6 +34,8 @@ export const PullResponse = Type.Object(
     commitments: Type.Array(Commitment),
     /** Reviews of the unit's reports made since the cursor, the latest of each report. */
     reviews: Type.Array(Review),
+    /** Reports and photos of the unit the admin removed since the cursor. */
+    removed: Type.Array(Removal),
     /** The bloc's years being evaluated, always whole: a cadre may still put forward exemplary cases for them. */
     evaluating: Type.Optional(Type.Array(EvaluatingYear)),
   },

@@ -137,7 +137,7 @@ export const PushResult = Type.Union([
     {
       outcome: Type.Literal('rejected'),
       id: Id,
-      code: oneOf(['invalid', 'wrong_unit', 'not_author', 'commune_not_assigned', 'covenant_not_active', 'unknown_commitment'] as const),
+      code: oneOf(['invalid', 'wrong_unit', 'not_author', 'commune_not_assigned', 'covenant_not_active', 'unknown_commitment', 'removed'] as const),
       reason: Type.String(),
     },
     closed,

@@ -33,4 +33,16 @@ export type ReviewRequest = Static<typeof ReviewRequest>
 export const ReportParams = Type.Object({ reportId: Id }, closed)
 export type ReportParams = Static<typeof ReportParams>
 
+/**
+ * `POST /api/reports/:reportId/removal` and `…/photos/:photoId/removal`: the admin takes a
+ * report or one photo off the endpoint (a person's picture, household details that should not
+ * be kept). The reason is kept and shown to whoever sends it again.
+ */
+export const RemovalRequest = Type.Object({ reason: Type.String({ minLength: 1, maxLength: REVIEW_LIMITS.commentLength }) }, closed)
+export type RemovalRequest = Static<typeof RemovalRequest>
+
+/** In the pull: a report of the unit (`photoId` null) or one of its photos the admin removed; the phone drops its copy. */
+export const Removal = Type.Object({ reportId: Id, photoId: Type.Union([Id, Type.Null()]), reason: Type.String(), at: IsoDateTime }, closed)
+export type Removal = Static<typeof Removal>
+
 export type ReviewMatchesDomain = AllTrue<[Same<Review, domain.Review>]>

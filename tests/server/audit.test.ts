@@ -13,7 +13,7 @@ import {
   type MemberDetail,
   type SetupResponse,
 } from '../../src/protocol'
-import { exemplarOf, pushExemplars } from './field'
+import { exemplarOf, jpeg, photoOf, pushExemplars, pushOne, reportOf } from './field'
 import { enrolledAs } from './helper'
 import { testBloc, type TestBloc } from './managers'
 
@@ -188,6 +188,21 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     await send(bloc, bloc.own.lead, { method: 'POST', url: `/api/reports/${bloc.own.report.id}/reviews`, payload: { status: 'needs_more', comment: 'Bổ sung ảnh', revision: 1 } })
     const { receipt_number } = await bloc.app.db.selectFrom('report').select('receipt_number').where('id', '=', bloc.own.report.id).executeTakeFirstOrThrow()
     return { by: 'lead', unitId: bloc.own.unitId, details: { receipt: receipt_number, status: 'needs_more', commune: 'Lao Và Chải' } }
+  },
+  'report.remove': async (bloc) => {
+    const report = reportOf(bloc.own.field, { photos: [photoOf(jpeg(3_000, 'gỡ bỏ'))] })
+    const answer = await pushOne(bloc.app, bloc.own.field, report)
+    if (answer.outcome !== 'accepted') throw new Error(`report not accepted: ${JSON.stringify(answer)}`)
+    await send(bloc, bloc.admin, { method: 'POST', url: `/api/reports/${report.id}/removal`, payload: { reason: 'Ảnh có trẻ em, gia đình không đồng ý' } })
+    return { by: 'admin', unitId: bloc.own.unitId, details: { receipt: answer.receipt.number, commune: 'Lao Và Chải', photos: 1, reason: 'Ảnh có trẻ em, gia đình không đồng ý' } }
+  },
+  'photo.remove': async (bloc) => {
+    const photo = photoOf(jpeg(3_000, 'gỡ một ảnh'), { caption: 'Hộ ông Páo' })
+    const report = reportOf(bloc.own.field, { photos: [photo] })
+    const answer = await pushOne(bloc.app, bloc.own.field, report)
+    if (answer.outcome !== 'accepted') throw new Error(`report not accepted: ${JSON.stringify(answer)}`)
+    await send(bloc, bloc.admin, { method: 'POST', url: `/api/reports/${report.id}/photos/${photo.id}/removal`, payload: { reason: 'Lộ số căn cước' } })
+    return { by: 'admin', unitId: bloc.own.unitId, details: { receipt: answer.receipt.number, commune: 'Lao Và Chải', caption: 'Hộ ông Páo', reason: 'Lộ số căn cước' } }
   },
   export: async (bloc) => {
     await send(bloc, bloc.own.lead, { method: 'GET', url: '/api/export/entries.csv' })

@@ -39,7 +39,7 @@ describe('GET /api/pull', () => {
     const first = (await pull(app, headers)).json<PullResponse>()
     const same = (await pull(app, headers, first.cursor)).json<PullResponse>()
     expect(first.full).toBe(true)
-    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [], evaluating: [] })
+    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [], removed: [], evaluating: [] })
 
     const communeId = first.communes[0]?.id ?? ''
     const rev = await nextRevision(app.db)
@@ -127,6 +127,7 @@ describe('GET /api/openapi.json', () => {
         ...['/api/commitments/{commitmentId}', '/api/commitments/{commitmentId}/retire', '/api/members', '/api/members/{memberId}'],
         ...['/api/progress', '/api/communes/{communeId}/overview', '/api/reports', '/api/reports/{reportId}', '/api/reports/{reportId}/photos/{photoId}'],
         ...['/api/reports/{reportId}/reviews', '/api/gallery', '/api/export/{file}', '/api/audit'],
+        ...['/api/reports/{reportId}/removal', '/api/reports/{reportId}/photos/{photoId}/removal'],
         ...['/api/covenants/{covenantId}/evaluation', '/api/covenants/{covenantId}/evaluation/rules', '/api/covenants/{covenantId}/evaluation/votes'],
         ...['/api/covenants/{covenantId}/evaluation/publish', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self'],
         ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/self/submit', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self/return'],

@@ -4,7 +4,7 @@ import type { InjectOptions } from 'fastify'
 import { DEFAULT_EVALUATION_RULES } from '../../src/domain'
 import type { CovenantDetail, SetupResponse } from '../../src/protocol'
 import { enrolledAs } from './helper'
-import { exemplarOf, jpeg, photoOf, pushExemplars } from './field'
+import { exemplarOf, jpeg, photoOf, pushExemplars, pushOne, reportOf } from './field'
 import { receivePhoto, testBloc, type TestBloc, type TestUnit } from './managers'
 
 /**
@@ -27,6 +27,7 @@ beforeAll(async () => {
   setup = (await bloc.app.inject({ method: 'GET', url: '/api/setup', headers: bloc.admin })).json<SetupResponse>()
   const active = setup.covenants.find((item) => item.status === 'signed')
   covenant = (await bloc.app.inject({ method: 'GET', url: `/api/covenants/${active?.id ?? ''}`, headers: bloc.admin })).json<CovenantDetail>()
+  for (const unit of [bloc.own, bloc.other]) await sendRemovable(unit)
 }, 60_000)
 
 async function asAdmin<T>(request: Request): Promise<T> {
@@ -68,6 +69,21 @@ async function newExemplar(unit: TestUnit): Promise<{ id: string; photoId: strin
   await receivePhoto(bloc.app, bloc.dataDir, bytes)
   return { id: exemplar.id, photoId: photo.id }
 }
+
+/**
+ * Reports of each unit with one photo, for the removals to take away one each: sent before the
+ * other routes change the year the phones follow.
+ */
+const removable = new Map<string, { id: string; photoId: string }[]>()
+async function sendRemovable(unit: TestUnit): Promise<void> {
+  const reports = Array.from({ length: 10 }, () => reportOf(unit.field, { photos: [photoOf(jpeg(3_000, `gỡ ${randomUUID()}`))] }))
+  for (const report of reports) expect(await pushOne(bloc.app, unit.field, report)).toMatchObject({ outcome: 'accepted' })
+  removable.set(
+    unit.unitId,
+    reports.map((report) => ({ id: report.id, photoId: report.photos[0]?.id ?? '' })),
+  )
+}
+const newReport = (unit: TestUnit) => removable.get(unit.unitId)?.shift() ?? expect.fail('no report left to remove')
 
 /** Routes a unit's lead may use on their own unit. */
 const unitRoutes: Record<string, Build> = {
@@ -202,6 +218,11 @@ const adminRoutes: Record<string, Build> = {
     payload: { award: 'Bằng khen', unitId: unit.unitId, nominee: '', achievements: 'Hoàn thành xuất sắc', evidence: { reportIds: [], photoIds: [] }, status: 'proposed' },
   }),
   'POST /api/covenants/:covenantId/evaluation/publish': async () => ({ method: 'POST', url: `${await sharedEvaluation()}/publish` }),
+  'POST /api/reports/:reportId/removal': (_, unit) => ({ method: 'POST', url: `/api/reports/${newReport(unit).id}/removal`, payload: { reason: 'Thử' } }),
+  'POST /api/reports/:reportId/photos/:photoId/removal': (_, unit) => {
+    const { id, photoId } = newReport(unit)
+    return { method: 'POST', url: `/api/reports/${id}/photos/${photoId}/removal`, payload: { reason: 'Thử' } }
+  },
 }
 
 async function statusOf(build: Build, unit: TestUnit, headers: { authorization: string }): Promise<number> {

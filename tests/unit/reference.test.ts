@@ -6,7 +6,7 @@ import { enrollDevice, pullReference } from '@/sync/reference'
 import { NetworkError } from '@/sync/api'
 import type { PullResponse } from '@/protocol'
 import type { Review } from '@/domain'
-import { aReport } from './fixtures'
+import { aPhoto, aReport } from './fixtures'
 
 const ids = {
   bloc: '00000000-0000-4000-8000-000000000001',
@@ -53,6 +53,7 @@ const firstPull: PullResponse = {
     retiredAt: null,
   })),
   reviews: [],
+  removed: [],
 }
 
 const enrollment = { deviceId: ids.device, deviceName: 'Máy thử', token: 'gud_token', memberId: ids.member, unitId: ids.unit, enrolledAt: '2026-03-01T00:00:00.000Z' }
@@ -183,6 +184,32 @@ describe('applying a pull', () => {
     // A review of a report this phone never held changes nothing.
     await applyPull(later({ reportId: '00000000-0000-4000-8000-000000000299' }, 10), { now: new Date() })
     expect(await db.reports.count()).toBe(1)
+  })
+
+  it('drops what the admin removed, never a report with changes not yet sent', async () => {
+    await saveEnrollment(enrollment)
+    await applyPull(firstPull, { now: new Date() })
+    const held = aReport({ state: 'accepted', revision: 1 })
+    const edited = aReport({ state: 'queued', revision: 2 })
+    const kept = aReport({ state: 'accepted', revision: 1 })
+    const photoOfKept = aPhoto(kept.id)
+    for (const report of [held, edited, kept]) {
+      const photo = report === kept ? photoOfKept : aPhoto(report.id)
+      await db.photos.put(photo)
+      await db.reports.put({ ...report, photoIds: [photo.id], searchText: '' })
+    }
+    const removed = [
+      { reportId: held.id, photoId: null, reason: 'Sai đối tượng', at: '2026-03-02T08:00:00.000Z' },
+      { reportId: edited.id, photoId: null, reason: 'Sai đối tượng', at: '2026-03-02T08:00:00.000Z' },
+      { reportId: kept.id, photoId: photoOfKept.id, reason: 'Ảnh có trẻ em', at: '2026-03-02T08:00:00.000Z' },
+    ]
+    await applyPull({ cursor: 8, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [], removed }, { now: new Date() })
+    expect(await db.reports.get(held.id)).toBeUndefined()
+    expect(await db.photos.where('reportId').equals(held.id).count()).toBe(0)
+    // Its unsent revision stays; the endpoint answers its push with the reason.
+    expect((await db.reports.get(edited.id))?.photoIds).toHaveLength(1)
+    expect((await db.reports.get(kept.id))?.photoIds).toEqual([])
+    expect(await db.photos.get(photoOfKept.id)).toBeUndefined()
   })
 
   it('a pull made for an earlier enrollment is dropped', async () => {
