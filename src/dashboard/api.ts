@@ -34,6 +34,7 @@ import type {
   PhotoQuery,
   ProposalRequest,
   ProgressResponse,
+  RemovalRequest,
   ReportDetail,
   ReportsQuery,
   ReportsResponse,
@@ -141,6 +142,9 @@ export function createDashboardApi(send: Transport) {
     reports: (query: ReportsQuery) => json<ReportsResponse>(`/api/reports${queryOf(query)}`),
     report: (reportId: string) => json<ReportDetail>(`/api/reports/${reportId}`),
     review: (reportId: string, body: ReviewRequest) => json<Review>(`/api/reports/${reportId}/reviews`, post(body)),
+    /** The admin only: the report, or one of its photos, off the endpoint for good. */
+    removeReport: (reportId: string, body: RemovalRequest) => json<null>(`/api/reports/${reportId}/removal`, post(body)),
+    removePhoto: (reportId: string, photoId: string, body: RemovalRequest) => json<null>(`/api/reports/${reportId}/photos/${photoId}/removal`, post(body)),
     photo: (reportId: string, photoId: string, query: PhotoQuery = {}) => file(`/api/reports/${reportId}/photos/${photoId}${queryOf(query)}`),
     gallery: (query: GalleryQuery) => json<GalleryResponse>(`/api/gallery${queryOf(query)}`),
     exportFile: (name: ExportFile, query: YearQuery) => file(`/api/export/${name}${queryOf(query)}`),
