@@ -61,7 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     photosPerDay: config.DEVICE_PHOTOS_PER_DAY,
     publicUrl: config.publicUrl,
   })
-  await app.register(setup)
+  await app.register(setup, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })
   await app.register(members)
   await app.register(progress)
   await app.register(evidence, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })

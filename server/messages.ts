@@ -101,12 +101,15 @@ export const exportMessages = {
     reports: 'Số báo cáo',
     pace: 'Đánh giá',
     maxPoints: 'Điểm tối đa',
+    demo: 'Dữ liệu mẫu',
   },
   entryStatus: { not_started: 'Chưa thực hiện', in_progress: 'Đang thực hiện', done: 'Hoàn thành' } satisfies Record<EntryStatus, string>,
   review: { accepted: 'Đã duyệt', needs_more: 'Cần bổ sung' } satisfies Record<ReviewStatus, string>,
   pace: { done: 'Hoàn thành', on_track: 'Đúng tiến độ', behind: 'Chậm tiến độ', not_due: 'Chưa đến hạn' } satisfies Record<Pace, string>,
   /** After a retired commitment's title. */
   retired: ' (thôi áp dụng)',
+  /** In the demo column, for a row of what `npm start` seeded. */
+  demo: 'Mẫu',
 }
 
 /** The year-end workbook: sheets, headings and values, as the bloc files them. */

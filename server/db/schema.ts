@@ -54,6 +54,8 @@ export interface BlocTable {
   head_unit_id: string | null
   deputy_unit_id: string | null
   rev: number
+  /** 1 for what the demo seeded: shown as demo data, and taken away when the admin removes the demo. */
+  demo: Generated<number>
 }
 
 export interface UnitTable {
@@ -62,6 +64,8 @@ export interface UnitTable {
   name: string
   short_name: string
   rev: number
+  /** 1 for what the demo seeded: shown as demo data, and taken away when the admin removes the demo. */
+  demo: Generated<number>
 }
 
 export interface CommuneTable {
@@ -70,6 +74,8 @@ export interface CommuneTable {
   district: string
   province: string
   rev: number
+  /** 1 for what the demo seeded: shown as demo data, and taken away when the admin removes the demo. */
+  demo: Generated<number>
 }
 
 export interface AssignmentTable {
@@ -87,6 +93,8 @@ export interface CovenantTable {
   status: 'draft' | 'signed' | 'evaluating' | 'closed'
   signed_at: string | null
   rev: number
+  /** 1 for what the demo seeded: shown as demo data, and taken away when the admin removes the demo. */
+  demo: Generated<number>
 }
 
 export interface CommitmentTable {
@@ -116,6 +124,8 @@ export interface MemberTable {
   password_hash: string | null
   created_at: Generated<string>
   rev: number
+  /** 1 for what the demo seeded: shown as demo data, and taken away when the admin removes the demo. */
+  demo: Generated<number>
 }
 
 export interface DeviceTable {

@@ -16,6 +16,7 @@ import {
   CovenantRequest,
   CovenantStatusRequest,
   CreateCovenantRequest,
+  DemoRemoved,
   RetireRequest,
   SetupResponse,
   Unit,
@@ -40,15 +41,30 @@ import {
   updateCommitment,
   updateCovenant,
 } from '../services/setup'
+import { removeDemo } from '../services/demo'
+import type { PhotoDirs } from '../services/removals'
 
 const meta = { tags: ['setup'], security: [{ bearer: [] }] }
 
 /** Setting up the bloc's year. Leads may read it; only the admin changes it. */
-const setup: FastifyPluginAsyncTypebox = (app) => {
+const setup: FastifyPluginAsyncTypebox<PhotoDirs> = (app, dirs) => {
   const manager = { preHandler: app.requireManager }
 
   app.get('/api/setup', { ...manager, schema: { ...meta, summary: 'The bloc, its units, communes and covenants', response: { 200: SetupResponse, ...managerErrors } } }, async () =>
     setupOf(app.db),
+  )
+
+  app.post(
+    '/api/demo/removal',
+    {
+      ...manager,
+      schema: {
+        ...meta,
+        summary: 'Take away the demo data `npm start` seeded, keeping what real data uses',
+        response: { 200: DemoRemoved, ...managerErrors },
+      },
+    },
+    async (request) => removeDemo(app.db, dirs, managerOf(request)),
   )
 
   app.put(

@@ -43,17 +43,17 @@ export async function loadDemoData(db: Kysely<Database>, data: DemoData, now = n
     const blocId = randomUUID()
     await trx
       .insertInto('bloc')
-      .values({ id: blocId, name: data.bloc.name, province: data.bloc.province, head_unit_id: idOf(data.bloc.headUnit), deputy_unit_id: idOf(data.bloc.deputyUnit), rev })
+      .values({ id: blocId, name: data.bloc.name, province: data.bloc.province, head_unit_id: idOf(data.bloc.headUnit), deputy_unit_id: idOf(data.bloc.deputyUnit), rev, demo: 1 })
       .execute()
     await trx
       .insertInto('unit')
-      .values(data.units.map((unit) => ({ id: idOf(unit.key), bloc_id: blocId, name: unit.name, short_name: unit.shortName, rev })))
+      .values(data.units.map((unit) => ({ id: idOf(unit.key), bloc_id: blocId, name: unit.name, short_name: unit.shortName, rev, demo: 1 })))
       .execute()
 
     const covenantId = randomUUID()
     await trx
       .insertInto('covenant')
-      .values({ id: covenantId, bloc_id: blocId, year, slogan: data.covenant.slogan, status: 'signed', signed_at: `${year}-${data.covenant.signedOn}`, rev })
+      .values({ id: covenantId, bloc_id: blocId, year, slogan: data.covenant.slogan, status: 'signed', signed_at: `${year}-${data.covenant.signedOn}`, rev, demo: 1 })
       .execute()
     const commitments = data.covenant.commitments.map((item, index) => ({ ...item, order: index + 1 }))
     for (const item of commitments) {
@@ -83,7 +83,7 @@ export async function loadDemoData(db: Kysely<Database>, data: DemoData, now = n
     const communes = data.communes.map((commune) => ({ ...commune, id: randomUUID() }))
     await trx
       .insertInto('commune')
-      .values(communes.map((commune) => ({ id: commune.id, name: commune.name, district: commune.district, province: data.bloc.province, rev })))
+      .values(communes.map((commune) => ({ id: commune.id, name: commune.name, district: commune.district, province: data.bloc.province, rev, demo: 1 })))
       .execute()
     await trx
       .insertInto('assignment')
@@ -92,7 +92,7 @@ export async function loadDemoData(db: Kysely<Database>, data: DemoData, now = n
 
     await trx
       .insertInto('member')
-      .values(data.members.map((member) => ({ id: randomUUID(), unit_id: idOf(member.unit), name: member.name, role: member.role, title: member.title, rev })))
+      .values(data.members.map((member) => ({ id: randomUUID(), unit_id: idOf(member.unit), name: member.name, role: member.role, title: member.title, rev, demo: 1 })))
       .execute()
   })
   return true

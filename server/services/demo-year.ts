@@ -118,6 +118,7 @@ export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Prom
         status: 'evaluating',
         signed_at: current.signed_at?.replace(/^\d{4}/, String(year)) ?? null,
         rev,
+        demo: 1,
       })
       .execute()
     const commitments = await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', current.id).orderBy('position').execute()

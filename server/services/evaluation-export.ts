@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Member } from '../../src/domain'
 import type { Database } from '../db/schema'
-import { evaluationMessages } from '../messages'
+import { evaluationMessages, exportMessages } from '../messages'
 import { audit } from './audit'
 import { evaluationOf } from './evaluation-view'
-import { number, text, xlsxOf, type Table } from './export'
+import { demoMark, demoUnitIds, number, text, xlsxOf, type Table } from './export'
 import { toCommitment } from './reference'
 
 const { sheets, headings: h, stage, kind } = evaluationMessages
@@ -19,6 +19,7 @@ export async function evaluationWorkbook(db: Kysely<Database>, manager: Member, 
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenantId).orderBy('position').execute())
     .map(toCommitment)
     .filter((item) => item.retiredAt === null)
+  const demoUnits = await demoUnitIds(db)
   const scores: Table = {
     sheet: sheets.scores,
     columns: [
@@ -30,6 +31,7 @@ export async function evaluationWorkbook(db: Kysely<Database>, manager: Member, 
       number(h.total, 10),
       text(h.band, 12),
       number(h.votes, 8),
+      text(exportMessages.headings.demo, 12),
     ],
     rows: evaluation.units.map((unit) => [
       unit.rank,
@@ -43,6 +45,7 @@ export async function evaluationWorkbook(db: Kysely<Database>, manager: Member, 
       unit.total,
       unit.band,
       unit.votes,
+      demoMark(demoUnits.has(unit.unit.id)),
     ]),
   }
   const lines: Table = {

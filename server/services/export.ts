@@ -35,6 +35,14 @@ export const text = (header: string, width = 20): Column => ({ header, type: 'te
 export const number = (header: string, width = 12): Column => ({ header, type: 'number', width })
 const day = (header: string): Column => ({ header, type: 'date', width: 12 })
 
+/** The demo column's value: what `npm start` seeded never passes for real in a file. */
+export const demoMark = (demo: boolean): string => (demo ? exportMessages.demo : '')
+
+/** The units the demo seeded, for the demo column of a sheet by unit. */
+export async function demoUnitIds(db: Kysely<Database>): Promise<Set<string>> {
+  return new Set((await db.selectFrom('unit').select('id').where('demo', '=', 1).execute()).map((row) => row.id))
+}
+
 /** What an export is of: the covenant's reports, of one unit or all, up to a day. */
 interface Scope {
   covenantId: string
@@ -57,7 +65,7 @@ async function reportPage(db: Kysely<Database>, scope: Scope, after: { visitDate
   }
   return reports
     .selectAll('report')
-    .select(['unit.name as unit_name', 'commune.name as commune_name', 'commune.district', 'member.name as author_name'])
+    .select(['unit.name as unit_name', 'commune.name as commune_name', 'commune.district', 'member.name as author_name', 'member.demo as author_demo'])
     .select((eb) => [
       eb
         .selectFrom('photo')
@@ -133,6 +141,7 @@ const REPORT_COLUMNS: Column[] = [
   text(h.committedAt, 22),
   text(h.review, 14),
   text(h.comment, 40),
+  text(h.demo, 12),
 ]
 
 const reportValues = (row: JoinedReport): Value[] => [
@@ -153,6 +162,7 @@ const reportValues = (row: JoinedReport): Value[] => [
   row.committed_at.slice(0, 19).replace('T', ' '),
   row.review_status ? review[row.review_status] : '',
   row.review_comment ?? '',
+  demoMark(row.author_demo === 1),
 ]
 
 const ENTRY_COLUMNS: Column[] = [
@@ -166,6 +176,7 @@ const ENTRY_COLUMNS: Column[] = [
   number(h.amount, 10),
   text(h.unitLabel, 10),
   text(h.note, 40),
+  text(h.demo, 12),
 ]
 
 /** Each page of the reports in scope as rows of the reports sheet, or of the entries sheet. */
@@ -189,6 +200,7 @@ async function* sheetPages(db: Kysely<Database>, scope: Scope, sheet: 'reports' 
         entry.amount,
         entry.unit_label,
         entry.note,
+        demoMark(report?.author_demo === 1),
       ]
     })
   }
@@ -196,6 +208,7 @@ async function* sheetPages(db: Kysely<Database>, scope: Scope, sheet: 'reports' 
 
 async function progressTable(db: Kysely<Database>, manager: Member, year: number, scope: Scope): Promise<Table> {
   const matrix = await progressMatrix(db, manager, { year, ...(scope.unitId && { unitId: scope.unitId }), ...(scope.asOf && { asOf: scope.asOf }) })
+  const demoUnits = await demoUnitIds(db)
   return {
     sheet: sheets.progress,
     columns: [
@@ -210,6 +223,7 @@ async function progressTable(db: Kysely<Database>, manager: Member, year: number
       number(h.reports, 10),
       text(h.pace, 16),
       number(h.maxPoints, 10),
+      text(h.demo, 12),
     ],
     rows: matrix.units.flatMap((unit) =>
       matrix.commitments.map((item, index) => {
@@ -227,6 +241,7 @@ async function progressTable(db: Kysely<Database>, manager: Member, year: number
           cell?.reports ?? 0,
           cell ? pace[cell.pace] : '',
           item.maxPoints,
+          demoMark(demoUnits.has(unit.unit.id)),
         ]
       }),
     ),

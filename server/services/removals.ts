@@ -149,7 +149,7 @@ async function recordRemoval(
 }
 
 /** Drop the stored bytes no report photo or exemplary case's photo names any more; answers their hashes. */
-async function dropUnheldBlobs(trx: Transaction<Database>, shas: string[]): Promise<string[]> {
+export async function dropUnheldBlobs(trx: Transaction<Database>, shas: string[]): Promise<string[]> {
   const unheld: string[] = []
   for (const sha256 of new Set(shas)) {
     const photo = await trx.selectFrom('photo').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst()
@@ -162,7 +162,7 @@ async function dropUnheldBlobs(trx: Transaction<Database>, shas: string[]): Prom
 }
 
 /** After the commit: the files of bytes no row names any more, and their thumbnails. */
-async function deleteBlobFiles({ photosDir, thumbsDir }: PhotoDirs, shas: string[]): Promise<void> {
+export async function deleteBlobFiles({ photosDir, thumbsDir }: PhotoDirs, shas: string[]): Promise<void> {
   for (const sha256 of shas) {
     for (const file of [blobPath(photosDir, sha256), `${blobPath(thumbsDir, sha256)}.jpg`, `${blobPath(thumbsDir, sha256)}.failed`]) await fs.rm(file, { force: true })
   }

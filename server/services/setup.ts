@@ -18,6 +18,7 @@ import { conflict, invalid, notFound, refuseProblems, uniquely } from './errors'
 import { audit } from './audit'
 import { nextRevision, toBloc, toCommitment, toCommune, toCovenant, toUnit } from './reference'
 import { assertAdmin } from './scope'
+import { demoOf } from './demo'
 
 /**
  * Setting up the bloc's year: its units, communes and their assignment, the covenant and its
@@ -35,7 +36,7 @@ export async function setupOf(db: Kysely<Database>): Promise<SetupResponse> {
   const units = (await db.selectFrom('unit').selectAll().where('bloc_id', '=', bloc.id).execute()).sort(byVietnamese((row) => row.name))
   const communes = (await db.selectFrom('commune').selectAll().execute()).sort(byVietnamese((row) => `${row.district}\u0000${row.name}`))
   const covenants = await db.selectFrom('covenant').selectAll().where('bloc_id', '=', bloc.id).orderBy('year', 'desc').execute()
-  return { bloc: toBloc(bloc), units: units.map(toUnit), communes: communes.map(toCommune), covenants: covenants.map(toCovenant) }
+  return { bloc: toBloc(bloc), units: units.map(toUnit), communes: communes.map(toCommune), covenants: covenants.map(toCovenant), demo: await demoOf(db) }
 }
 
 export async function updateBloc(db: Kysely<Database>, actor: Member, body: BlocRequest) {

@@ -14,6 +14,7 @@ import type {
   CovenantRequest,
   CovenantStatusRequest,
   CreateCovenantRequest,
+  DemoRemoved,
   CreateEnrollmentCodeRequest,
   Device,
   EnrollmentCodeResponse,
@@ -111,6 +112,8 @@ export function createDashboardApi(send: Transport) {
   const { json, file } = send
   return {
     setup: () => json<SetupResponse>('/api/setup'),
+    /** The admin only: take away the demo `npm start` seeded, keeping what real data uses. */
+    removeDemo: () => json<DemoRemoved>('/api/demo/removal', post()),
     saveBloc: (body: BlocRequest) => json<Bloc>('/api/bloc', put(body)),
     /** A new unit without `unitId`, a change to one with it. */
     saveUnit: (body: UnitRequest, unitId?: string) => json<Unit>(unitId ? `/api/units/${unitId}` : '/api/units', unitId ? put(body) : post(body)),

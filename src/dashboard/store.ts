@@ -89,5 +89,11 @@ export const useDashboardStore = defineStore('dashboard', () => {
     return setup.value
   }
 
-  return { session, expired, setup, year, member, isAdmin, ownUnitId, years, shownYear, logIn, logOut, api, loadSetup }
+  /** The ids of what `npm start` seeded and is still there: units, communes and covenants, shown as demo data. */
+  const demoIds = computed(() => {
+    const demo = setup.value?.demo
+    return new Set(demo ? [...demo.unitIds, ...demo.communeIds, ...demo.covenantIds] : [])
+  })
+
+  return { session, expired, setup, year, member, isAdmin, ownUnitId, years, shownYear, demoIds, logIn, logOut, api, loadSetup }
 })

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'evaluation.publish',
   'evaluation.proposal',
   'exemplar.edit',
+  'demo.remove',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -6,6 +6,24 @@ import { Assignment, Bloc, Commitment, Commune, Covenant, Unit } from './referen
 const name = (maxLength: number = LIMITS.nameLength) => Type.String({ minLength: 1, maxLength })
 const Year = Type.Integer({ minimum: LIMITS.firstYear, maximum: LIMITS.lastYear })
 
+/** What of the bloc is demo data, as `npm start` seeded it: shown as such until the admin removes it. */
+export const DemoData = Type.Object(
+  {
+    unitIds: Type.Array(Id),
+    communeIds: Type.Array(Id),
+    covenantIds: Type.Array(Id),
+    members: Type.Integer({ minimum: 0 }),
+    /** Reports written by the demo's people. */
+    reports: Type.Integer({ minimum: 0 }),
+  },
+  closed,
+)
+export type DemoData = Static<typeof DemoData>
+
+/** `POST /api/demo/removal`: how many of each went. */
+export const DemoRemoved = Type.Object({ units: Type.Integer(), communes: Type.Integer(), covenants: Type.Integer(), members: Type.Integer(), reports: Type.Integer() }, closed)
+export type DemoRemoved = Static<typeof DemoRemoved>
+
 /** `GET /api/setup`: the bloc as the dashboard sets it up. Leads read it too. */
 export const SetupResponse = Type.Object(
   {
@@ -14,6 +32,8 @@ export const SetupResponse = Type.Object(
     communes: Type.Array(Commune),
     /** Newest year first. */
     covenants: Type.Array(Covenant),
+    /** null once the bloc holds no demo data. */
+    demo: Type.Union([DemoData, Type.Null()]),
   },
   closed,
 )

@@ -224,4 +224,18 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   await expect(cadre.getByText('Không tìm thấy báo cáo này trên máy.')).toBeVisible()
   await admin.getByRole('link', { name: 'Nhật ký' }).click()
   for (const action of ['Xoá ảnh khỏi hệ thống', 'Xoá báo cáo khỏi hệ thống']) await expect(log).toContainText(action)
+
+  // 10. What `npm start` seeded is marked as demo data, and one action takes it away; the real cadre stays, with their unit.
+  await admin.getByRole('link', { name: 'Tiến độ' }).click()
+  await expect(admin.getByTestId('demo-notice')).toContainText('Dữ liệu mẫu.')
+  await expect(row.getByTestId('demo-tag')).toHaveText('Mẫu')
+  await admin.getByTestId('demo-remove').click()
+  await expect(admin.getByTestId('demo-removed')).toContainText('Đã xoá dữ liệu mẫu:')
+  await expect(admin.getByTestId('demo-notice')).toHaveCount(0)
+  await admin.getByRole('link', { name: 'Cán bộ' }).click()
+  await expect(admin.getByText('Hờ Thị Sua')).toBeVisible()
+  await expect(admin.getByText('Giàng Seo Chứ')).toHaveCount(0)
+  await cadre.goto('/')
+  await cadre.getByRole('button', { name: 'Đồng bộ ngay' }).click()
+  await expect(cadre.getByTestId('unit-name')).toContainText('Ban Dân vận Tỉnh ủy')
 })

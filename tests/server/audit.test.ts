@@ -275,6 +275,12 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     await send(bloc, bloc.admin, { method: 'POST', url: `${url}/publish` })
     return { by: 'admin', unitId: null, details: { year: evaluatedYear } }
   },
+  // Last: it takes the demo's people, the lead among them, away.
+  'demo.remove': async (bloc) => {
+    const removed = await send<Record<string, number>>(bloc, bloc.admin, { method: 'POST', url: '/api/demo/removal' })
+    expect(removed.members).toBeGreaterThan(0)
+    return { by: 'admin', unitId: null, details: removed }
+  },
 }
 
 describe('each change leaves an entry', () => {

@@ -215,8 +215,10 @@ describe('the score sheet as a workbook', () => {
     expect(sheets.map((sheet) => sheet.sheet)).toEqual(['Bảng điểm', 'Chi tiết chấm điểm', 'Điểm thưởng, điểm trừ'])
     const [scores, lines, items] = sheets.map((sheet) => sheet.data as unknown[][])
     expect(scores?.[0]?.slice(0, 4)).toEqual(['Xếp hạng', 'Đơn vị', '1. Tự chấm', '1. Khối chấm'])
-    expect(scores?.[0]?.slice(-5)).toEqual(['Điểm thưởng', 'Điểm trừ', 'Tổng điểm', 'Xếp loại', 'Số phiếu'])
+    expect(scores?.[0]?.slice(-6)).toEqual(['Điểm thưởng', 'Điểm trừ', 'Tổng điểm', 'Xếp loại', 'Số phiếu', 'Dữ liệu mẫu'])
     expect(scores).toHaveLength(7)
+    // The demo's units are marked as such.
+    expect(scores?.slice(1).map((row) => row.at(-1))).toEqual(Array.from({ length: 6 }, () => 'Mẫu'))
     expect(lines).toHaveLength(1 + 6 * covenant.commitments.length)
     expect(items?.slice(1)).toEqual(expect.arrayContaining([['Ban Dân vận Tỉnh ủy', 'Tự chấm', 'Điểm thưởng', 'Mô hình nuôi bò', 8, 'Sáng kiến']]))
   })

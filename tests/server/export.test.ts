@@ -35,9 +35,23 @@ const REPORT_HEADINGS = [
   'Thời điểm tiếp nhận (UTC)',
   'Kết quả xem xét',
   'Ý kiến',
+  'Dữ liệu mẫu',
 ]
-const ENTRY_HEADINGS = ['Số biên nhận', 'Đơn vị', 'Xã', 'Ngày đi cơ sở', 'STT', 'Nội dung giao ước', 'Trạng thái', 'Số lượng', 'Đơn vị tính', 'Ghi chú']
-const PROGRESS_HEADINGS = ['Đơn vị', 'STT', 'Nhóm tiêu chí', 'Nội dung giao ước', 'Chỉ tiêu', 'Đơn vị tính', 'Đã thực hiện', 'Tỷ lệ', 'Số báo cáo', 'Đánh giá', 'Điểm tối đa']
+const ENTRY_HEADINGS = ['Số biên nhận', 'Đơn vị', 'Xã', 'Ngày đi cơ sở', 'STT', 'Nội dung giao ước', 'Trạng thái', 'Số lượng', 'Đơn vị tính', 'Ghi chú', 'Dữ liệu mẫu']
+const PROGRESS_HEADINGS = [
+  'Đơn vị',
+  'STT',
+  'Nhóm tiêu chí',
+  'Nội dung giao ước',
+  'Chỉ tiêu',
+  'Đơn vị tính',
+  'Đã thực hiện',
+  'Tỷ lệ',
+  'Số báo cáo',
+  'Đánh giá',
+  'Điểm tối đa',
+  'Dữ liệu mẫu',
+]
 
 /** RFC 4180 as Excel reads it: quoted fields may hold commas, doubled quotes and line breaks; rows end with CRLF. */
 function parseCsv(text: string): string[][] {
@@ -143,6 +157,8 @@ describe('GET /api/export/*.csv', () => {
       expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/) as string,
       'Cần bổ sung',
       'Thiếu ảnh, cần bổ sung',
+      // Written by a cadre of the demo `npm start` seeds.
+      'Mẫu',
     ])
     expect(rows.find((row) => row[0] === receipts.awkward)).toEqual([
       receipts.awkward,
@@ -162,6 +178,7 @@ describe('GET /api/export/*.csv', () => {
       expect.any(String) as string,
       '',
       '',
+      'Mẫu',
     ])
   })
 
@@ -170,7 +187,7 @@ describe('GET /api/export/*.csv', () => {
     expect(text).toContain(',"Họp với ""Ban chỉ đạo"", thôn Lũng Pù\nvà thôn Sà Phìn",')
     expect(text).toContain(`,${vietnameseDay(firstOfYear)},,`)
     expect(text).toContain(',Ban Dân vận Tỉnh ủy,Lao Và Chải,Yên Minh,Lý Thị Dua,')
-    expect(text).toContain(',"Thiếu ảnh, cần bổ sung"\r\n')
+    expect(text).toContain(',"Thiếu ảnh, cần bổ sung",Mẫu\r\n')
   })
 
   it('entries.csv: one row per entry, reports in the order of reports.csv, entries in the covenant’s', async () => {
@@ -179,7 +196,7 @@ describe('GET /api/export/*.csv', () => {
     expect(rows.map((row) => row[0])).toEqual(reportOrder.flatMap((receipt) => (receipt === receipts.awkward ? [receipt] : [receipt, receipt])))
     const own = rows.filter((row) => row[0] === receipts.own)
     expect(own).toEqual([
-      [receipts.own, 'Ban Dân vận Tỉnh ủy', 'Lao Và Chải', vietnameseDay(isoDay(new Date())), '1', 'Hoàn thành các mục tiêu, nhiệm vụ năm', 'Hoàn thành', '', '', ''],
+      [receipts.own, 'Ban Dân vận Tỉnh ủy', 'Lao Và Chải', vietnameseDay(isoDay(new Date())), '1', 'Hoàn thành các mục tiêu, nhiệm vụ năm', 'Hoàn thành', '', '', '', 'Mẫu'],
       [
         receipts.own,
         'Ban Dân vận Tỉnh ủy',
@@ -191,6 +208,7 @@ describe('GET /api/export/*.csv', () => {
         '3',
         'hộ',
         'Ba hộ nghèo',
+        'Mẫu',
       ],
     ])
     // The awkward report has one entry that says something, the other unit's two.
@@ -205,7 +223,7 @@ describe('GET /api/export/*.csv', () => {
     expect(rows).toHaveLength(6 * 9)
     const own = rows.filter((row) => row[0] === 'Ban Dân vận Tỉnh ủy')
     expect(own.map((row) => row[1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9'])
-    expect(own[0]).toEqual(['Ban Dân vận Tỉnh ủy', '1', 'Nhiệm vụ chính trị', 'Hoàn thành các mục tiêu, nhiệm vụ năm', '', '', '1', '100', '2', 'Hoàn thành', '20'])
+    expect(own[0]).toEqual(['Ban Dân vận Tỉnh ủy', '1', 'Nhiệm vụ chính trị', 'Hoàn thành các mục tiêu, nhiệm vụ năm', '', '', '1', '100', '2', 'Hoàn thành', '20', 'Mẫu'])
     // Three poor households of a target of 20 in each of two communes.
     expect(own[2]).toEqual([
       'Ban Dân vận Tỉnh ủy',
@@ -219,6 +237,7 @@ describe('GET /api/export/*.csv', () => {
       '0',
       'Chậm tiến độ',
       '10',
+      'Mẫu',
     ])
     expect(own[4]).toEqual([
       'Ban Dân vận Tỉnh ủy',
@@ -232,8 +251,9 @@ describe('GET /api/export/*.csv', () => {
       '1',
       expect.any(String),
       '10',
+      'Mẫu',
     ])
-    expect(own[6]).toEqual(['Ban Dân vận Tỉnh ủy', '7', 'Xây dựng Đảng', 'Cơ quan, đoàn thể vững mạnh', '', '', '0', '0', '0', 'Chưa đến hạn', '10'])
+    expect(own[6]).toEqual(['Ban Dân vận Tỉnh ủy', '7', 'Xây dựng Đảng', 'Cơ quan, đoàn thể vững mạnh', '', '', '0', '0', '0', 'Chưa đến hạn', '10', 'Mẫu'])
     const office = rows.filter((row) => row[0] === 'Văn phòng Tỉnh ủy')
     expect(office[4]?.slice(4, 9)).toEqual(['20', 'hộ', '0', '0', '0'])
   })
@@ -266,7 +286,7 @@ describe('GET /api/export/covenant.xlsx', () => {
     expect(awkward[7]).toBe(AWKWARD)
     const own = reports?.find((row) => row[0] === receipts.own) ?? []
     expect(own.slice(8, 14)).toEqual([23.1, 105.2, 12, 1, 1, 1])
-    expect(own.slice(15)).toEqual(['Cần bổ sung', 'Thiếu ảnh, cần bổ sung'])
+    expect(own.slice(15)).toEqual(['Cần bổ sung', 'Thiếu ảnh, cần bổ sung', 'Mẫu'])
 
     expect(entries?.[0]).toEqual(ENTRY_HEADINGS)
     expect(entries?.slice(1)).toHaveLength(5)
@@ -281,12 +301,26 @@ describe('GET /api/export/covenant.xlsx', () => {
       3,
       'hộ',
       'Ba hộ nghèo',
+      'Mẫu',
     ])
 
     expect(progress?.[0]).toEqual(PROGRESS_HEADINGS)
     expect(progress?.slice(1)).toHaveLength(6 * 9)
     const cell = progress?.find((row) => row[0] === 'Ban Dân vận Tỉnh ủy' && row[1] === 5)
-    expect(cell).toEqual(['Ban Dân vận Tỉnh ủy', 5, 'Phong trào chuyên đề', '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ', 40, 'hộ', 3, 0.075, 1, expect.any(String), 10])
+    expect(cell).toEqual([
+      'Ban Dân vận Tỉnh ủy',
+      5,
+      'Phong trào chuyên đề',
+      '"Chung tay vì người nghèo": hộ nghèo được hỗ trợ',
+      40,
+      'hộ',
+      3,
+      0.075,
+      1,
+      expect.any(String),
+      10,
+      'Mẫu',
+    ])
   })
 })
 

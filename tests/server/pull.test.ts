@@ -127,7 +127,7 @@ describe('GET /api/openapi.json', () => {
         ...['/api/commitments/{commitmentId}', '/api/commitments/{commitmentId}/retire', '/api/members', '/api/members/{memberId}'],
         ...['/api/progress', '/api/communes/{communeId}/overview', '/api/reports', '/api/reports/{reportId}', '/api/reports/{reportId}/photos/{photoId}'],
         ...['/api/reports/{reportId}/reviews', '/api/gallery', '/api/export/{file}', '/api/audit'],
-        ...['/api/reports/{reportId}/removal', '/api/reports/{reportId}/photos/{photoId}/removal'],
+        ...['/api/reports/{reportId}/removal', '/api/reports/{reportId}/photos/{photoId}/removal', '/api/demo/removal'],
         ...['/api/covenants/{covenantId}/evaluation', '/api/covenants/{covenantId}/evaluation/rules', '/api/covenants/{covenantId}/evaluation/votes'],
         ...['/api/covenants/{covenantId}/evaluation/publish', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self'],
         ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/self/submit', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self/return'],

@@ -7,6 +7,7 @@ import * as m0005 from './0005-evaluation'
 import * as m0006 from './0006-exemplars'
 import * as m0007 from './0007-report-revisions'
 import * as m0008 from './0008-removals'
+import * as m0009 from './0009-demo'
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-exemplars': m0006,
   '0007-report-revisions': m0007,
   '0008-removals': m0008,
+  '0009-demo': m0009,
 }

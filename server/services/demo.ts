@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely'
+import type { Member } from '../../src/domain'
+import type { DemoData, DemoRemoved } from '../../src/protocol'
+import type { Database, Db } from '../db/schema'
+import { audit } from './audit'
+import { nextRevision } from './reference'
+import { deleteBlobFiles, dropUnheldBlobs, type PhotoDirs } from './removals'
+import { assertAdmin } from './scope'
+
+/**
+ * The demo that `npm start` seeds into an empty database: its rows are marked (`demo` 1), so
+ * they show as demo data, and one admin action takes them away. A report is demo data when its
+ * author is.
+ */
+
+/** What of the bloc is demo data now, or null when nothing is. */
+export async function demoOf(db: Db): Promise<DemoData | null> {
+  const ids = async (table: 'unit' | 'commune' | 'covenant') => (await db.selectFrom(table).select('id').where('demo', '=', 1).execute()).map((row) => row.id)
+  const [unitIds, communeIds, covenantIds] = [await ids('unit'), await ids('commune'), await ids('covenant')]
+  const { members } = await db
+    .selectFrom('member')
+    .select((eb) => eb.fn.countAll<number>().as('members'))
+    .where('demo', '=', 1)
+    .executeTakeFirstOrThrow()
+  const { reports } = await db
+    .selectFrom('report')
+    .innerJoin('member', 'member.id', 'report.author_id')
+    .select((eb) => eb.fn.countAll<number>().as('reports'))
+    .where('member.demo', '=', 1)
+    .executeTakeFirstOrThrow()
+  if (!unitIds.length && !communeIds.length && !covenantIds.length && !members) return null
+  return { unitIds, communeIds, covenantIds, members, reports }
+}
+
+/**
+ * `POST /api/demo/removal`: take the demo away, in one transaction. Its people go with all they
+ * wrote, their phones and sessions; its units, communes and covenants go unless real data uses
+ * them (a real member in a unit, a real report in a commune or a covenant, a commune assigned to
+ * a real unit): those stay, as the bloc's own, and are no longer marked. The bloc keeps its
+ * name and its admin, and the admin their unit. Phones of the demo's people are signed out;
+ * every other phone pulls the whole picture afresh. The audit log keeps every entry but those
+ * of the demo's people, and says what the removal took.
+ */
+export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: Member, now = new Date()): Promise<DemoRemoved> {
+  assertAdmin(admin)
+  const { removed, shas } = await db.transaction().execute(async (trx) => {
+    const people = await idsOf(trx.selectFrom('member').select('id').where('demo', '=', 1))
+    const realReports = trx.selectFrom('report').innerJoin('member', 'member.id', 'report.author_id').where('member.demo', '=', 0)
+    const realExemplars = trx.selectFrom('exemplar').innerJoin('member', 'member.id', 'exemplar.author_id').where('member.demo', '=', 0)
+    // A unit stays when real people work in it or real reports name it; the admin's own unit
+    // stays as their home, but what the demo assigned it goes.
+    const keptUnits = new Set([
+      ...(await idsOf(trx.selectFrom('member').select('unit_id as id').where('demo', '=', 0).where('role', '!=', 'admin'))),
+      ...(await idsOf(realReports.select('report.unit_id as id'))),
+      ...(await idsOf(realExemplars.select('exemplar.unit_id as id'))),
+    ])
+    const homes = await idsOf(trx.selectFrom('member').select('unit_id as id').where('role', '=', 'admin'))
+    const demoUnits = await idsOf(trx.selectFrom('unit').select('id').where('demo', '=', 1))
+    const units = demoUnits.filter((id) => !keptUnits.has(id) && !homes.includes(id))
+    const unassigned = demoUnits.filter((id) => !keptUnits.has(id))
+    const keptCommunes = new Set([
+      ...(await idsOf(realReports.select('report.commune_id as id'))),
+      ...(await idsOf(
+        trx
+          .selectFrom('assignment')
+          .innerJoin('unit', 'unit.id', 'assignment.unit_id')
+          .select('assignment.commune_id as id')
+          .where((eb) => eb.or([eb('unit.demo', '=', 0), eb('unit.id', 'in', [...keptUnits, ''])])),
+      )),
+    ])
+    const communes = (await idsOf(trx.selectFrom('commune').select('id').where('demo', '=', 1))).filter((id) => !keptCommunes.has(id))
+    const keptCovenants = new Set([...(await idsOf(realReports.select('report.covenant_id as id'))), ...(await idsOf(realExemplars.select('exemplar.covenant_id as id')))])
+    const covenants = (await idsOf(trx.selectFrom('covenant').select('id').where('demo', '=', 1))).filter((id) => !keptCovenants.has(id))
+    const any = (list: string[]) => (list.length ? list : [''])
+
+    // What the demo's people wrote, and what hangs off it.
+    const reports = await idsOf(trx.selectFrom('report').select('id').where('author_id', 'in', any(people)))
+    const shas = (await trx.selectFrom('photo').select('sha256').where('report_id', 'in', any(reports)).execute()).map((row) => row.sha256)
+    for (const table of ['review', 'report_entry', 'photo', 'report_revision'] as const) await trx.deleteFrom(table).where('report_id', 'in', any(reports)).execute()
+    await trx
+      .deleteFrom('removal')
+      .where((eb) => eb.or([eb('report_id', 'in', any(reports)), eb('unit_id', 'in', any(units)), eb('removed_by', 'in', any(people))]))
+      .execute()
+    await trx.deleteFrom('review').where('reviewer_id', 'in', any(people)).execute()
+    await trx.deleteFrom('report').where('id', 'in', any(reports)).execute()
+    const exemplars = await idsOf(trx.selectFrom('exemplar').select('id').where('author_id', 'in', any(people)))
+    shas.push(...(await trx.selectFrom('exemplar_photo').select('sha256').where('exemplar_id', 'in', any(exemplars)).execute()).map((row) => row.sha256))
+    await trx.updateTable('proposal').set({ exemplar_id: null }).where('exemplar_id', 'in', any(exemplars)).execute()
+    await trx.deleteFrom('exemplar_photo').where('exemplar_id', 'in', any(exemplars)).execute()
+    await trx.deleteFrom('exemplar').where('id', 'in', any(exemplars)).execute()
+    await trx.updateTable('exemplar').set({ edited_by: null }).where('edited_by', 'in', any(people)).execute()
+
+    // The year-end work on the demo's covenants and units, and what its people scored.
+    for (const table of ['score', 'score_item', 'self_assessment', 'vote', 'proposal'] as const) {
+      await trx
+        .deleteFrom(table)
+        .where((eb) => eb.or([eb('covenant_id', 'in', any(covenants)), eb('unit_id', 'in', any(units))]))
+        .execute()
+    }
+    await trx
+      .deleteFrom('score')
+      .where((eb) => eb.or([eb('by_id', 'in', any(people)), eb('scorer_unit_id', 'in', any(units))]))
+      .execute()
+    await trx.deleteFrom('score_item').where('scorer_unit_id', 'in', any(units)).execute()
+    await trx.deleteFrom('evaluation').where('covenant_id', 'in', any(covenants)).execute()
+    await trx.deleteFrom('commitment').where('covenant_id', 'in', any(covenants)).execute()
+    await trx.deleteFrom('covenant').where('id', 'in', any(covenants)).execute()
+
+    // The demo's people: their phones, sessions, codes, and what they did on the dashboard.
+    const devices = await idsOf(trx.selectFrom('device').select('id').where('member_id', 'in', any(people)))
+    await trx
+      .deleteFrom('enrollment_code')
+      .where((eb) => eb.or([eb('member_id', 'in', any(people)), eb('created_by', 'in', any(people)), eb('device_id', 'in', any(devices))]))
+      .execute()
+    await trx.deleteFrom('session').where('member_id', 'in', any(people)).execute()
+    await trx.deleteFrom('device').where('id', 'in', any(devices)).execute()
+    await trx.deleteFrom('audit_log').where('actor_id', 'in', any(people)).execute()
+    await trx.updateTable('audit_log').set({ unit_id: null }).where('unit_id', 'in', any(units)).execute()
+    await trx.deleteFrom('member').where('id', 'in', any(people)).execute()
+
+    // Its units and communes, and what is kept becomes the bloc's own; every phone pulls afresh.
+    await trx
+      .deleteFrom('assignment')
+      .where((eb) => eb.or([eb('unit_id', 'in', any(unassigned)), eb('commune_id', 'in', any(communes))]))
+      .execute()
+    await trx.deleteFrom('commune').where('id', 'in', any(communes)).execute()
+    await trx.updateTable('bloc').set({ head_unit_id: null }).where('head_unit_id', 'in', any(units)).execute()
+    await trx.updateTable('bloc').set({ deputy_unit_id: null }).where('deputy_unit_id', 'in', any(units)).execute()
+    await trx.deleteFrom('unit').where('id', 'in', any(units)).execute()
+    const rev = await nextRevision(trx)
+    for (const table of ['bloc', 'unit', 'commune', 'covenant'] as const) await trx.updateTable(table).set({ demo: 0, rev }).execute()
+
+    const removed: DemoRemoved = { units: units.length, communes: communes.length, covenants: covenants.length, members: people.length, reports: reports.length }
+    await audit(trx, admin, 'demo.remove', null, { ...removed }, now)
+    return { removed, shas: await dropUnheldBlobs(trx, shas) }
+  })
+  await deleteBlobFiles(dirs, shas)
+  return removed
+}
+
+async function idsOf(query: { execute: () => Promise<{ id: string }[]> }): Promise<string[]> {
+  return [...new Set((await query.execute()).map((row) => row.id))]
+}
