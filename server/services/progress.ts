@@ -13,33 +13,53 @@ export async function covenantFor(db: Db, year: number | undefined): Promise<Sel
   return db.selectFrom('covenant').selectAll().where('bloc_id', '=', bloc.id).where('year', '=', year).executeTakeFirst()
 }
 
-/** The covenant's reports (of one unit, or all), as progress counts them: each with its entries. */
+/** Reports read at a time for progress: the event loop is given back between pages. */
+const PAGE = 5000
+
+/**
+ * The covenant's reports (of one unit, or all), as progress counts them: each with its entries.
+ * Read a page at a time in id order, giving the event loop back between pages, so that pushes
+ * go on being answered while the progress of a year of a hundred thousand reports is read.
+ */
 export async function countedReports(db: Db, covenantId: string, filter: { unitId?: string | null; communeId?: string; asOf?: string }) {
-  let reports = db.selectFrom('report').select(['id', 'unit_id', 'commune_id', 'visit_date']).where('covenant_id', '=', covenantId)
-  if (filter.unitId) reports = reports.where('unit_id', '=', filter.unitId)
-  if (filter.communeId) reports = reports.where('commune_id', '=', filter.communeId)
-  if (filter.asOf) reports = reports.where('visit_date', '<=', filter.asOf)
-  const rows = await reports.execute()
-  const entries = new Map<string, ReportEntry[]>()
-  let entryRows = db
-    .selectFrom('report_entry')
-    .innerJoin('report', 'report.id', 'report_entry.report_id')
-    .select(['report_entry.report_id', 'report_entry.commitment_id', 'report_entry.status', 'report_entry.amount', 'report_entry.note'])
-    .where('report.covenant_id', '=', covenantId)
-  if (filter.unitId) entryRows = entryRows.where('report.unit_id', '=', filter.unitId)
-  if (filter.communeId) entryRows = entryRows.where('report.commune_id', '=', filter.communeId)
-  if (filter.asOf) entryRows = entryRows.where('report.visit_date', '<=', filter.asOf)
-  for (const row of await entryRows.execute()) {
-    const list = entries.get(row.report_id) ?? []
-    list.push({ commitmentId: row.commitment_id, status: row.status, amount: row.amount, note: row.note })
-    entries.set(row.report_id, list)
+  const counted: { unitId: string; visitDate: string; report: CountedReport }[] = []
+  let after = ''
+  for (;;) {
+    let reports = db.selectFrom('report').select(['id', 'unit_id', 'commune_id', 'visit_date']).where('covenant_id', '=', covenantId).where('id', '>', after)
+    if (filter.unitId) reports = reports.where('unit_id', '=', filter.unitId)
+    if (filter.communeId) reports = reports.where('commune_id', '=', filter.communeId)
+    if (filter.asOf) reports = reports.where('visit_date', '<=', filter.asOf)
+    const rows = await reports.orderBy('id').limit(PAGE).execute()
+    const entries = new Map<string, ReportEntry[]>()
+    const entryRows = rows.length
+      ? await db
+          .selectFrom('report_entry')
+          .select(['report_id', 'commitment_id', 'status', 'amount', 'note'])
+          .where(
+            'report_id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .execute()
+      : []
+    for (const row of entryRows) {
+      const list = entries.get(row.report_id) ?? []
+      list.push({ commitmentId: row.commitment_id, status: row.status, amount: row.amount, note: row.note })
+      entries.set(row.report_id, list)
+    }
+    // Everything the endpoint holds counts as accepted: the phone sent it and the endpoint stored it.
+    for (const row of rows) {
+      counted.push({
+        unitId: row.unit_id,
+        visitDate: row.visit_date,
+        report: { state: 'accepted', communeId: row.commune_id, entries: entries.get(row.id) ?? [] } satisfies CountedReport,
+      })
+    }
+    const last = rows.at(-1)
+    if (!last || rows.length < PAGE) return counted
+    after = last.id
+    await new Promise((resolve) => setImmediate(resolve))
   }
-  // Everything the endpoint holds counts as accepted: the phone sent it and the endpoint stored it.
-  return rows.map((row) => ({
-    unitId: row.unit_id,
-    visitDate: row.visit_date,
-    report: { state: 'accepted', communeId: row.commune_id, entries: entries.get(row.id) ?? [] } satisfies CountedReport,
-  }))
 }
 
 function cellsOf(commitments: Commitment[], progress: Map<string, Progress>, elapsed: number): ProgressCell[] {

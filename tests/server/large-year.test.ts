@@ -1,13 +1,15 @@
 import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
+import type { ProgressResponse } from '../../src/protocol'
 import { fieldOf, pushOne, reportOf, type Field } from './field'
 import { buildTestApp } from './helper'
 import { ADMIN_PASSWORD, logIn } from './managers'
 
 /**
  * A year of 100,000 reports, more than one SQL statement may carry as values (SQLite's 32,766):
- * the exports answer whole, not 500, and stream out a page at a time, so that a push sent while
- * an export is under way is answered before the export ends.
+ * the exports answer whole, not 500, and stream out a page at a time, and the progress page
+ * reads the year a page at a time, so that a push sent while either is under way is answered
+ * before it ends.
  */
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
@@ -62,20 +64,34 @@ describe(`a year of ${COUNT.toLocaleString('en')} reports`, () => {
     expect(response.rawPayload.length).toBeGreaterThan(1_000_000)
   }, 180_000)
 
-  it('answers a push sent while an export of the year is under way, before the export ends', async () => {
-    const order: string[] = []
-    const exported = app.inject({ method: 'GET', url: '/api/export/reports.csv', headers: admin }).then((response) => {
-      order.push('export ended')
-      return response
-    })
-    // The export has begun: its request is in, and it is reading the year.
-    await new Promise((resolve) => setImmediate(resolve))
-    const pushed = pushOne(app, field, reportOf(field)).then((result) => {
-      order.push('push answered')
-      return result
-    })
-    expect((await pushed).outcome).toBe('accepted')
-    expect((await exported).statusCode).toBe(200)
-    expect(order).toEqual(['push answered', 'export ended'])
+  it.each([
+    ['an export of the year', '/api/export/reports.csv'],
+    ['the progress page', '/api/progress'],
+  ])(
+    'answers a push sent while %s is under way, before it ends',
+    async (_, url) => {
+      const order: string[] = []
+      const exported = app.inject({ method: 'GET', url, headers: admin }).then((response) => {
+        order.push('read ended')
+        return response
+      })
+      // The export has begun: its request is in, and it is reading the year.
+      await new Promise((resolve) => setImmediate(resolve))
+      const pushed = pushOne(app, field, reportOf(field)).then((result) => {
+        order.push('push answered')
+        return result
+      })
+      expect((await pushed).outcome).toBe('accepted')
+      expect((await exported).statusCode).toBe(200)
+      expect(order).toEqual(['push answered', 'read ended'])
+    },
+    120_000,
+  )
+
+  it('counts every report on the progress page', async () => {
+    const response = await app.inject({ method: 'GET', url: `/api/progress?unitId=${field.unitId}`, headers: admin })
+    expect(response.statusCode).toBe(200)
+    const [unit] = response.json<ProgressResponse>().units
+    expect(Math.max(...(unit?.cells.map((cell) => cell.reports) ?? []))).toBeGreaterThan(COUNT)
   }, 120_000)
 })
