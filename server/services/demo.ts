@@ -44,7 +44,6 @@ export async function demoOf(db: Db): Promise<DemoData | null> {
 export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: Member, now = new Date()): Promise<DemoRemoved> {
   assertAdmin(admin)
   const { removed, shas } = await db.transaction().execute(async (trx) => {
-    const people = await idsOf(trx.selectFrom('member').select('id').where('demo', '=', 1))
     const realReports = trx.selectFrom('report').innerJoin('member', 'member.id', 'report.author_id').where('member.demo', '=', 0)
     const realExemplars = trx.selectFrom('exemplar').innerJoin('member', 'member.id', 'exemplar.author_id').where('member.demo', '=', 0)
     // A unit stays when real people work in it or real reports name it; the admin's own unit
@@ -73,22 +72,32 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     const covenants = (await idsOf(trx.selectFrom('covenant').select('id').where('demo', '=', 1))).filter((id) => !keptCovenants.has(id))
     const any = (list: string[]) => (list.length ? list : [''])
 
-    // What the demo's people wrote, and what hangs off it.
-    const reports = await idsOf(trx.selectFrom('report').select('id').where('author_id', 'in', any(people)))
-    const shas = (await trx.selectFrom('photo').select('sha256').where('report_id', 'in', any(reports)).execute()).map((row) => row.sha256)
-    for (const table of ['review', 'report_entry', 'photo', 'report_revision'] as const) await trx.deleteFrom(table).where('report_id', 'in', any(reports)).execute()
+    // What the demo's people wrote, and what hangs off it: named by subqueries, not id lists, as a
+    // demo year holds more reports than one statement may list.
+    const people = () => trx.selectFrom('member').select('id').where('demo', '=', 1)
+    const reports = () => trx.selectFrom('report').select('id').where('author_id', 'in', people())
+    const exemplars = () => trx.selectFrom('exemplar').select('id').where('author_id', 'in', people())
+    const devices = () => trx.selectFrom('device').select('id').where('member_id', 'in', people())
+    const { count: reportCount } = await trx
+      .selectFrom('report')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('author_id', 'in', people())
+      .executeTakeFirstOrThrow()
+    const shas = [
+      ...(await trx.selectFrom('photo').select('sha256').where('report_id', 'in', reports()).execute()),
+      ...(await trx.selectFrom('exemplar_photo').select('sha256').where('exemplar_id', 'in', exemplars()).execute()),
+    ].map((row) => row.sha256)
+    for (const table of ['review', 'report_entry', 'photo', 'report_revision', 'removal'] as const) await trx.deleteFrom(table).where('report_id', 'in', reports()).execute()
     await trx
       .deleteFrom('removal')
-      .where((eb) => eb.or([eb('report_id', 'in', any(reports)), eb('unit_id', 'in', any(units)), eb('removed_by', 'in', any(people))]))
+      .where((eb) => eb.or([eb('unit_id', 'in', any(units)), eb('removed_by', 'in', people())]))
       .execute()
-    await trx.deleteFrom('review').where('reviewer_id', 'in', any(people)).execute()
-    await trx.deleteFrom('report').where('id', 'in', any(reports)).execute()
-    const exemplars = await idsOf(trx.selectFrom('exemplar').select('id').where('author_id', 'in', any(people)))
-    shas.push(...(await trx.selectFrom('exemplar_photo').select('sha256').where('exemplar_id', 'in', any(exemplars)).execute()).map((row) => row.sha256))
-    await trx.updateTable('proposal').set({ exemplar_id: null }).where('exemplar_id', 'in', any(exemplars)).execute()
-    await trx.deleteFrom('exemplar_photo').where('exemplar_id', 'in', any(exemplars)).execute()
-    await trx.deleteFrom('exemplar').where('id', 'in', any(exemplars)).execute()
-    await trx.updateTable('exemplar').set({ edited_by: null }).where('edited_by', 'in', any(people)).execute()
+    await trx.deleteFrom('review').where('reviewer_id', 'in', people()).execute()
+    await trx.deleteFrom('report').where('id', 'in', reports()).execute()
+    await trx.updateTable('proposal').set({ exemplar_id: null }).where('exemplar_id', 'in', exemplars()).execute()
+    await trx.deleteFrom('exemplar_photo').where('exemplar_id', 'in', exemplars()).execute()
+    await trx.deleteFrom('exemplar').where('id', 'in', exemplars()).execute()
+    await trx.updateTable('exemplar').set({ edited_by: null }).where('edited_by', 'in', people()).execute()
 
     // The year-end work on the demo's covenants and units, and what its people scored.
     for (const table of ['score', 'score_item', 'self_assessment', 'vote', 'proposal'] as const) {
@@ -99,7 +108,7 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     }
     await trx
       .deleteFrom('score')
-      .where((eb) => eb.or([eb('by_id', 'in', any(people)), eb('scorer_unit_id', 'in', any(units))]))
+      .where((eb) => eb.or([eb('by_id', 'in', people()), eb('scorer_unit_id', 'in', any(units))]))
       .execute()
     await trx.deleteFrom('score_item').where('scorer_unit_id', 'in', any(units)).execute()
     await trx.deleteFrom('evaluation').where('covenant_id', 'in', any(covenants)).execute()
@@ -107,16 +116,15 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     await trx.deleteFrom('covenant').where('id', 'in', any(covenants)).execute()
 
     // The demo's people: their phones, sessions, codes, and what they did on the dashboard.
-    const devices = await idsOf(trx.selectFrom('device').select('id').where('member_id', 'in', any(people)))
     await trx
       .deleteFrom('enrollment_code')
-      .where((eb) => eb.or([eb('member_id', 'in', any(people)), eb('created_by', 'in', any(people)), eb('device_id', 'in', any(devices))]))
+      .where((eb) => eb.or([eb('member_id', 'in', people()), eb('created_by', 'in', people()), eb('device_id', 'in', devices())]))
       .execute()
-    await trx.deleteFrom('session').where('member_id', 'in', any(people)).execute()
-    await trx.deleteFrom('device').where('id', 'in', any(devices)).execute()
-    await trx.deleteFrom('audit_log').where('actor_id', 'in', any(people)).execute()
+    await trx.deleteFrom('session').where('member_id', 'in', people()).execute()
+    await trx.deleteFrom('device').where('id', 'in', devices()).execute()
+    await trx.deleteFrom('audit_log').where('actor_id', 'in', people()).execute()
     await trx.updateTable('audit_log').set({ unit_id: null }).where('unit_id', 'in', any(units)).execute()
-    await trx.deleteFrom('member').where('id', 'in', any(people)).execute()
+    const { numDeletedRows } = await trx.deleteFrom('member').where('demo', '=', 1).executeTakeFirstOrThrow()
 
     // Its units and communes, and what is kept becomes the bloc's own; every phone pulls afresh.
     await trx
@@ -130,7 +138,7 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     const rev = await nextRevision(trx)
     for (const table of ['bloc', 'unit', 'commune', 'covenant'] as const) await trx.updateTable(table).set({ demo: 0, rev }).execute()
 
-    const removed: DemoRemoved = { units: units.length, communes: communes.length, covenants: covenants.length, members: people.length, reports: reports.length }
+    const removed: DemoRemoved = { units: units.length, communes: communes.length, covenants: covenants.length, members: Number(numDeletedRows), reports: reportCount }
     await audit(trx, admin, 'demo.remove', null, { ...removed }, now)
     return { removed, shas: await dropUnheldBlobs(trx, shas) }
   })
