@@ -50,7 +50,7 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     // stays as their home, but what the demo assigned it goes.
     const keptUnits = new Set([
       ...(await idsOf(trx.selectFrom('member').select('unit_id as id').where('demo', '=', 0).where('role', '!=', 'admin'))),
-      ...(await idsOf(realReports.select('report.unit_id as id'))),
+      ...(await idsOf(realReports.select('report.unit_id as id').distinct())),
       ...(await idsOf(realExemplars.select('exemplar.unit_id as id'))),
     ])
     const homes = await idsOf(trx.selectFrom('member').select('unit_id as id').where('role', '=', 'admin'))
@@ -58,7 +58,7 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     const units = demoUnits.filter((id) => !keptUnits.has(id) && !homes.includes(id))
     const unassigned = demoUnits.filter((id) => !keptUnits.has(id))
     const keptCommunes = new Set([
-      ...(await idsOf(realReports.select('report.commune_id as id'))),
+      ...(await idsOf(realReports.select('report.commune_id as id').distinct())),
       ...(await idsOf(
         trx
           .selectFrom('assignment')
@@ -68,7 +68,10 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
       )),
     ])
     const communes = (await idsOf(trx.selectFrom('commune').select('id').where('demo', '=', 1))).filter((id) => !keptCommunes.has(id))
-    const keptCovenants = new Set([...(await idsOf(realReports.select('report.covenant_id as id'))), ...(await idsOf(realExemplars.select('exemplar.covenant_id as id')))])
+    const keptCovenants = new Set([
+      ...(await idsOf(realReports.select('report.covenant_id as id').distinct())),
+      ...(await idsOf(realExemplars.select('exemplar.covenant_id as id'))),
+    ])
     const covenants = (await idsOf(trx.selectFrom('covenant').select('id').where('demo', '=', 1))).filter((id) => !keptCovenants.has(id))
     const any = (list: string[]) => (list.length ? list : [''])
 
