@@ -61,6 +61,25 @@ interface StoredPhoto {
 }
 
 /** The photos as IndexedDB holds them, measured in the page. */
+/** The amounts of every entry of every report the phone holds. */
+function storedAmounts(page: Page): Promise<(number | null)[]> {
+  return page.evaluate(
+    () =>
+      new Promise<(number | null)[]>((resolve, reject) => {
+        const open = indexedDB.open('giao-uoc')
+        open.onerror = () => reject(new Error(String(open.error)))
+        open.onsuccess = () => {
+          const read = open.result.transaction('reports').objectStore('reports').getAll()
+          read.onerror = () => reject(new Error(String(read.error)))
+          read.onsuccess = () => {
+            open.result.close()
+            resolve((read.result as { entries: { amount: number | null }[] }[]).flatMap((report) => report.entries.map((entry) => entry.amount)))
+          }
+        }
+      }),
+  )
+}
+
 function storedPhotos(page: Page): Promise<StoredPhoto[]> {
   return page.evaluate(
     () =>
@@ -116,7 +135,19 @@ test('offline after enrollment: a report with camera photos survives reloads and
   await visits.getByLabel('Số lượng (lượt)').fill('1')
   const households = page.getByTestId('entry-5')
   await households.getByText('Đang thực hiện').click()
-  await households.getByLabel('Số lượng (hộ)').fill('3')
+  // Numbers as Vietnamese write them: "1.500" is one thousand five hundred; "1,500" is asked back.
+  const amount = households.getByLabel('Số lượng (hộ)')
+  await amount.fill('1.500')
+  await expect(households.getByTestId('amount-read')).toHaveText('Hiểu là: 1.500 hộ')
+  await expect.poll(() => storedAmounts(page)).toContain(1500)
+  await amount.fill('1,500')
+  await expect(households.getByTestId('amount-unclear')).toContainText('Số «1,500» có thể hiểu theo nhiều cách.')
+  await expect.poll(() => storedAmounts(page)).not.toContain(1500)
+  await households.getByRole('button', { name: '1.500' }).click()
+  await expect(amount).toHaveValue('1.500')
+  await expect(households.getByTestId('amount-unclear')).toHaveCount(0)
+  await expect.poll(() => storedAmounts(page)).toContain(1500)
+  await amount.fill('3')
   await households.getByLabel('Ghi chú').fill('Trao bò giống cho 3 hộ nghèo thôn Lô Lô Chải')
   await page.getByLabel('Tóm tắt').fill('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò')
   await expect(page.getByTestId('save-state')).toHaveText('Đã lưu trên máy')
