@@ -1,7 +1,7 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import pkg from '../package.json' with { type: 'json' }
-import type { ErrorResponse } from '../src/protocol'
+import { ERROR_CODES, type ErrorResponse } from '../src/protocol'
 import type { Config } from './config'
 import { errorBody, reasonOf, Refusal } from './services/errors'
 import { loggedRequest, serverWithTimeouts, strictBodies } from './http'
@@ -90,6 +90,8 @@ function answerError(error: Error & { statusCode?: number }, request: FastifyReq
     statusCode: status,
     error: reasonOf(status),
     message: status >= 500 ? 'The endpoint could not answer; try again later' : error.message,
+    // Every refusal carries a code: a 4xx without one is a captive portal's or a proxy's, to the phone.
+    ...(status < 500 && { code: status === 404 ? ERROR_CODES.notFound : ERROR_CODES.invalid }),
   }
   return reply.code(status).send(body)
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import fp from 'fastify-plugin'
 import fastifyStatic from '@fastify/static'
+import { ERROR_CODES } from '../../src/protocol'
 
 export interface AppFilesOptions {
   /** Folder of the built app (`dist/`). */
@@ -44,7 +45,7 @@ export default fp<AppFilesOptions>(
       const { pathname } = new URL(request.url, 'http://localhost')
       const isApi = pathname === '/api' || pathname.startsWith('/api/')
       if (isApi || !['GET', 'HEAD'].includes(request.method) || !wantsPage(request.headers.accept)) {
-        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `No ${request.method} ${pathname} here` })
+        return reply.code(404).send({ statusCode: 404, error: 'Not Found', code: ERROR_CODES.notFound, message: `No ${request.method} ${pathname} here` })
       }
       if (!built) {
         return reply.code(503).type('text/plain; charset=utf-8').send('The app is not built yet: run `npm run build` (`npm start` builds it for you).')

@@ -1,6 +1,7 @@
 import type { EnrollRequest, EnrollResponse, PullResponse } from '@/protocol'
 import { applyPull, getEnrollment, markRevoked, pullCursor, saveEnrollment } from '@/db/reference'
-import { ApiError, requestJson, type RequestOptions } from './api'
+import { requestJson, type RequestOptions } from './api'
+import { classify } from './retry'
 import { withLock } from './locks'
 
 // One id per code tried: sent again with the same code, it lets the endpoint answer a retry
@@ -34,8 +35,8 @@ let running: Promise<PullOutcome> | null = null
 
 /**
  * Bring the unit's reference data up to date. One pull at a time: in this tab a second call
- * joins the first; across tabs the Web Lock makes them take turns. A 401 marks the enrollment
- * revoked and keeps everything else on the phone.
+ * joins the first; across tabs the Web Lock makes them take turns. The endpoint's 401 marks the
+ * enrollment revoked and keeps everything else on the phone; a captive portal's is no answer.
  */
 export function pullReference(options: Pick<RequestOptions, 'fetch'> = {}): Promise<PullOutcome> {
   running ??= withLock('giao-uoc-pull', () => pullOnce(options)).finally(() => {
@@ -54,7 +55,7 @@ async function pullOnce(options: Pick<RequestOptions, 'fetch'>): Promise<PullOut
     await applyPull(changes, { now: new Date(), deviceId: enrollment.deviceId })
     return 'pulled'
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
+    if (classify(error).kind === 'revoked') {
       await markRevoked(enrollment.deviceId, new Date())
       return 'revoked'
     }

@@ -24,10 +24,21 @@ export type Failure =
   /** The endpoint refused what was sent (4xx): retrying the same thing cannot help. */
   | { kind: 'refused'; status: number; message: string }
 
+/**
+ * Statuses a captive portal or a proxy answers with a page of its own. From the endpoint they
+ * always carry its error `code`; without one they are not the endpoint's word, and mean only
+ * that the network is not really there: never "revoked", never "refused".
+ */
+const PORTAL_STATUSES = [401, 403, 404]
+
+/** Whether a failed answer came from something between the phone and the endpoint. */
+export const notFromEndpoint = (status: number, code: string | undefined) => PORTAL_STATUSES.includes(status) && code === undefined
+
 export function classify(error: unknown): Failure {
   if (error instanceof TimeoutError) return { kind: 'transient', error: 'timeout', retryAfterMs: 0 }
   if (error instanceof NetworkError) return { kind: 'transient', error: 'offline', retryAfterMs: 0 }
   if (error instanceof ApiError) {
+    if (notFromEndpoint(error.status, error.code)) return { kind: 'transient', error: 'offline', retryAfterMs: 0 }
     if (error.status === 401) return { kind: 'revoked' }
     if (error.status === 429 || error.status === 503) return { kind: 'transient', error: 'busy', retryAfterMs: error.retryAfterMs }
     if (error.status >= 500 || error.status === 408) return { kind: 'transient', error: 'server', retryAfterMs: 0 }

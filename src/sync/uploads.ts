@@ -4,7 +4,7 @@ import type { EnrollmentRow } from '@/db/database'
 import { deferUpload, finishUpload, refuseUpload, requeueReport, setUploadUrl, type OutgoingPhoto } from '@/db/outbox'
 import { markRevoked } from '@/db/reference'
 import { ApiError, NetworkError, parseRetryAfter, TimeoutError } from './api'
-import { backoffMs, classify, type Failure } from './retry'
+import { backoffMs, classify, notFromEndpoint, type Failure } from './retry'
 
 /** What an upload takes of the sync's options. */
 export interface UploadOptions {
@@ -44,6 +44,8 @@ const RESTART_UPLOAD = [404, 410, 422]
 function uploadFailure(error: unknown): Failure | { kind: 'resume' } | { kind: 'restart' } | { kind: 'push-first' } {
   const answer = uploadAnswer(error)
   if (!answer) return classify(error instanceof TimeoutError ? error : new NetworkError(error instanceof Error ? error.message : String(error)))
+  // A captive portal's page is no answer: the photo waits for a real network.
+  if (notFromEndpoint(answer.status, answer.code)) return classify(new NetworkError(`${answer.status} not from the endpoint`))
   // The endpoint's copy of the report does not list this photo (yet): the report goes again first.
   if (answer.code === UPLOAD_ERROR_CODES.photoNotListed) return { kind: 'push-first' }
   if (RESUME_UPLOAD.includes(answer.status)) return { kind: 'resume' }

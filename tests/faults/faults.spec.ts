@@ -85,6 +85,31 @@ test('500 and 503 answers', async ({ page }) => {
   await record('500 and 503 answers', page, seeded)
 })
 
+test('a captive portal answering its own 401, 403 and 404 pages', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 5, photos: [1, 1] })
+  // A hotel or café Wi-Fi answers every request with its sign-in page until the cadre signs in.
+  rig.proxy.add({ method: 'POST', path: /^\/api\/push/, fault: { kind: 'portal', status: 401 }, times: 2 })
+  rig.proxy.add({ method: 'GET', path: /^\/api\/pull/, fault: { kind: 'portal', status: 403 }, times: 2 })
+  rig.proxy.add({ method: 'POST', path: /^\/api\/uploads$/, fault: { kind: 'portal', status: 404 }, times: 1 })
+  rig.proxy.add({ method: 'PATCH', path: /^\/api\/uploads\//, fault: { kind: 'portal', status: 401 }, times: 1 })
+  await page.context().setOffline(false)
+  await record('captive portal 401, 403 and 404 pages', page, seeded)
+  // Still enrolled: the portal's 401 was no word from the endpoint.
+  await expect(page.getByTestId('sync-revoked')).toHaveCount(0)
+  const revokedAt = await page.evaluate(
+    () =>
+      new Promise<unknown>((resolve) => {
+        const open = indexedDB.open('giao-uoc')
+        open.onsuccess = () => {
+          const read = open.result.transaction('enrollment').objectStore('enrollment').get('current')
+          read.onsuccess = () => resolve((read.result as { revokedAt: string | null }).revokedAt)
+        }
+      }),
+  )
+  expect(revokedAt).toBeNull()
+  expect(rig.proxy.seen.filter((entry) => entry.status === 401 || entry.status === 403 || entry.status === 404).length).toBeGreaterThanOrEqual(4)
+})
+
 const UPLOAD = /^\/api\/uploads\/[0-9a-f]+$/
 /** The phone's tus chunk: a cut costs at most this much again. */
 const CHUNK_BYTES = 256 * 1024

@@ -7,6 +7,8 @@ export type Fault =
   | { kind: 'cut-request'; afterBytes: number }
   /** Answer with this status without asking the endpoint. */
   | { kind: 'status'; status: number; retryAfter?: string }
+  /** Answer as a captive portal does: its own HTML sign-in page, with this status. */
+  | { kind: 'portal'; status: number }
   /** Let the endpoint answer (and commit), then cut the connection instead of passing the answer on. */
   | { kind: 'lose-answer' }
   /** Hold the endpoint's answer this long before passing it on. */
@@ -113,6 +115,14 @@ export class FaultProxy {
       request.resume()
       response.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}), 'tus-resumable': '1.0.0' })
       response.end(JSON.stringify({ statusCode: fault.status, error: 'Injected', message: 'injected by the fault proxy' }))
+      return
+    }
+
+    if (fault?.kind === 'portal') {
+      seen.status = fault.status
+      request.resume()
+      response.writeHead(fault.status, { 'content-type': 'text/html; charset=utf-8' })
+      response.end('<!doctype html><html><head><title>Đăng nhập Wi-Fi</title></head><body><form>Nhập mã Wi-Fi miễn phí</form></body></html>')
       return
     }
 

@@ -46,7 +46,7 @@ describe('serving the built app', () => {
     const app = await buildTestApp()
     const response = await app.inject({ method, url, headers })
     expect(response.statusCode).toBe(404)
-    expect(response.json()).toMatchObject({ statusCode: 404, error: 'Not Found' })
+    expect(response.json()).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'not_found' })
   })
 
   it('says how to build the app when it is missing, and still answers the API', async () => {

@@ -238,6 +238,10 @@ describe('photo upload refusals', () => {
     expect(response.status).toBe(415)
     expect(await errorOf(response)).toMatchObject({ code: 'not_an_image', message: expect.stringContaining('không phải là ảnh') as string })
     expect((await head(url, field.headers)).status).toBe(404)
+    // tus's own refusals are the endpoint's JSON errors with a code too: a phone tells them from a captive portal's pages.
+    const gone = await patch(url, field.headers, 0, text)
+    expect(gone.status).toBe(404)
+    expect(await errorOf(gone)).toMatchObject({ statusCode: 404, code: 'not_found' })
     expect(filesUnder(dataDir).filter((file) => !file.startsWith('giao-uoc.sqlite'))).toEqual([])
     expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [photo.id], complete: false })
   })

@@ -34,7 +34,8 @@ function fakeEndpoint() {
     holds: new Set<string>(),
     reject: new Set<string>(),
     refuseBatchWith: null as string | null,
-    fail: null as null | { status?: number; network?: boolean; afterCommit?: boolean; retryAfter?: string },
+    /** `code`: the endpoint's error code; a page without one is a captive portal's or a proxy's. */
+    fail: null as null | { status?: number; code?: string; network?: boolean; afterCommit?: boolean; retryAfter?: string },
   }
   const fetch = async (_url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     state.requests += 1
@@ -43,7 +44,7 @@ function fakeEndpoint() {
     const failure = state.fail
     if (failure && !failure.afterCommit) {
       if (failure.network) throw new TypeError('Failed to fetch')
-      return new Response(JSON.stringify({ statusCode: failure.status, error: 'x', message: 'down' }), {
+      return new Response(JSON.stringify({ statusCode: failure.status, error: 'x', message: 'down', ...(failure.code && { code: failure.code }) }), {
         status: failure.status,
         headers: failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
       })
@@ -200,12 +201,26 @@ describe('the outbox', () => {
   it('stops on a revoked token and keeps the whole queue', async () => {
     const endpoint = fakeEndpoint()
     await queued(3)
-    endpoint.state.fail = { status: 401 }
+    endpoint.state.fail = { status: 401, code: 'device_revoked' }
     expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('revoked')
     expect((await getEnrollment(db))?.revokedAt).toBe(start.toISOString())
     expect(await outboxSummary(db)).toMatchObject({ reports: 3 })
     expect(await syncOutbox({ fetch: endpoint.fetch, now })).toBe('revoked')
     expect(endpoint.state.requests).toBe(1)
+  })
+
+  it('takes a captive portal’s or a proxy’s 401, 403 or 404 page for no network: the device stays enrolled, the queue waits, then goes', async () => {
+    const endpoint = fakeEndpoint()
+    await queued(3)
+    for (const status of [401, 403, 404]) {
+      endpoint.state.fail = { status }
+      expect(await syncOutbox({ fetch: endpoint.fetch, now, ignoreBackoff: true })).toBe('waiting')
+      expect((await getEnrollment(db))?.revokedAt).toBeNull()
+      expect(await outboxSummary(db)).toMatchObject({ reports: 3 })
+    }
+    endpoint.state.fail = null
+    expect(await syncOutbox({ fetch: endpoint.fetch, now, ignoreBackoff: true })).toBe('done')
+    expect(endpoint.stored.size).toBe(3)
   })
 
   it('gives a refused report back with its reason and does not retry it; sent again, it goes', async () => {

@@ -33,6 +33,11 @@ describe('what a failure means', () => {
     ['a 503 with Retry-After', new ApiError(503, undefined, 'down', 5000), { kind: 'transient', error: 'busy', retryAfterMs: 5000 }],
     ['a 429 with Retry-After', new ApiError(429, 'too_many_attempts', 'slow down', 60_000), { kind: 'transient', error: 'busy', retryAfterMs: 60_000 }],
     ['a 401', new ApiError(401, 'device_revoked', 'revoked'), { kind: 'revoked' }],
+    // A captive portal's or a proxy's own page carries no endpoint code: the network is not really there.
+    ['a 401 page from a captive portal', new ApiError(401, undefined, 'Unauthorized'), { kind: 'transient', error: 'offline', retryAfterMs: 0 }],
+    ['a 403 page from a proxy', new ApiError(403, undefined, 'Forbidden'), { kind: 'transient', error: 'offline', retryAfterMs: 0 }],
+    ['a 404 page from a proxy', new ApiError(404, undefined, 'Not Found'), { kind: 'transient', error: 'offline', retryAfterMs: 0 }],
+    ['the endpoint’s 404', new ApiError(404, 'not_found', 'No such report'), { kind: 'refused', status: 404, message: 'No such report' }],
     [
       'a 400',
       new ApiError(400, 'invalid', 'body/reports must NOT have more than 50 items'),
