@@ -1,5 +1,5 @@
 import { Dexie, liveQuery } from 'dexie'
-import { foldVietnamese, isEditable, matchesSearch, REPORT_STATES, type Report, type ReportState } from '@/domain'
+import { foldVietnamese, isDeletable, isEditable, isRecallable, matchesSearch, REPORT_STATES, type Report, type ReportState } from '@/domain'
 import { db as defaultDb, type AppDatabase, type PhotoRow, type ReportRow } from './database'
 
 /** A change was refused because the report has left the phone's hands (it is being sent, or was). */
@@ -61,6 +61,31 @@ export async function queueReport(report: Report, now: Date, db: AppDatabase = d
       nextAttemptAt: null,
     })
     return queued
+  })
+}
+
+/** Delete a draft never sent, or a refused report, with its photos: checked again inside the transaction. */
+export async function deleteReport(id: string, db: AppDatabase = defaultDb): Promise<void> {
+  await db.transaction('rw', db.reports, db.outbox, db.photos, db.uploads, async () => {
+    const stored = await db.reports.get(id)
+    if (!stored) return
+    if (!isDeletable(stored)) throw new ReportLockedError(`report ${id} is ${stored.state}`)
+    await db.photos.where('reportId').equals(id).delete()
+    await db.uploads.where('reportId').equals(id).delete()
+    await db.outbox.delete(id)
+    await db.reports.delete(id)
+  })
+}
+
+/** Call off the sending of a queued report: it becomes a draft again, out of the queue. Refused once it is on its way. */
+export async function recallReport(id: string, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
+  return db.transaction('rw', db.reports, db.outbox, async () => {
+    const stored = await db.reports.get(id)
+    if (!stored || !isRecallable(stored)) throw new ReportLockedError(`report ${id} is ${stored?.state ?? 'gone'}`)
+    await db.outbox.delete(id)
+    const draft: ReportRow = { ...stored, state: 'draft', updatedAt: now.toISOString() }
+    await db.reports.put(draft)
+    return withoutSearch(draft)
   })
 }
 

@@ -85,6 +85,19 @@ export function isEditable(report: Pick<Report, 'state' | 'review' | 'revision'>
   return report.state === 'accepted' && awaitsAnswer(report.review, report.revision)
 }
 
+/**
+ * Reports a cadre may delete from the phone: a draft never sent, or one the endpoint refused
+ * (what it accepted before, if anything, stays there). Nothing waiting to be sent is deleted.
+ */
+export function isDeletable(report: Pick<Report, 'state' | 'receipt'>): boolean {
+  return (report.state === 'draft' && report.receipt === null) || report.state === 'rejected'
+}
+
+/** Reports whose sending may still be called off: queued, not yet on their way. */
+export function isRecallable(report: Pick<Report, 'state'>): boolean {
+  return report.state === 'queued'
+}
+
 /** Reports that count towards progress while the endpoint has not yet accepted them. */
 export function isPending(report: Pick<Report, 'state'>): boolean {
   return report.state === 'queued' || report.state === 'sending'

@@ -223,6 +223,38 @@ export const useReportEditor = defineStore('report-editor', () => {
     }
   }
 
+  /** Delete the report in hand (a draft never sent, or a refused one) with its photos. */
+  async function discard(): Promise<boolean> {
+    if (!report.value) return false
+    unfollow()
+    if (timer) clearTimeout(timer)
+    timer = null
+    await saving
+    try {
+      const { deleteReport } = await loadReports()
+      await deleteReport(report.value.id)
+      report.value = null
+      photos.value = []
+      return true
+    } catch {
+      problem.value = 'locked'
+      return false
+    }
+  }
+
+  /** Call off the sending of the queued report in hand: a draft again, to change before it goes. */
+  async function recall(now = new Date()): Promise<boolean> {
+    if (!report.value) return false
+    try {
+      const { recallReport } = await loadReports()
+      report.value = withBlankEntries(await recallReport(report.value.id, now))
+      return true
+    } catch {
+      problem.value = 'locked'
+      return false
+    }
+  }
+
   /** Whether the phone has room for more photos: false (and says so) when nearly full. */
   async function hasRoom(): Promise<boolean> {
     const free = freeBytesOf(await estimateStorage())
@@ -291,6 +323,8 @@ export const useReportEditor = defineStore('report-editor', () => {
     updateEntry,
     flush,
     send,
+    discard,
+    recall,
     hasRoom,
     addPhoto,
     removePhoto,

@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppDatabase } from '@/db/database'
-import { addPhoto, countedReports, countReports, getReport, listReports, queueReport, removePhoto, ReportLockedError, reportStorage, saveReport } from '@/db/reports'
+import { addPhoto, countedReports, countReports, deleteReport, getReport, listReports, queueReport, recallReport, removePhoto, ReportLockedError, reportStorage, saveReport } from '@/db/reports'
 import type { Report } from '@/domain'
 import { aPhoto, aReport } from './fixtures'
 
@@ -108,6 +108,40 @@ describe('saving a report on the phone', () => {
     // Still the cadre's to change while it is being answered.
     expect((await saveReport({ ...answered, summary: 'Đã bổ sung ảnh và ghi chú' }, now(4), db)).revision).toBe(3)
     expect(await queueReport(answered, now(5), db)).toMatchObject({ state: 'queued', revision: 4, review })
+  })
+})
+
+describe('deleting and calling back', () => {
+  it('deletes a draft never sent with its photos, and a refused report; never one waiting to go or accepted', async () => {
+    const kept = await addPhoto(photo((await saveReport(draft(), now(1), db)).id), now(2), db)
+    await deleteReport(kept.id, db)
+    expect(await getReport(kept.id, db)).toBeUndefined()
+    expect(await db.photos.where('reportId').equals(kept.id).count()).toBe(0)
+
+    const refused = draft({ state: 'rejected', rejection: { code: 'removed', reason: 'Đã xoá' } })
+    await db.reports.put({ ...refused, searchText: '' })
+    await deleteReport(refused.id, db)
+    expect(await getReport(refused.id, db)).toBeUndefined()
+
+    const waiting = await queueReport(draft(), now(3), db)
+    await expect(deleteReport(waiting.id, db)).rejects.toBeInstanceOf(ReportLockedError)
+    const accepted = draft({ state: 'accepted', receipt: { number: '26-000001', committedAt: now(4).toISOString() } })
+    await db.reports.put({ ...accepted, searchText: '' })
+    await expect(deleteReport(accepted.id, db)).rejects.toBeInstanceOf(ReportLockedError)
+    // A draft answering a reviewer, of a report the endpoint holds, is not deleted either.
+    await db.reports.put({ ...accepted, state: 'draft', searchText: '' })
+    await expect(deleteReport(accepted.id, db)).rejects.toBeInstanceOf(ReportLockedError)
+    expect(await db.reports.count()).toBe(2)
+  })
+
+  it('calls a queued report back to a draft, out of the queue; never one already on its way', async () => {
+    const waiting = await queueReport(draft(), now(1), db)
+    const back = await recallReport(waiting.id, now(2), db)
+    expect(back).toMatchObject({ state: 'draft', revision: waiting.revision })
+    expect(await db.outbox.count()).toBe(0)
+    await db.reports.put({ ...(await queueReport(back, now(3), db)), state: 'sending', searchText: '' })
+    await expect(recallReport(waiting.id, now(4), db)).rejects.toBeInstanceOf(ReportLockedError)
+    expect(await db.outbox.count()).toBe(1)
   })
 })
 
