@@ -3,7 +3,20 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppDatabase } from '@/db/database'
-import { addPhoto, countedReports, countReports, deleteReport, getReport, listReports, queueReport, recallReport, removePhoto, ReportLockedError, reportStorage, saveReport } from '@/db/reports'
+import {
+  addPhoto,
+  countedReports,
+  countReports,
+  deleteReport,
+  getReport,
+  listReports,
+  queueReport,
+  recallReport,
+  removePhoto,
+  ReportLockedError,
+  reportStorage,
+  saveReport,
+} from '@/db/reports'
 import type { Report } from '@/domain'
 import { aPhoto, aReport } from './fixtures'
 
