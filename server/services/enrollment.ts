@@ -99,6 +99,10 @@ export async function enroll(db: Kysely<Database>, input: EnrollRequest, now = n
     if (row.expires_at <= at) throw new Refusal(410, ERROR_CODES.codeExpired, 'This enrollment code has expired')
     const retry = row.used_at !== null && row.device_id !== null && input.requestId !== undefined && row.request_id === input.requestId
     if (row.used_at && !retry) throw codeUsed()
+    // Checked before the code is taken: refused, it stays good for the phone it was meant for.
+    if (input.onlyMemberId !== undefined && row.member_id !== input.onlyMemberId) {
+      throw new Refusal(409, ERROR_CODES.otherMember, 'This phone still holds unsent reports of another member: send them first')
+    }
 
     let device: Device
     if (retry && row.device_id) {

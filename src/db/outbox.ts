@@ -276,6 +276,19 @@ export async function outboxSummary(db: AppDatabase = defaultDb): Promise<Outbox
   })
 }
 
+/**
+ * Whether the phone holds work not yet on the endpoint: something queued, a photo to upload, or
+ * a report or case still a draft or refused. Its member must send it before the phone is
+ * enrolled as anyone else, or it would go under their name.
+ */
+export async function holdsUnsentWork(db: AppDatabase = defaultDb): Promise<boolean> {
+  return db.transaction('r', db.outbox, db.uploads, db.reports, db.exemplars, async () => {
+    if ((await db.outbox.count()) > 0 || (await db.uploads.count()) > 0) return true
+    const unsent = (row: { state: string }) => row.state !== 'accepted'
+    return (await db.reports.filter(unsent).count()) > 0 || (await db.exemplars.filter(unsent).count()) > 0
+  })
+}
+
 export function watchOutbox(onChange: (summary: OutboxSummary) => void, onError: (error: unknown) => void, db: AppDatabase = defaultDb): () => void {
   const subscription = liveQuery(() => outboxSummary(db)).subscribe({ next: onChange, error: onError })
   return () => subscription.unsubscribe()

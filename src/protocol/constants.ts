@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   codeUnknown: 'enrollment_code_unknown',
   codeExpired: 'enrollment_code_expired',
   codeUsed: 'enrollment_code_used',
+  /** 409: the code is another member's, and the phone still holds unsent work of its member. */
+  otherMember: 'enrollment_other_member',
   badLogin: 'bad_login',
   tooManyAttempts: 'too_many_attempts',
   notFound: 'not_found',

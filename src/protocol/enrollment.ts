@@ -37,6 +37,11 @@ export const EnrollRequest = Type.Object(
     code: Type.String({ minLength: 1, maxLength: 40 }),
     deviceName: Type.String({ minLength: 1, maxLength: LIMITS.deviceNameLength }),
     requestId: Type.Optional(Id),
+    /**
+     * The member this phone still holds unsent work for: a code of anyone else is refused (409
+     * `enrollment_other_member`) and stays unused, so their reports are never sent under another name.
+     */
+    onlyMemberId: Type.Optional(Id),
   },
   { additionalProperties: false },
 )

@@ -11,7 +11,7 @@ import { useAppStore } from './app'
 export type FailureReason = 'offline' | 'server' | 'storage' | 'revoked' | 'invalid' | (typeof ENROLLMENT_REFUSALS)[number]
 
 /** The endpoint's refusals of an enrollment that the screen explains one by one. */
-const ENROLLMENT_REFUSALS = [ERROR_CODES.codeUnknown, ERROR_CODES.codeExpired, ERROR_CODES.codeUsed, ERROR_CODES.tooManyAttempts] as const
+const ENROLLMENT_REFUSALS = [ERROR_CODES.codeUnknown, ERROR_CODES.codeExpired, ERROR_CODES.codeUsed, ERROR_CODES.otherMember, ERROR_CODES.tooManyAttempts] as const
 
 const emptyData: ReferenceData = {
   year: new Date().getFullYear(),

@@ -1,5 +1,6 @@
 import type { EnrollRequest, EnrollResponse, PullResponse } from '@/protocol'
 import { applyPull, getEnrollment, markRevoked, pullCursor, saveEnrollment } from '@/db/reference'
+import { holdsUnsentWork } from '@/db/outbox'
 import { requestJson, type RequestOptions } from './api'
 import { classify } from './retry'
 import { withLock } from './locks'
@@ -10,12 +11,16 @@ const attempts = new Map<string, string>()
 
 /**
  * Trade an enrollment code for this phone's device token, and keep it. A pull still under way
- * for an earlier enrollment finishes first, so it cannot land on top of the new one.
+ * for an earlier enrollment finishes first, so it cannot land on top of the new one. While the
+ * phone holds unsent work, only a code of the same member is taken: the endpoint refuses
+ * another's, and the code stays good.
  */
-export async function enrollDevice(request: Omit<EnrollRequest, 'requestId'>, options: Pick<RequestOptions, 'fetch'> = {}): Promise<EnrollResponse> {
+export async function enrollDevice(request: Omit<EnrollRequest, 'requestId' | 'onlyMemberId'>, options: Pick<RequestOptions, 'fetch'> = {}): Promise<EnrollResponse> {
   const requestId = attempts.get(request.code) ?? crypto.randomUUID()
   attempts.set(request.code, requestId)
-  const answer = await requestJson<EnrollResponse>('/api/enroll', { ...options, method: 'POST', body: { ...request, requestId } })
+  const current = await getEnrollment()
+  const onlyMemberId = current && (await holdsUnsentWork()) ? current.memberId : undefined
+  const answer = await requestJson<EnrollResponse>('/api/enroll', { ...options, method: 'POST', body: { ...request, requestId, ...(onlyMemberId && { onlyMemberId }) } })
   attempts.delete(request.code)
   await running?.catch(() => undefined)
   await saveEnrollment({

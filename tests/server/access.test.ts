@@ -151,6 +151,18 @@ describe('enrollment', () => {
     expect(device.token_hash).not.toContain(body.deviceToken)
   })
 
+  it('a code of another member is refused while the phone holds unsent work, and stays good', async () => {
+    const app = await demoApp()
+    const code = app.firstStart.demoEnrollment?.code ?? ''
+    const other = await memberNamed(app, 'Lý Thị Dua')
+    const refused = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy chung', onlyMemberId: other.id } })
+    expect(refused.statusCode).toBe(409)
+    expect(refused.json()).toMatchObject({ code: 'enrollment_other_member' })
+    const owner = await memberNamed(app, 'Giàng Seo Chứ')
+    const taken = await app.inject({ method: 'POST', url: '/api/enroll', payload: { code, deviceName: 'Máy chung', onlyMemberId: owner.id } })
+    expect(taken.statusCode).toBe(201)
+  })
+
   it('a used code is refused with 409', async () => {
     const app = await demoApp()
     const code = app.firstStart.demoEnrollment?.code ?? ''

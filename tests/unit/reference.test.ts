@@ -254,6 +254,24 @@ describe('syncing reference data', () => {
     expect(fetch.mock.calls[2]?.[0]).toBe('/api/pull?cursor=7')
   })
 
+  it('while the phone holds unsent work, asks for a code of the same member only', async () => {
+    const enrolled = () =>
+      answer(201, {
+        deviceToken: 'gud_new',
+        device: { id: ids.device, memberId: ids.member, name: 'Máy thử', enrolledAt: '2026-03-01T00:00:00.000Z', revokedAt: null },
+        member: firstPull.member,
+        unit: firstPull.unit,
+      })
+    const fetch = vi.fn<typeof globalThis.fetch>().mockImplementation(() => Promise.resolve(enrolled()))
+    const sent = () => JSON.parse(fetch.mock.calls.at(-1)?.[1]?.body as string) as { onlyMemberId?: string }
+    await saveEnrollment(enrollment)
+    await enrollDevice({ code: 'ABCDE-FGHJK', deviceName: 'Máy thử' }, { fetch })
+    expect(sent().onlyMemberId).toBeUndefined()
+    await db.reports.put({ ...aReport({ state: 'queued' }), searchText: '' })
+    await enrollDevice({ code: 'ABCDE-FGHJM', deviceName: 'Máy thử' }, { fetch })
+    expect(sent().onlyMemberId).toBe(ids.member)
+  })
+
   it('retries an enrollment whose answer was lost with the same request id', async () => {
     const fetch = vi.fn<typeof globalThis.fetch>().mockRejectedValueOnce(new TypeError('Failed to fetch'))
     await expect(enrollDevice({ code: 'ABCDE-FGHJK', deviceName: 'Máy thử' }, { fetch })).rejects.toBeInstanceOf(NetworkError)
