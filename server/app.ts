@@ -1,9 +1,9 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import pkg from '../package.json' with { type: 'json' }
-import { ERROR_CODES, type ErrorResponse } from '../src/protocol'
+import type { ErrorResponse } from '../src/protocol'
 import type { Config } from './config'
-import { errorBody, reasonOf, Refusal } from './services/errors'
+import { errorBody, reasonOf, Refusal, statusRefusal } from './services/errors'
 import { loggedRequest, serverWithTimeouts, strictBodies } from './http'
 import database from './plugins/database'
 import bootstrap from './plugins/bootstrap'
@@ -86,13 +86,9 @@ function answerError(error: Error & { statusCode?: number }, request: FastifyReq
   }
   const status = error.statusCode ?? 500
   if (status >= 500) request.log.error({ err: error }, 'request failed')
-  const body: ErrorResponse = {
-    statusCode: status,
-    error: reasonOf(status),
-    message: status >= 500 ? 'The endpoint could not answer; try again later' : error.message,
-    // Every refusal carries a code: a 4xx without one is a captive portal's or a proxy's, to the phone.
-    ...(status < 500 && { code: status === 404 ? ERROR_CODES.notFound : ERROR_CODES.invalid }),
-  }
+  // Every refusal carries a code: a 4xx without one is a captive portal's or a proxy's, to the phone.
+  const body: ErrorResponse =
+    status < 500 ? statusRefusal(status, error.message) : { statusCode: status, error: reasonOf(status), message: 'The endpoint could not answer; try again later' }
   return reply.code(status).send(body)
 }
 

@@ -3,10 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { FileStore } from '@tus/file-store'
 import { Server, type CancellationContext, type ServerOptions } from '@tus/server'
-import { ERROR_CODES, UPLOADS_PATH, type ErrorResponse } from '../../src/protocol'
+import { UPLOADS_PATH } from '../../src/protocol'
 import { deviceOf } from '../plugins/access'
 import type { Caller } from '../services/access'
-import { errorBody, reasonOf, Refusal, tooManyAttempts } from '../services/errors'
+import { errorBody, Refusal, statusRefusal, tooManyAttempts } from '../services/errors'
 import { FailureLimiter } from '../services/failures'
 import { photoUploads } from '../services/uploads'
 
@@ -33,15 +33,10 @@ type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0]
  */
 class PhotoUploads extends Server {
   override write(context: CancellationContext, headers: Headers, status: number, body = '') {
-    const answer = status >= 400 && status < 500 && !body.startsWith('{') ? JSON.stringify(tusRefusal(status, body)) : body
+    const answer = status >= 400 && status < 500 && !body.startsWith('{') ? JSON.stringify(statusRefusal(status, body.trim())) : body
     if (answer.startsWith('{')) headers.set('content-type', 'application/json; charset=utf-8')
     return super.write(context, headers, status, answer)
   }
-}
-
-function tusRefusal(status: number, text: string): ErrorResponse {
-  const code = status === 404 || status === 410 ? ERROR_CODES.notFound : status === 409 || status === 412 || status === 423 ? ERROR_CODES.conflict : ERROR_CODES.invalid
-  return { statusCode: status, error: reasonOf(status), code, message: text.trim() || reasonOf(status) }
 }
 
 const UploadParams = Type.Object({ uploadId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }, { additionalProperties: false })

@@ -44,6 +44,8 @@ export async function demoOf(db: Db): Promise<DemoData | null> {
 export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: Member, now = new Date()): Promise<DemoRemoved> {
   assertAdmin(admin)
   const { removed, shas } = await db.transaction().execute(async (trx) => {
+    // Nothing marked: nothing to take, and no reason to send every phone a whole pull.
+    if (!(await demoOf(trx))) return { removed: { units: 0, communes: 0, covenants: 0, members: 0, reports: 0 }, shas: [] }
     const realReports = trx.selectFrom('report').innerJoin('member', 'member.id', 'report.author_id').where('member.demo', '=', 0)
     const realExemplars = trx.selectFrom('exemplar').innerJoin('member', 'member.id', 'exemplar.author_id').where('member.demo', '=', 0)
     // A unit stays when real people work in it or real reports name it; the admin's own unit

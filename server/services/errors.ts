@@ -37,6 +37,16 @@ export function errorBody(refusal: Refusal): ErrorResponse {
   }
 }
 
+/**
+ * The body of a 4xx that no service chose (Fastify's own, tus's own), with the code its status
+ * means: every refusal of the endpoint carries a code, which is how the phone tells the
+ * endpoint's answers from a captive portal's pages.
+ */
+export function statusRefusal(status: number, message: string): ErrorResponse {
+  const code = status === 404 || status === 410 ? ERROR_CODES.notFound : status === 409 || status === 412 || status === 423 ? ERROR_CODES.conflict : ERROR_CODES.invalid
+  return { statusCode: status, error: reasonOf(status), code, message: message || reasonOf(status) }
+}
+
 /** 400: the request breaks a rule; `problems` name each for the app to show beside its field. */
 export const invalid = (message: string, problems?: Problem[]) => new Refusal(400, ERROR_CODES.invalid, message, problems)
 /** 401: no caller, or one the endpoint no longer knows. */
