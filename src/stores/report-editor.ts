@@ -136,7 +136,8 @@ export const useReportEditor = defineStore('report-editor', () => {
     stopFollowing = watchReportStatus(
       id,
       (status) => {
-        if (status.report) report.value = withBlankEntries(status.report)
+        // Gone from the phone while shown (removed by the bloc, deleted in another tab): nothing to show.
+        report.value = status.report ? withBlankEntries(status.report) : null
         photos.value = status.photos
         queued.value = status.queued
         uploads.value = status.uploads
