@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw, type RouteRecordSingleView } from 'vue-router'
+import { createRouter, createWebHistory, type RouteRecordRaw, type RouteRecordSingleView, type RouterScrollBehavior } from 'vue-router'
 import { useFieldStore } from '@/stores/field'
 
 declare module 'vue-router' {
@@ -53,8 +53,19 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:path(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
 ]
 
+/**
+ * Every new screen opens at its top; back and forward return where the reader was. A change of
+ * query (a filter) or a new report taking its own address once stored is the same screen: it
+ * stays where it is.
+ */
+export const scrollBehavior: RouterScrollBehavior = (to, from, saved) => {
+  if (saved) return saved
+  if (to.path === from.path || (from.name === 'report-new' && to.name === 'report-edit')) return false
+  return { top: 0 }
+}
+
 export function createAppRouter() {
-  const router = createRouter({ history: createWebHistory(), routes })
+  const router = createRouter({ history: createWebHistory(), routes, scrollBehavior })
   router.beforeEach(async (to) => {
     if (to.meta.dashboard) {
       // The dashboard's messages and session code load with its first screen, never on the field path.

@@ -4,6 +4,7 @@ import {
   checkReport,
   commitmentsForReport,
   isEditable,
+  isTouched,
   onCovenant,
   waitsForCovenant,
   type Commitment,
@@ -63,9 +64,8 @@ export const useReportEditor = defineStore('report-editor', () => {
   const commitments = computed(() => commitmentsForReport(commitmentsFor(report.value?.covenantId)))
   const editable = computed(() => report.value !== null && isEditable(report.value))
 
-  function blankEntries(covenantId: string | undefined): ReportEntry[] {
-    return commitmentsForReport(commitmentsFor(covenantId)).map((item) => ({ commitmentId: item.id, status: 'not_started', amount: null, note: '' }))
-  }
+  /** What was written for a commitment the cadre unticked: back if it is ticked again while the report is open. */
+  const setAside = new Map<string, ReportEntry>()
 
   /** Start a new report about `communeId`: nothing is stored until the cadre changes something. */
   function startNew(communeId: string, now = new Date()): void {
@@ -82,7 +82,7 @@ export const useReportEditor = defineStore('report-editor', () => {
       visitTime: '',
       summary: '',
       location: null,
-      entries: blankEntries(covenant.id),
+      entries: [],
       photoIds: [],
       state: 'draft',
       rejection: null,
@@ -92,35 +92,40 @@ export const useReportEditor = defineStore('report-editor', () => {
       updatedAt: now.toISOString(),
     }
     stored.value = false
+    setAside.clear()
     photos.value = []
     problems.value = []
     problem.value = null
     saveState.value = 'idle'
   }
 
-  /** The report on the covenant of its visit's year where the phone now has it, with a blank entry for each commitment it has not touched. */
-  function withBlankEntries(found: Report): Report {
+  /** The report on the covenant of its visit's year where the phone now has it. */
+  function onPhoneCovenant(found: Report): Report {
     const { covenant } = field.data
-    const current = covenant && isEditable(found) ? onCovenant(found, covenant, field.data.commitments) : found
-    const missing = blankEntries(current.covenantId).filter((blank) => !current.entries.some((entry) => entry.commitmentId === blank.commitmentId))
-    return { ...current, entries: [...current.entries, ...missing] }
+    return covenant && isEditable(found) ? onCovenant(found, covenant, field.data.commitments) : found
+  }
+
+  /** The report as its checklist shows it: an untouched entry (drafts once kept one for every commitment) is not a tick. */
+  function asChecklist(found: Report): Report {
+    const current = onPhoneCovenant(found)
+    return { ...current, entries: current.entries.filter(isTouched) }
   }
 
   /** The visit is in a year whose covenant the phone does not have yet: the report waits as a draft. */
   const waiting = computed(() => report.value !== null && waitsForCovenant(report.value.visitDate, field.data.covenant))
 
-  /** Open a stored report; entries for commitments it has not touched are added blank. */
+  /** Open a stored report. */
   async function open(id: string): Promise<boolean> {
     unfollow()
     await flush()
     const { getReport, getPhotos } = await loadReports()
     const found = await getReport(id)
     if (!found) return false
-    const { covenant } = field.data
-    const covenantId = covenant && isEditable(found) ? onCovenant(found, covenant, field.data.commitments).covenantId : found.covenantId
+    const { covenantId } = onPhoneCovenant(found)
     const { commitmentsOf } = await import('@/db/reference')
-    yearCommitments.value = covenantId === covenant?.id ? null : { covenantId, commitments: await commitmentsOf(covenantId) }
-    report.value = withBlankEntries(found)
+    yearCommitments.value = covenantId === field.data.covenant?.id ? null : { covenantId, commitments: await commitmentsOf(covenantId) }
+    report.value = asChecklist(found)
+    setAside.clear()
     photos.value = await getPhotos(found.photoIds)
     stored.value = true
     problems.value = []
@@ -137,7 +142,7 @@ export const useReportEditor = defineStore('report-editor', () => {
       id,
       (status) => {
         // Gone from the phone while shown (removed by the bloc, deleted in another tab): nothing to show.
-        report.value = status.report ? withBlankEntries(status.report) : null
+        report.value = status.report ? asChecklist(status.report) : null
         photos.value = status.photos
         queued.value = status.queued
         uploads.value = status.uploads
@@ -166,6 +171,21 @@ export const useReportEditor = defineStore('report-editor', () => {
     report.value = {
       ...report.value,
       entries: report.value.entries.map((entry) => (entry.commitmentId === commitmentId ? { ...entry, ...change } : entry)),
+    }
+    schedule()
+  }
+
+  /** Tick a commitment this visit served (it opens for status, amount and note), or untick it. */
+  function tick(commitmentId: string, on: boolean): void {
+    if (!report.value || !editable.value) return
+    const { entries } = report.value
+    const current = entries.find((entry) => entry.commitmentId === commitmentId)
+    if (on === Boolean(current)) return
+    if (current) {
+      setAside.set(commitmentId, current)
+      report.value = { ...report.value, entries: entries.filter((entry) => entry !== current) }
+    } else {
+      report.value = { ...report.value, entries: [...entries, setAside.get(commitmentId) ?? { commitmentId, status: 'in_progress', amount: null, note: '' }] }
     }
     schedule()
   }
@@ -207,7 +227,7 @@ export const useReportEditor = defineStore('report-editor', () => {
   /** "Gửi": check the report; when it passes, save and queue it in one transaction. */
   async function send(now = new Date()): Promise<boolean> {
     if (!report.value || !editable.value) return false
-    report.value = withBlankEntries(report.value)
+    report.value = onPhoneCovenant(report.value)
     problems.value = waiting.value ? [{ field: 'visitDate', rule: 'covenantNotSigned' }] : checkReport(report.value, commitmentsFor(report.value.covenantId), localDay(now))
     if (problems.value.length) return false
     await flush()
@@ -248,7 +268,7 @@ export const useReportEditor = defineStore('report-editor', () => {
     if (!report.value) return false
     try {
       const { recallReport } = await loadReports()
-      report.value = withBlankEntries(await recallReport(report.value.id, now))
+      report.value = asChecklist(await recallReport(report.value.id, now))
       return true
     } catch {
       problem.value = 'locked'
@@ -322,6 +342,7 @@ export const useReportEditor = defineStore('report-editor', () => {
     unfollow,
     update,
     updateEntry,
+    tick,
     flush,
     send,
     discard,

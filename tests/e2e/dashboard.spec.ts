@@ -108,6 +108,7 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   await cadre.getByRole('link', { name: /Sủng Thài/ }).click()
   await cadre.getByRole('link', { name: 'Báo cáo mới' }).click()
   const visits = cadre.getByTestId('entry-9')
+  await visits.getByRole('checkbox').check()
   await visits.getByText('Hoàn thành').click()
   await visits.getByLabel('Số lượng (lượt)').fill('1')
   await cadre.getByLabel('Tóm tắt').fill('Thăm hộ nghèo thôn Sủng Lủng, trao bò giống')

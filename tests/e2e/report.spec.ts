@@ -122,19 +122,33 @@ test('offline after enrollment: a report with camera photos survives reloads and
 
   await context.setOffline(true)
   await page.getByRole('link', { name: /Lũng Cú/ }).click()
-  await page.getByRole('link', { name: 'Báo cáo mới' }).click()
+  // "Báo cáo mới" is in reach without scrolling; the form opens at its top, wherever the page before was.
+  const newReport = page.getByRole('link', { name: 'Báo cáo mới' })
+  await expect(newReport).toBeInViewport()
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+  await newReport.click()
   await expectHeading(page, 'Báo cáo mới: Lũng Cú')
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0)
+  await expect(page.getByLabel('Tóm tắt')).toBeInViewport()
   await expectFitsPhone(page)
+
+  // A checklist: nothing is ticked, and no status chosen, until the cadre says.
+  await expect(page.getByTestId('ticked-count')).toHaveText('Đã chọn 0 nội dung')
+  await expect(page.getByRole('radio')).toHaveCount(0)
 
   // Sending an empty report explains what is missing, next to the field.
   await page.getByRole('button', { name: 'Gửi' }).click()
   await expect(page.getByText('Hãy đánh dấu ít nhất một nội dung giao ước đã thực hiện.')).toBeVisible()
 
   const visits = page.getByTestId('entry-9')
+  await visits.getByRole('checkbox').check()
   await visits.getByText('Hoàn thành').click()
   await visits.getByLabel('Số lượng (lượt)').fill('1')
   const households = page.getByTestId('entry-5')
-  await households.getByText('Đang thực hiện').click()
+  await households.getByRole('checkbox').check()
+  await expect(households.getByRole('radio', { name: 'Đang thực hiện' })).toBeChecked()
+  await expect(page.getByTestId('ticked-count')).toHaveText('Đã chọn 2 nội dung')
+  await expect(page.getByRole('radio')).toHaveCount(6)
   // Numbers as Vietnamese write them: "1.500" is one thousand five hundred; "1,500" is asked back.
   const amount = households.getByLabel('Số lượng (hộ)')
   await amount.fill('1.500')
