@@ -10,8 +10,8 @@ import {
   MemberParams,
   RevokedCodes,
 } from '../../src/protocol'
-import { managerOf } from '../plugins/access'
-import { createEnrollmentCode, guardedEnroll, revokeDevice, revokeEnrollmentCodes } from '../services/enrollment'
+import { deviceOf, managerOf } from '../plugins/access'
+import { createEnrollmentCode, guardedEnroll, revokeDevice, revokeEnrollmentCodes, signOutDevice } from '../services/enrollment'
 
 export interface EnrollmentOptions {
   /** The address phones open, for enrollment links. */
@@ -21,7 +21,7 @@ export interface EnrollmentOptions {
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse }
 const meta = { tags: ['enrollment'], security: [{ bearer: [] }] }
 
-/** Codes for members, phones enrolling with them (wrong codes counted: `guardedEnroll`), and revoking a phone. */
+/** Codes for members, phones enrolling with them (wrong codes counted: `guardedEnroll`), revoking a phone, and a phone signing out. */
 const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicUrl }) => {
   const manager = { preHandler: app.requireManager }
   const enroll = guardedEnroll(app.db)
@@ -62,6 +62,18 @@ const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicU
     '/api/devices/:deviceId/revoke',
     { ...manager, schema: { ...meta, summary: 'Revoke an enrolled phone: its token stops working at once', params: DeviceParams, response: { 200: Device, ...errors } } },
     async (request) => revokeDevice(app.db, managerOf(request), request.params.deviceId),
+  )
+
+  app.post(
+    '/api/device/sign-out',
+    {
+      preHandler: app.requireDevice,
+      schema: { ...meta, summary: 'This phone is handed on: its token stops working at once', response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse } },
+    },
+    async (request) => {
+      const { member, deviceId } = deviceOf(request)
+      return signOutDevice(app.db, member, deviceId)
+    },
   )
   return Promise.resolve()
 }

@@ -159,3 +159,18 @@ export async function revokeDevice(db: Kysely<Database>, manager: Member, device
     return { id: row.id, memberId: row.member_id, name: row.name, enrolledAt: row.enrolled_at, revokedAt }
   })
 }
+
+/**
+ * `POST /api/device/sign-out`: the phone's member hands the phone on ("Đăng xuất khỏi máy này").
+ * Its token stops working at once, as when a manager revokes it; the phone has checked that
+ * nothing of its member is unsent, and wipes its data once this is answered.
+ */
+export async function signOutDevice(db: Kysely<Database>, member: Member, deviceId: string, now = new Date()): Promise<Device> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('device').selectAll().where('id', '=', deviceId).executeTakeFirstOrThrow()
+    const revokedAt = row.revoked_at ?? now.toISOString()
+    await trx.updateTable('device').set({ revoked_at: revokedAt }).where('id', '=', deviceId).execute()
+    await audit(trx, member, 'device.sign_out', member.unitId, { device: row.name, member: member.name }, now)
+    return { id: row.id, memberId: row.member_id, name: row.name, enrolledAt: row.enrolled_at, revokedAt }
+  })
+}

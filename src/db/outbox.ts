@@ -289,6 +289,28 @@ export async function holdsUnsentWork(db: AppDatabase = defaultDb): Promise<bool
   })
 }
 
+/** The member's work not yet on the endpoint, as the cadre would name it. */
+export interface UnsentWork {
+  drafts: number
+  /** Queued or on their way, photos included. */
+  waiting: number
+  refused: number
+  exemplars: number
+}
+
+export async function unsentWork(db: AppDatabase = defaultDb): Promise<UnsentWork> {
+  return db.transaction('r', db.reports, db.exemplars, async () => {
+    const reports = await db.reports.filter((row) => row.state !== 'accepted').toArray()
+    const count = (...states: string[]) => reports.filter((row) => states.includes(row.state)).length
+    return {
+      drafts: count('draft'),
+      waiting: count('queued', 'sending'),
+      refused: count('rejected'),
+      exemplars: await db.exemplars.filter((row) => row.state !== 'accepted').count(),
+    }
+  })
+}
+
 export function watchOutbox(onChange: (summary: OutboxSummary) => void, onError: (error: unknown) => void, db: AppDatabase = defaultDb): () => void {
   const subscription = liveQuery(() => outboxSummary(db)).subscribe({ next: onChange, error: onError })
   return () => subscription.unsubscribe()

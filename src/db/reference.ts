@@ -134,6 +134,15 @@ export async function markRevoked(deviceId: string, at: Date, db: AppDatabase = 
     .modify({ revokedAt: at.toISOString() })
 }
 
+/**
+ * Forget everything the phone holds (its member signed out, with nothing unsent): the next
+ * person starts from nothing. Other tabs' connections are closed by the deletion.
+ */
+export async function wipePhone(db: AppDatabase = defaultDb): Promise<void> {
+  db.close()
+  await db.delete()
+}
+
 /** Everything the field screens show, as the phone holds it now. */
 export interface ReferenceData {
   /** The covenant's year, or this calendar year while there is none. */

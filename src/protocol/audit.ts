@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'enrollment.create',
   'enrollment.revoke',
   'device.revoke',
+  'device.sign_out',
   'report.review',
   'report.remove',
   'photo.remove',

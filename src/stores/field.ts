@@ -1,11 +1,14 @@
 import { computed, ref, shallowRef, watch } from 'vue'
 import { defineStore } from 'pinia'
 import type { ReferenceData } from '@/db/reference'
+import type { UnsentWork } from '@/db/outbox'
 import { isQuotaError } from '@/db/quota'
 import { ERROR_CODES } from '@/protocol/constants'
-import type { PullOutcome } from '@/sync/reference'
+import type { PullOutcome, SignOutOutcome } from '@/sync/reference'
 import { groupCommitments, totalPoints } from '@/domain'
 import { useAppStore } from './app'
+
+export type { UnsentWork }
 
 /** Why the last sync or enrollment failed, in words the screens translate. */
 export type FailureReason = 'offline' | 'server' | 'storage' | 'revoked' | 'invalid' | (typeof ENROLLMENT_REFUSALS)[number]
@@ -57,8 +60,9 @@ const loadDb = () => import('@/db/reference')
 const loadSync = () => import('@/sync/reference')
 
 async function reasonOf(error: unknown): Promise<FailureReason> {
-  const { ApiError, NetworkError } = await import('@/sync/api')
-  if (error instanceof NetworkError) return 'offline'
+  const [{ ApiError, NetworkError }, { notFromEndpoint }] = await Promise.all([import('@/sync/api'), import('@/sync/retry')])
+  // A captive portal's or a proxy's page is no answer from the endpoint.
+  if (error instanceof NetworkError || (error instanceof ApiError && notFromEndpoint(error.status, error.code))) return 'offline'
   if (isQuotaError(error)) return 'storage'
   if (error instanceof ApiError) {
     const match = ENROLLMENT_REFUSALS.find((reason) => reason === error.code)
@@ -163,6 +167,28 @@ export const useFieldStore = defineStore('field', () => {
     }
   }
 
+  /** What of the member's work is not on the endpoint yet. */
+  async function unsent(): Promise<UnsentWork> {
+    return (await import('@/db/outbox')).unsentWork()
+  }
+
+  /**
+   * "Đăng xuất khỏi máy này": refused, saying what, while anything is unsent; otherwise the
+   * endpoint ends the phone and everything on it is forgotten. The caller starts the app afresh.
+   */
+  async function signOut(): Promise<SignOutOutcome | { kind: 'failed'; reason: FailureReason }> {
+    try {
+      const outcome = await (await loadSync()).signOutDevice()
+      if (outcome.kind === 'signed-out') {
+        stop()
+        writeSnapshot(globalThis.localStorage, emptyData)
+      }
+      return outcome
+    } catch (error) {
+      return { kind: 'failed', reason: await reasonOf(error) }
+    }
+  }
+
   /** Enroll this phone with a code. Answers true when enrolled; the reason is in `enrollFailure` otherwise. */
   async function enroll(code: string, deviceName: string): Promise<boolean> {
     enrolling.value = true
@@ -180,5 +206,5 @@ export const useFieldStore = defineStore('field', () => {
     return true
   }
 
-  return { data, loaded, readFailed, pulling, enrolling, lastFailure, enrollFailure, enrolled, revoked, groups, points, start, stop, pull, enroll }
+  return { data, loaded, readFailed, pulling, enrolling, lastFailure, enrollFailure, enrolled, revoked, groups, points, start, stop, pull, enroll, unsent, signOut }
 })

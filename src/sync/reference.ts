@@ -1,6 +1,6 @@
 import type { EnrollRequest, EnrollResponse, PullResponse } from '@/protocol'
-import { applyPull, getEnrollment, markRevoked, pullCursor, saveEnrollment } from '@/db/reference'
-import { holdsUnsentWork } from '@/db/outbox'
+import { applyPull, getEnrollment, markRevoked, pullCursor, saveEnrollment, wipePhone } from '@/db/reference'
+import { holdsUnsentWork, unsentWork, type UnsentWork } from '@/db/outbox'
 import { requestJson, type RequestOptions } from './api'
 import { classify } from './retry'
 import { withLock } from './locks'
@@ -66,4 +66,33 @@ async function pullOnce(options: Pick<RequestOptions, 'fetch'>): Promise<PullOut
     }
     throw error
   }
+}
+
+export type SignOutOutcome = { kind: 'signed-out' } | { kind: 'unsent'; work: UnsentWork }
+
+/**
+ * "Đăng xuất khỏi máy này": the endpoint ends this phone's token, then the phone forgets
+ * everything. Refused, saying what, while anything of the member is unsent; no pull runs
+ * meanwhile. A token the endpoint had already ended is as good as ended now; no answer (offline,
+ * or a captive portal's page) throws and changes nothing.
+ */
+export function signOutDevice(options: Pick<RequestOptions, 'fetch'> = {}): Promise<SignOutOutcome> {
+  return withLock('giao-uoc-pull', async (): Promise<SignOutOutcome> => {
+    const enrollment = await getEnrollment()
+    if (await holdsUnsentWork()) return { kind: 'unsent', work: await unsentWork() }
+    if (enrollment && !enrollment.revokedAt) {
+      try {
+        await requestJson('/api/device/sign-out', { ...options, method: 'POST', token: enrollment.token })
+      } catch (error) {
+        if (classify(error).kind !== 'revoked') throw error
+      }
+    }
+    // Written in another tab while the endpoint was asked: kept, and said; the phone enrolls again to send it.
+    if (await holdsUnsentWork()) {
+      if (enrollment) await markRevoked(enrollment.deviceId, new Date())
+      return { kind: 'unsent', work: await unsentWork() }
+    }
+    await wipePhone()
+    return { kind: 'signed-out' }
+  })
 }

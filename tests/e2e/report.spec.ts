@@ -273,6 +273,12 @@ test('offline after enrollment: a report with camera photos survives reloads and
   await expect(again.getByText('Không có báo cáo nào khớp.')).toBeVisible()
   await expect(again.getByTestId('outbox-waiting')).toHaveText('1 mục chờ gửi')
 
+  // The phone is not handed on while anything waits: it says what.
+  await again.goto('/settings')
+  await again.getByRole('button', { name: 'Đăng xuất khỏi máy này' }).click()
+  await expect(again.getByTestId('sign-out-unsent')).toContainText('1 báo cáo đang chờ gửi')
+  await again.goto('/reports')
+
   // Back in signal: the report and its three photos go by themselves, and the receipt comes back.
   await again.getByLabel('Tìm kiếm').fill('')
   await again.getByTestId('report-list').getByRole('link').first().click()
@@ -285,4 +291,13 @@ test('offline after enrollment: a report with camera photos survives reloads and
   await again.goto('/covenant')
   await expect(visitsItem.getByTestId('progress')).toContainText('1 / 24 lượt')
   await expect(visitsItem.getByTestId('progress')).not.toContainText('chờ gửi')
+
+  // Everything sent, the phone is handed on: the endpoint ends it and the phone forgets all it held.
+  await again.goto('/settings')
+  await again.getByRole('button', { name: 'Đăng xuất khỏi máy này' }).click()
+  await again.getByRole('button', { name: 'Đăng xuất và xoá dữ liệu' }).click()
+  await expectHeading(again, 'Đăng ký thiết bị')
+  await expect.poll(() => storedAmounts(again).catch(() => null)).toEqual([])
+  await again.goto('/reports')
+  await expectHeading(again, 'Đăng ký thiết bị')
 })

@@ -309,4 +309,31 @@ describe('enrollment', () => {
     expect(refused.json()).toMatchObject({ code: 'device_revoked' })
     expect(refused.headers['www-authenticate']).toBe('Bearer')
   })
+
+  it('a phone signed out of by its cadre stops working at once; the sign-out is audited and asked again changes nothing', async () => {
+    const app = await demoApp()
+    const enrolled = (await enroll(app, app.firstStart.demoEnrollment?.code ?? '')).json<{ deviceToken: string; device: { id: string } }>()
+    const headers = { authorization: `Bearer ${enrolled.deviceToken}` }
+    const signedOut = await app.inject({ method: 'POST', url: '/api/device/sign-out', headers })
+    expect(signedOut.statusCode).toBe(200)
+    expect(signedOut.json<{ id: string; revokedAt: string | null }>()).toMatchObject({ id: enrolled.device.id, revokedAt: expect.any(String) })
+
+    const refused = await app.inject({ method: 'GET', url: '/api/pull', headers })
+    expect(refused.statusCode).toBe(401)
+    expect(refused.json()).toMatchObject({ code: 'device_revoked' })
+    const again = await app.inject({ method: 'POST', url: '/api/device/sign-out', headers })
+    expect(again.statusCode).toBe(401)
+    expect(again.json()).toMatchObject({ code: 'device_revoked' })
+
+    const logged = await app.db.selectFrom('audit_log').select(['action', 'details']).where('action', '=', 'device.sign_out').execute()
+    expect(logged).toHaveLength(1)
+    expect(JSON.parse(logged[0]?.details ?? '{}')).toMatchObject({ device: expect.any(String), member: expect.any(String) })
+  })
+
+  it('a dashboard session cannot sign a phone out', async () => {
+    const app = await demoApp()
+    const admin = await logInAdmin(app)
+    const refused = await app.inject({ method: 'POST', url: '/api/device/sign-out', headers: { authorization: `Bearer ${admin}` } })
+    expect(refused.statusCode).toBe(403)
+  })
 })

@@ -27,7 +27,8 @@ type Headers = { authorization: string }
 type Request = Omit<InjectOptions, 'headers'> & { method: NonNullable<InjectOptions['method']>; url: string }
 /** What a case expects of the entry its last request left. */
 interface Expected {
-  by: 'admin' | 'lead'
+  /** Who acted: the admin, the unit's lead, or the unit's first cadre (on their phone). */
+  by: 'admin' | 'lead' | 'cadre'
   unitId: string | null
   details: AuditDetails
 }
@@ -184,6 +185,12 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     await send(bloc, bloc.own.lead, { method: 'POST', url: `/api/devices/${device.id}/revoke` })
     return { by: 'lead', unitId: bloc.own.unitId, details: { device: 'Máy thử', member: cadre.name } }
   },
+  'device.sign_out': async (bloc) => {
+    const cadre = await cadreOf(bloc)
+    const phone = await enrolledAs(bloc.app, cadre.name)
+    await send(bloc, phone, { method: 'POST', url: '/api/device/sign-out' })
+    return { by: 'cadre', unitId: bloc.own.unitId, details: { device: 'Máy thử', member: cadre.name } }
+  },
   'report.review': async (bloc) => {
     await send(bloc, bloc.own.lead, { method: 'POST', url: `/api/reports/${bloc.own.report.id}/reviews`, payload: { status: 'needs_more', comment: 'Bổ sung ảnh', revision: 1 } })
     const { receipt_number } = await bloc.app.db.selectFrom('report').select('receipt_number').where('id', '=', bloc.own.report.id).executeTakeFirstOrThrow()
@@ -285,12 +292,13 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
 
 describe('each change leaves an entry', () => {
   let bloc: TestBloc
-  const actors = { admin: { id: '', name: '' }, lead: { id: '', name: '' } }
+  const actors = { admin: { id: '', name: '' }, lead: { id: '', name: '' }, cadre: { id: '', name: '' } }
 
   beforeAll(async () => {
     bloc = await testBloc()
     actors.admin = await bloc.app.db.selectFrom('member').select(['id', 'name']).where('role', '=', 'admin').executeTakeFirstOrThrow()
     actors.lead = await bloc.app.db.selectFrom('member').select(['id', 'name']).where('id', '=', bloc.own.leadId).executeTakeFirstOrThrow()
+    actors.cadre = await cadreOf(bloc)
   }, 60_000)
 
   it('for every action the log knows', () => {

@@ -121,7 +121,17 @@ describe('GET /api/openapi.json', () => {
     expect(document.openapi).toBe('3.1.0')
     expect(Object.keys(document.paths).sort()).toEqual(
       [
-        ...['/api/auth/login', '/api/auth/logout', '/api/devices/{deviceId}/revoke', '/api/enroll', '/api/enrollment-codes', '/api/health', '/api/pull', '/api/push'],
+        ...[
+          '/api/auth/login',
+          '/api/auth/logout',
+          '/api/devices/{deviceId}/revoke',
+          '/api/device/sign-out',
+          '/api/enroll',
+          '/api/enrollment-codes',
+          '/api/health',
+          '/api/pull',
+          '/api/push',
+        ],
         ...['/api/setup', '/api/bloc', '/api/units', '/api/units/{unitId}', '/api/communes', '/api/communes/{communeId}', '/api/assignments/{year}'],
         ...['/api/covenants', '/api/covenants/{covenantId}', '/api/covenants/{covenantId}/status', '/api/covenants/{covenantId}/commitments'],
         ...['/api/commitments/{commitmentId}', '/api/commitments/{commitmentId}/retire', '/api/members', '/api/members/{memberId}'],

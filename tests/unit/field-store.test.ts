@@ -92,3 +92,44 @@ describe('field store, storage full', () => {
     put.mockRestore()
   })
 })
+
+describe('signing out of the phone', () => {
+  const enrollment = { deviceId: 'd', deviceName: 'Máy', token: 'gud_x', memberId: 'm', unitId: 'u', enrolledAt: '2026-03-01T00:00:00.000Z' }
+
+  it('is refused while a draft is unsent, saying so, and asks nothing of the endpoint', async () => {
+    const [{ saveEnrollment }, { saveReport }, { aReport }] = await Promise.all([import('@/db/reference'), import('@/db/reports'), import('./fixtures')])
+    await saveEnrollment(enrollment)
+    await saveReport(aReport(), new Date())
+    const fetch = vi.fn()
+    vi.stubGlobal('fetch', fetch)
+    const outcome = await useFieldStore().signOut()
+    expect(outcome).toEqual({ kind: 'unsent', work: { drafts: 1, waiting: 0, refused: 0, exemplars: 0 } })
+    expect(fetch).not.toHaveBeenCalled()
+    expect(await db.reports.count()).toBe(1)
+  })
+
+  it('ends the phone at the endpoint, then forgets everything on it', async () => {
+    const { saveEnrollment } = await import('@/db/reference')
+    await saveEnrollment(enrollment)
+    const field = useFieldStore()
+    await field.start()
+    await vi.waitFor(() => expect(localStorage.getItem('giao-uoc.field-snapshot')).toContain('"deviceId":"d"'))
+    const fetch = vi.fn(() => Promise.resolve(answer(200, { id: 'd', memberId: 'm', name: 'Máy', enrolledAt: enrollment.enrolledAt, revokedAt: '2026-12-01T00:00:00.000Z' })))
+    vi.stubGlobal('fetch', fetch)
+    expect(await field.signOut()).toEqual({ kind: 'signed-out' })
+    expect(fetch).toHaveBeenCalledWith('/api/device/sign-out', expect.objectContaining({ method: 'POST', headers: expect.objectContaining({ authorization: 'Bearer gud_x' }) }))
+    expect(localStorage.getItem('giao-uoc.field-snapshot')).toBeNull()
+    expect((await indexedDB.databases()).map((known) => known.name)).not.toContain(db.name)
+  })
+
+  it('takes a phone the endpoint had ended already as ended; a captive portal’s 401 page as no answer, keeping everything', async () => {
+    const { saveEnrollment, getEnrollment } = await import('@/db/reference')
+    await saveEnrollment(enrollment)
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(new Response('<html>Đăng nhập Wi-Fi</html>', { status: 401 })))
+    expect(await useFieldStore().signOut()).toEqual({ kind: 'failed', reason: 'offline' })
+    expect(await getEnrollment()).toMatchObject({ deviceId: 'd', revokedAt: null })
+
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(answer(401, { statusCode: 401, error: 'Unauthorized', message: 'revoked', code: 'device_revoked' })))
+    expect(await useFieldStore().signOut()).toEqual({ kind: 'signed-out' })
+  })
+})
