@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { Member, Review } from '../../src/domain'
 import {
   ERROR_CODES,
@@ -34,6 +34,10 @@ export function reportRows(db: Kysely<Database>) {
     .innerJoin('commune', 'commune.id', 'report.commune_id')
     .innerJoin('member', 'member.id', 'report.author_id')
 }
+
+/** How many revisions of the report the endpoint accepted: more than one, and it was corrected after it was first sent. */
+const versions = (eb: ExpressionBuilder<Database, 'report'>) =>
+  eb.selectFrom('report_revision').select(eb.fn.countAll<number>().as('n')).whereRef('report_revision.report_id', '=', 'report.id').as('versions')
 
 async function latestReviews(db: Kysely<Database>, reportIds: string[]): Promise<Map<string, Review[]>> {
   const byReport = new Map<string, Review[]>()
@@ -89,7 +93,7 @@ export async function listReports(db: Kysely<Database>, manager: Member, query: 
   const { total } = await rows.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
   const page = await rows
     .selectAll('report')
-    .select(['unit.name as unit_name', 'commune.name as commune_name', 'member.name as author_name'])
+    .select(['unit.name as unit_name', 'commune.name as commune_name', 'member.name as author_name', versions])
     .orderBy('report.visit_date', 'desc')
     .orderBy('report.committed_at', 'desc')
     .offset(query.offset ?? 0)
@@ -112,6 +116,7 @@ type Row = {
   summary: string
   revision: number
   committed_at: string
+  versions: number | null
 }
 
 function summaryOf(row: Row, reviews: Review[], photos: { photos: number; received: number } | undefined): ReportSummary {
@@ -127,6 +132,7 @@ function summaryOf(row: Row, reviews: Review[], photos: { photos: number; receiv
     visitDate: row.visit_date,
     summary: row.summary,
     revision: row.revision,
+    versions: Math.max(1, Number(row.versions ?? 1)),
     committedAt: row.committed_at,
     photoCount: photos?.photos ?? 0,
     photosReceived: photos?.received ?? 0,
@@ -139,7 +145,7 @@ async function reportInScope(db: Kysely<Database>, manager: Member, reportId: st
   const row = await reportRows(db)
     .innerJoin('device', 'device.id', 'report.device_id')
     .selectAll('report')
-    .select(['unit.name as unit_name', 'commune.name as commune_name', 'member.name as author_name', 'device.name as device_name'])
+    .select(['unit.name as unit_name', 'commune.name as commune_name', 'member.name as author_name', 'device.name as device_name', versions])
     .where('report.id', '=', reportId)
     .executeTakeFirst()
   if (!row) throw notFound('report')

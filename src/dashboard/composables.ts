@@ -3,6 +3,7 @@ import { useI18n } from 'vue-i18n'
 import { useRoute, useRouter } from 'vue-router'
 import { toDashboardError, type DashboardError, type DownloadedFile } from './api'
 import { useDashboardStore } from './store'
+import type { ReportSummary } from '@/protocol'
 
 /** The dashboard's typed client, bound to the session. */
 export const useDashboardApi = () => useDashboardStore().api
@@ -58,6 +59,19 @@ export function useAction() {
 }
 
 /** A dashboard error in the interface's words: the case, and each broken rule with its field. */
+/**
+ * Where a report stands with its reviewers: not yet reviewed, accepted, asked for more, or
+ * changed since the last review (answered when asked for more, corrected after an acceptance).
+ */
+export function useReviewText() {
+  const { t } = useI18n()
+  return ({ review }: Pick<ReportSummary, 'review'>): string => {
+    if (!review) return t('dashboard.reports.notReviewed')
+    if (!review.answered) return t(`dashboard.report.reviewStatus.${review.status}`)
+    return review.status === 'needs_more' ? t('dashboard.reports.answered') : t('dashboard.reports.correctedSinceReview')
+  }
+}
+
 export function useErrorText() {
   const i18n = useI18n()
   const { t } = i18n

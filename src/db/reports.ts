@@ -15,16 +15,21 @@ async function communeName(db: AppDatabase, communeId: string): Promise<string> 
   return (await db.communes.get(communeId))?.name ?? ''
 }
 
+/** Whether the phone holds the covenant as signed, its evaluation not begun: its reports may still be corrected. */
+export async function yearOpen(db: AppDatabase, covenantId: string): Promise<boolean> {
+  return (await db.covenants.get(covenantId))?.status === 'signed'
+}
+
 /**
  * Save a report as the cadre left it. A new report is created as a draft; an existing one
  * must still be editable (`isEditable`), and its revision goes up by one. A queued report
- * stays queued, at its new revision; an accepted one sent back for more becomes a draft again,
- * the answer being written. Answers the report as stored.
+ * stays queued, at its new revision; an accepted one being corrected (its year open, or sent
+ * back for more) becomes a draft again. Answers the report as stored.
  */
 export async function saveReport(report: Report, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
-  return db.transaction('rw', db.reports, db.outbox, db.communes, async () => {
+  return db.transaction('rw', [db.reports, db.outbox, db.communes, db.covenants], async () => {
     const stored = await db.reports.get(report.id)
-    if (stored && !isEditable(stored)) throw new ReportLockedError(`report ${report.id} is ${stored.state}`)
+    if (stored && !isEditable(stored, await yearOpen(db, stored.covenantId))) throw new ReportLockedError(`report ${report.id} is ${stored.state}`)
     // State, receipt, refusal and review belong to the sync: a screen's copy of the report may be older.
     const { review: _copied, ...edited } = report
     void _copied
@@ -46,7 +51,7 @@ export async function saveReport(report: Report, now: Date, db: AppDatabase = de
 
 /** "Gửi": save the report and put it in the queue, in one transaction: both happen or neither. */
 export async function queueReport(report: Report, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
-  return db.transaction('rw', db.reports, db.outbox, db.communes, async () => {
+  return db.transaction('rw', [db.reports, db.outbox, db.communes, db.covenants], async () => {
     const saved = await saveReport(report, now, db)
     const queued: Report = { ...saved, state: 'queued', rejection: null }
     await db.reports.put({ ...queued, searchText: searchTextOf(queued, await communeName(db, queued.communeId)) })
@@ -147,7 +152,7 @@ export async function countedReports(db: AppDatabase = defaultDb): Promise<Repor
 
 /** Add a processed photo to an editable report, in one transaction with the report's photo list. */
 export async function addPhoto(photo: PhotoRow, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
-  return db.transaction('rw', db.reports, db.outbox, db.communes, db.photos, async () => {
+  return db.transaction('rw', [db.reports, db.outbox, db.communes, db.covenants, db.photos], async () => {
     const report = await getReport(photo.reportId, db)
     if (!report) throw new Error(`no report ${photo.reportId}`)
     await db.photos.put(photo)
@@ -157,7 +162,7 @@ export async function addPhoto(photo: PhotoRow, now: Date, db: AppDatabase = def
 
 /** Take a photo off an editable report and drop it: it was never sent. */
 export async function removePhoto(reportId: string, photoId: string, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
-  return db.transaction('rw', db.reports, db.outbox, db.communes, db.photos, async () => {
+  return db.transaction('rw', [db.reports, db.outbox, db.communes, db.covenants, db.photos], async () => {
     const report = await getReport(reportId, db)
     if (!report) throw new Error(`no report ${reportId}`)
     const saved = await saveReport({ ...report, photoIds: report.photoIds.filter((id) => id !== photoId) }, now, db)

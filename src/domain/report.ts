@@ -77,12 +77,13 @@ export interface Report {
 export const REPORT_LIMITS = { summaryLength: 5000, noteLength: 2000, maxPhotos: 20, poorAccuracyMetres: 100, maxAmount: 1e15 } as const
 
 /**
- * Reports a cadre may still change: not yet sent, refused and to be fixed, or accepted but sent
- * back by a reviewer for more (answered with a new revision).
+ * Reports a cadre may still change: not yet sent, refused and to be fixed, or accepted and
+ * corrected with a new revision, while `yearOpen` (its covenant signed, the evaluation not
+ * begun) or, after that, when a reviewer sent it back for more.
  */
-export function isEditable(report: Pick<Report, 'state' | 'review' | 'revision'>): boolean {
+export function isEditable(report: Pick<Report, 'state' | 'review' | 'revision'>, yearOpen = false): boolean {
   if (report.state === 'draft' || report.state === 'queued' || report.state === 'rejected') return true
-  return report.state === 'accepted' && awaitsAnswer(report.review, report.revision)
+  return report.state === 'accepted' && (yearOpen || awaitsAnswer(report.review, report.revision))
 }
 
 /**

@@ -101,6 +101,8 @@ export const ReportSummary = Type.Object(
     visitDate: IsoDate,
     summary: Type.String(),
     revision: Type.Integer({ minimum: 1 }),
+    /** Revisions the endpoint accepted: 1 for a report never corrected after it was sent. */
+    versions: Type.Integer({ minimum: 1 }),
     committedAt: IsoDateTime,
     photoCount: Type.Integer({ minimum: 0 }),
     photosReceived: Type.Integer({ minimum: 0 }),

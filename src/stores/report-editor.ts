@@ -62,7 +62,12 @@ export const useReportEditor = defineStore('report-editor', () => {
     return year && year.covenantId === covenantId && year.commitments.length ? year.commitments : field.data.commitments
   }
   const commitments = computed(() => commitmentsForReport(commitmentsFor(report.value?.covenantId)))
-  const editable = computed(() => report.value !== null && isEditable(report.value))
+  /** The report's covenant is signed and its evaluation not begun: a sent report may still be corrected. */
+  const yearOpen = computed(() => {
+    const { covenant } = field.data
+    return covenant !== null && report.value?.covenantId === covenant.id && covenant.status === 'signed'
+  })
+  const editable = computed(() => report.value !== null && isEditable(report.value, yearOpen.value))
 
   /** What was written for a commitment the cadre unticked: back if it is ticked again while the report is open. */
   const setAside = new Map<string, ReportEntry>()

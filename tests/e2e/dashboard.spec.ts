@@ -168,6 +168,7 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   await expect(cadre.getByTestId('report-review')).toContainText('Đã gửi bổ sung')
   await admin.getByRole('link', { name: 'Báo cáo' }).click()
   await expect(admin.getByTestId('report-table')).toContainText('Đã bổ sung, chờ xem lại')
+  await expect(admin.getByTestId('report-table').getByTestId('report-corrected')).toHaveText('Đã sửa sau khi gửi (2 bản)')
   await expect(admin.getByTestId('report-table')).toContainText('thêm ảnh hộ nhận bò')
 
   // 7. Export the year as Excel and CSV, and read them back.

@@ -292,6 +292,19 @@ test('offline after enrollment: a report with camera photos survives reloads and
   await expect(visitsItem.getByTestId('progress')).toContainText('1 / 24 lượt')
   await expect(visitsItem.getByTestId('progress')).not.toContainText('chờ gửi')
 
+  // While the year is open, the cadre corrects the sent report: it goes again, under the same receipt.
+  await again.goto('/reports')
+  await again.getByTestId('report-list').getByRole('link').first().click()
+  const receipt = (await again.getByTestId('report-receipt').textContent()) ?? ''
+  await expect(again.getByTestId('report-correctable')).toBeVisible()
+  await again.getByRole('link', { name: 'Sửa báo cáo đã gửi' }).click()
+  await expectHeading(again, 'Sửa báo cáo: Lũng Cú')
+  await again.getByLabel('Tóm tắt').fill('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò, trồng cỏ (sửa số hộ)')
+  await again.getByRole('button', { name: 'Gửi' }).click()
+  await expect(again.getByTestId('report-state')).toHaveText('Đã tiếp nhận', { timeout: 60_000 })
+  await expect(again.getByTestId('report-summary')).toHaveText('Làm việc với Đảng ủy xã Lũng Cú về mô hình nuôi bò, trồng cỏ (sửa số hộ)')
+  await expect(again.getByTestId('report-receipt')).toHaveText(receipt)
+
   // Everything sent, the phone is handed on: the endpoint ends it and the phone forgets all it held.
   await again.goto('/settings')
   await again.getByRole('button', { name: 'Đăng xuất khỏi máy này' }).click()

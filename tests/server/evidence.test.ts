@@ -109,6 +109,7 @@ describe('reports and photos', () => {
         visitDate: withPhotos.visitDate,
         summary: 'Khảo sát mô hình nuôi bò, chụp ảnh chuồng trại.',
         revision: 1,
+        versions: 1,
         committedAt: expect.any(String) as string,
         photoCount: 3,
         photosReceived: 2,
@@ -477,5 +478,18 @@ describe('POST /api/reports/:reportId/reviews', () => {
     expect((await get<ReportDetail>(bloc, bloc.admin, `/api/reports/${report.id}`)).reviews).toEqual([needsMore, accepted])
     // A phone that missed both hears only the latest.
     expect((await pull(cursor)).reviews).toEqual([accepted])
+  })
+
+  it('a report its cadre corrects after acceptance, while the year is open, counts as a new version sent and awaits review again', async () => {
+    const report = await fresh()
+    const saves = 7
+    await review(bloc.own.lead, report.id, { status: 'accepted', comment: '', revision: 1 })
+    const corrected = { ...report, revision: 1 + saves, summary: `${report.summary} Sửa số hộ.`, updatedAt: new Date().toISOString() }
+    expect((await pushOne(bloc.app, bloc.own.field, corrected)).outcome).toBe('accepted')
+    const summary = await summaryOf(report.id)
+    expect(summary).toMatchObject({ revision: 1 + saves, versions: 2, review: { status: 'accepted', answered: true } })
+    const detail = await get<ReportDetail>(bloc, bloc.admin, `/api/reports/${report.id}`)
+    expect(detail.versions).toBe(2)
+    expect(detail.revisions.map((item) => item.revision)).toEqual([1, 1 + saves])
   })
 })

@@ -81,6 +81,14 @@ describe('report states', () => {
     expect(isEditable({ state: 'accepted', review, revision })).toBe(editable)
   })
 
+  it('an accepted report may be corrected while its year is open, whatever its review; sending or sent elsewhere, never', () => {
+    const approved = { status: 'accepted' as const, comment: '', reviewerName: 'Phạm Thị Lan', at: '2026-03-01T00:00:00Z', revision: 2 }
+    expect(isEditable({ state: 'accepted', revision: 2 }, true)).toBe(true)
+    expect(isEditable({ state: 'accepted', review: approved, revision: 2 }, true)).toBe(true)
+    expect(isEditable({ state: 'accepted', review: approved, revision: 2 }, false)).toBe(false)
+    expect(isEditable({ state: 'sending', revision: 2 }, true)).toBe(false)
+  })
+
   it('an entry counts as touched once it has a status, an amount or a note', () => {
     expect(isTouched(entry('visits', { status: 'not_started' }))).toBe(false)
     expect(isTouched(entry('visits', { status: 'not_started', note: '   ' }))).toBe(false)

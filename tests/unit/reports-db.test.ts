@@ -112,6 +112,18 @@ describe('saving a report on the phone', () => {
     expect(await db.photos.count()).toBe(0)
   })
 
+  it('an accepted report is corrected while the phone holds its covenant as signed, and becomes a draft to send again; not once its evaluation began', async () => {
+    const covenant = { id: 'cov', blocId: 'b', year: 2026, slogan: 'Đoàn kết', status: 'signed' as const, signedAt: now(0).toISOString() }
+    await db.covenants.put(covenant)
+    const report = await saveReport(draft(), now(1), db)
+    await db.reports.update(report.id, { state: 'accepted', receipt: { number: '26-000001', committedAt: now(1).toISOString() } })
+    expect(await saveReport({ ...report, summary: 'Sửa số hộ' }, now(2), db)).toMatchObject({ state: 'draft', revision: 2, receipt: { number: '26-000001' } })
+
+    await db.reports.update(report.id, { state: 'accepted' })
+    await db.covenants.put({ ...covenant, status: 'evaluating' })
+    await expect(saveReport({ ...report, summary: 'Sửa lần nữa' }, now(3), db)).rejects.toBeInstanceOf(ReportLockedError)
+  })
+
   it('an accepted report sent back for more becomes a draft when changed, keeps its receipt and review, and is queued again', async () => {
     const report = await saveReport(draft(), now(1), db)
     const review = { status: 'needs_more' as const, comment: 'Bổ sung ảnh', reviewerName: 'Phạm Thị Lan', at: now(2).toISOString(), revision: 1 }
