@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '../../src/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, HeldFigure, Member, Review, Unit } from '../../src/domain'
 import type { PullResponse, Removal, UnitName } from '../../src/protocol'
 import type { BlocTable, CommitmentTable, CommuneTable, CovenantTable, Database, Db, MemberTable, ReviewTable, UnitTable } from '../db/schema'
 
@@ -108,6 +108,7 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
     const reviews = await reviewsSince(trx, unit.id, since)
     const removed = await removalsSince(trx, unit.id, since)
     const evaluating = await trx.selectFrom('covenant').select(['id', 'year']).where('bloc_id', '=', bloc.id).where('status', '=', 'evaluating').orderBy('year').execute()
+    const held = covenant ? await heldFigures(trx, unit.id, member.id, covenant.id) : []
 
     return {
       cursor: revision,
@@ -123,7 +124,38 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       reviews,
       removed,
       evaluating: evaluating.map((row) => ({ covenantId: row.id, year: row.year })),
+      held,
     }
+  })
+}
+
+/**
+ * What the reports of the unit's other members bring to the covenant, by commune and
+ * commitment: the member's phone adds its own reports, which it holds, to make the unit's figure.
+ */
+async function heldFigures(db: Db, unitId: string, memberId: string, covenantId: string): Promise<HeldFigure[]> {
+  const rows = await db
+    .selectFrom('report_entry')
+    .innerJoin('report', 'report.id', 'report_entry.report_id')
+    .innerJoin('commitment', 'commitment.id', 'report_entry.commitment_id')
+    .select((eb) => [
+      'report.commune_id',
+      'report_entry.commitment_id',
+      'commitment.measure',
+      eb.fn.countAll<number>().as('reports'),
+      eb.fn.sum<number | null>('report_entry.amount').as('total'),
+      eb.fn.max<number | null>('report_entry.amount').as('highest'),
+      eb.fn.max<number>(eb.case().when('report_entry.status', '=', 'done').then(1).else(0).end()).as('done'),
+    ])
+    .where('report.unit_id', '=', unitId)
+    .where('report.covenant_id', '=', covenantId)
+    .where('report.author_id', '!=', memberId)
+    .where('report_entry.status', '!=', 'not_started')
+    .groupBy(['report.commune_id', 'report_entry.commitment_id', 'commitment.measure'])
+    .execute()
+  return rows.map((row) => {
+    const amount = row.measure === 'percent' ? row.highest : row.total
+    return { communeId: row.commune_id, commitmentId: row.commitment_id, reports: Number(row.reports), amount: amount === null ? null : Number(amount), done: Number(row.done) === 1 }
   })
 }
 

@@ -1,5 +1,5 @@
 import { liveQuery } from 'dexie'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '@/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, HeldFigure, Member, Review, Unit } from '@/domain'
 import { byVietnamese } from '@/domain'
 import { db as defaultDb, type AppDatabase, type EnrollmentRow, type UnitRow } from './database'
 
@@ -8,6 +8,8 @@ export const LAST_PULL_AT = 'lastPullAt'
 export const ACTIVE_COVENANT = 'activeCovenantId'
 /** The bloc's years being evaluated, as the last pull said. */
 const EVALUATING = 'evaluatingYears'
+/** What the endpoint holds from the unit's other members, as the last pull said. */
+const HELD = 'heldFigures'
 
 /** A year of the bloc being evaluated, and its covenant. */
 export interface EvaluatingYear {
@@ -34,6 +36,8 @@ export interface ReferenceChanges {
   evaluating?: EvaluatingYear[]
   /** Reports of the unit (`photoId` null) and photos the admin removed from the endpoint; absent from an endpoint of before removals. */
   removed?: { reportId: string; photoId: string | null }[]
+  /** Whole: the unit's other members' figures on the active covenant; absent from an endpoint of before they were sent. */
+  held?: HeldFigure[]
 }
 
 /**
@@ -67,6 +71,7 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
     }
     await db.commitments.bulkPut(response.commitments)
     if (response.evaluating) await db.meta.put({ key: EVALUATING, value: response.evaluating })
+    if (response.held) await db.meta.put({ key: HELD, value: response.held })
     for (const { reportId, status, comment, reviewerName, at, revision } of response.reviews) {
       await db.reports
         .where('id')
@@ -157,6 +162,8 @@ export interface ReferenceData {
   communes: Commune[]
   /** Earlier years the bloc is still evaluating: exemplary cases may be put forward for them too. */
   evaluating: EvaluatingYear[]
+  /** The unit's other members' figures on the covenant, as the endpoint holds them; added to this phone's reports for the unit's progress. */
+  held: HeldFigure[]
   lastPullAt: string | null
 }
 
@@ -168,9 +175,10 @@ export async function readReference(db: AppDatabase = defaultDb, now = new Date(
     const lastPullAt = (await db.meta.get(LAST_PULL_AT))?.value
     const year = covenant?.year ?? now.getFullYear()
     if (!enrollment) {
-      return { year, enrollment: null, bloc: null, unit: null, member: null, covenant, commitments: [], communes: [], evaluating: [], lastPullAt: null }
+      return { year, enrollment: null, bloc: null, unit: null, member: null, covenant, commitments: [], communes: [], evaluating: [], held: [], lastPullAt: null }
     }
     const evaluating = (await db.meta.get(EVALUATING))?.value
+    const held = (await db.meta.get(HELD))?.value
     // The member's unit as the endpoint last said: a member may move to another unit.
     const member = (await db.members.get(enrollment.memberId)) ?? null
     const unitId = member?.unitId ?? enrollment.unitId
@@ -188,6 +196,7 @@ export async function readReference(db: AppDatabase = defaultDb, now = new Date(
       commitments,
       communes: communes.sort(byVietnamese((row) => row.name)),
       evaluating: Array.isArray(evaluating) ? (evaluating as EvaluatingYear[]).filter((item) => item.covenantId !== covenant?.id) : [],
+      held: Array.isArray(held) ? (held as HeldFigure[]) : [],
       lastPullAt: typeof lastPullAt === 'string' ? lastPullAt : null,
     }
   })

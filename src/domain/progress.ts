@@ -37,6 +37,21 @@ export interface ProgressScope {
 /** What a report brings to progress. */
 export type CountedReport = Pick<Report, 'state' | 'communeId' | 'entries'>
 
+/**
+ * What the endpoint holds for one commitment in one commune from the reports of the unit's
+ * other members, as a pull gives it: added to a phone's own reports, the unit's real progress.
+ */
+export interface HeldFigure {
+  communeId: Id
+  commitmentId: Id
+  /** Reports that touched the commitment there. */
+  reports: number
+  /** Their amounts: the sum for a count, the highest for a percentage; null when none gave one. */
+  amount: number | null
+  /** Whether one of them marked it done. */
+  done: boolean
+}
+
 /** A commitment's target for the scope: per commune, or for the unit over all its communes. */
 export function targetFor(item: Pick<Commitment, 'target' | 'scope'>, scope: ProgressScope = {}): number | null {
   if (item.target === null) return null
@@ -46,9 +61,10 @@ export function targetFor(item: Pick<Commitment, 'target' | 'scope'>, scope: Pro
 
 /**
  * Progress of each commitment from reports, per unit (all its reports) or per commune. Drafts
- * and rejected reports do not count; pending ones (queued, sending) are counted apart.
+ * and rejected reports do not count; pending ones (queued, sending) are counted apart. `held`
+ * adds what the endpoint holds from others' reports, as accepted.
  */
-export function progressOf(commitments: readonly Commitment[], reports: readonly CountedReport[], scope: ProgressScope = {}): Map<Id, Progress> {
+export function progressOf(commitments: readonly Commitment[], reports: readonly CountedReport[], scope: ProgressScope = {}, held: readonly HeldFigure[] = []): Map<Id, Progress> {
   const result = new Map<Id, Progress>()
   for (const item of commitments) {
     result.set(item.id, {
@@ -66,6 +82,23 @@ export function progressOf(commitments: readonly Commitment[], reports: readonly
   // Commune by commune, for the commune-scoped commitments of a unit whose communes are known.
   const perCommune = new Map<Id, Map<Id, { accepted: number; pending: number }>>()
   const byCommune = scope.communeId === undefined && scope.communeIds !== undefined && scope.communeIds.length > 0
+  const count = (item: Commitment, progress: Progress, communeId: Id, bucket: 'accepted' | 'pending', amount: number) => {
+    progress[bucket] = add(item, progress[bucket], amount)
+    if (byCommune && item.scope === 'commune') {
+      const communes = perCommune.get(item.id) ?? new Map<Id, { accepted: number; pending: number }>()
+      const reached = communes.get(communeId) ?? { accepted: 0, pending: 0 }
+      reached[bucket] = add(item, reached[bucket], amount)
+      perCommune.set(item.id, communes.set(communeId, reached))
+    }
+  }
+  for (const figure of held) {
+    const item = byId.get(figure.commitmentId)
+    const progress = result.get(figure.commitmentId)
+    if (!item || !progress || (scope.communeId !== undefined && figure.communeId !== scope.communeId)) continue
+    progress.reports.accepted += figure.reports
+    if (item.measure === 'done') progress.doneAccepted ||= figure.done
+    else if (figure.amount !== null) count(item, progress, figure.communeId, 'accepted', figure.amount)
+  }
   for (const report of reports) {
     const pending = isPending(report)
     if (!pending && report.state !== 'accepted') continue
@@ -78,15 +111,7 @@ export function progressOf(commitments: readonly Commitment[], reports: readonly
       progress.reports[bucket] += 1
       if (item.measure === 'done') {
         if (entry.status === 'done') progress[pending ? 'donePending' : 'doneAccepted'] = true
-      } else if (entry.amount !== null) {
-        progress[bucket] = add(item, progress[bucket], entry.amount)
-        if (byCommune && item.scope === 'commune') {
-          const communes = perCommune.get(item.id) ?? new Map<Id, { accepted: number; pending: number }>()
-          const reached = communes.get(report.communeId) ?? { accepted: 0, pending: 0 }
-          reached[bucket] = add(item, reached[bucket], entry.amount)
-          perCommune.set(item.id, communes.set(report.communeId, reached))
-        }
-      }
+      } else if (entry.amount !== null) count(item, progress, report.communeId, bucket, entry.amount)
     }
   }
   for (const item of commitments) {

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from './reference'
 import { Removal, Review } from './review'
-import { Id } from './common'
+import type * as domain from '../domain'
+import { Id, type AllTrue, type Same } from './common'
 
 /** `GET /api/pull?cursor=…`: the reference data of the device's unit that changed since the cursor. */
 export const PullQuery = Type.Object(
@@ -18,6 +19,21 @@ export type UnitName = Static<typeof UnitName>
 
 export const EvaluatingYear = Type.Object({ covenantId: Id, year: Type.Integer() }, { additionalProperties: false })
 export type EvaluatingYear = Static<typeof EvaluatingYear>
+
+/** See the domain's `HeldFigure`. */
+export const HeldFigure = Type.Object(
+  {
+    communeId: Id,
+    commitmentId: Id,
+    reports: Type.Integer({ minimum: 0 }),
+    amount: Type.Union([Type.Number(), Type.Null()]),
+    done: Type.Boolean(),
+  },
+  { additionalProperties: false },
+)
+export type HeldFigure = Static<typeof HeldFigure>
+// The wire shape is the domain's, no more and no less: this fails to compile otherwise.
+export type HeldFigureMatchesDomain = AllTrue<[Same<HeldFigure, domain.HeldFigure>]>
 
 export const PullResponse = Type.Object(
   {
@@ -38,6 +54,11 @@ export const PullResponse = Type.Object(
     removed: Type.Array(Removal),
     /** The bloc's years being evaluated, always whole: a cadre may still put forward exemplary cases for them. */
     evaluating: Type.Optional(Type.Array(EvaluatingYear)),
+    /**
+     * Always whole: what the endpoint holds for the active covenant from the reports of the
+     * unit's other members, by commune and commitment. The phone adds its own reports to it.
+     */
+    held: Type.Optional(Type.Array(HeldFigure)),
   },
   { additionalProperties: false },
 )

@@ -26,6 +26,7 @@ const emptyData: ReferenceData = {
   commitments: [],
   communes: [],
   evaluating: [],
+  held: [],
   lastPullAt: null,
 }
 

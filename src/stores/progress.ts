@@ -3,7 +3,10 @@ import { defineStore } from 'pinia'
 import { progressOf, type Progress, type Report } from '@/domain'
 import { useFieldStore } from './field'
 
-/** Progress of the unit's commitments from the reports on this phone, kept current as reports change. */
+/**
+ * The unit's progress: what the endpoint holds from the unit's other members (as the last pull
+ * said) with this phone's own reports, kept current as they change; what waits to be sent apart.
+ */
 export const useProgressStore = defineStore('progress', () => {
   const reports = shallowRef<Report[]>([])
   const failed = ref(false)
@@ -29,8 +32,10 @@ export const useProgressStore = defineStore('progress', () => {
     )
   }
 
-  const forUnit = computed(() => progressOf(field.data.commitments, reports.value, { communeIds: field.data.communes.map((commune) => commune.id) }))
-  const forCommune = (communeId: string): Map<string, Progress> => progressOf(field.data.commitments, reports.value, { communeId })
+  // The member's own: a phone enrolled before as someone else still holds their sent reports, which `held` counts.
+  const own = computed(() => reports.value.filter((report) => report.authorId === field.data.enrollment?.memberId))
+  const forUnit = computed(() => progressOf(field.data.commitments, own.value, { communeIds: field.data.communes.map((commune) => commune.id) }, field.data.held))
+  const forCommune = (communeId: string): Map<string, Progress> => progressOf(field.data.commitments, own.value, { communeId }, field.data.held)
 
   return { reports, failed, start, forUnit, forCommune }
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { PullResponse } from '../../src/protocol'
 import { nextRevision } from '../../server/services/reference'
 import { buildTestApp, enrolledAs } from './helper'
+import { commitmentOf, fieldOf, pushOne, reportOf } from './field'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 
@@ -39,7 +40,7 @@ describe('GET /api/pull', () => {
     const first = (await pull(app, headers)).json<PullResponse>()
     const same = (await pull(app, headers, first.cursor)).json<PullResponse>()
     expect(first.full).toBe(true)
-    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [], removed: [], evaluating: [] })
+    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [], removed: [], evaluating: [], held: [] })
 
     const communeId = first.communes[0]?.id ?? ''
     const rev = await nextRevision(app.db)
@@ -49,6 +50,46 @@ describe('GET /api/pull', () => {
     expect(changed.communes).toEqual([expect.objectContaining({ id: communeId, name: 'Sủng Thài (mới)' })])
     expect(changed.commitments).toEqual([])
     expect(changed.covenant).toBeUndefined()
+  })
+
+  it('gives, in every pull, what the unit’s other members’ reports bring, by commune and commitment; never the member’s own', async () => {
+    const app = await buildTestApp()
+    const dua = await fieldOf(app, 'Lý Thị Dua')
+    const colleague = await app.db
+      .selectFrom('member')
+      .select('name')
+      .where('unit_id', '=', dua.unitId)
+      .where('role', '=', 'cadre')
+      .where('name', '!=', 'Lý Thị Dua')
+      .executeTakeFirstOrThrow()
+    const other = await fieldOf(app, colleague.name)
+    const { cursor } = (await pull(app, dua.headers)).json<PullResponse>()
+    const count = commitmentOf(dua, 'count')
+    const done = commitmentOf(dua, 'done')
+    const percent = commitmentOf(dua, 'percent')
+    const communeId = dua.communes[0]?.id ?? ''
+    const entries = (amount: number, level: number) => [
+      { commitmentId: count.id, status: 'in_progress' as const, amount, note: '' },
+      { commitmentId: done.id, status: 'done' as const, amount: null, note: '' },
+      { commitmentId: percent.id, status: 'in_progress' as const, amount: level, note: '' },
+    ]
+    for (const [amount, level] of [
+      [3, 40],
+      [1_500, 70],
+    ] as const)
+      expect((await pushOne(app, other, reportOf(other, { communeId, entries: entries(amount, level) }))).outcome).toBe('accepted')
+    expect((await pushOne(app, dua, reportOf(dua, { communeId, entries: entries(10, 90) }))).outcome).toBe('accepted')
+
+    const held = (await pull(app, dua.headers, cursor)).json<PullResponse>().held ?? []
+    expect(held.sort((a, b) => a.commitmentId.localeCompare(b.commitmentId))).toEqual(
+      [
+        { communeId, commitmentId: count.id, reports: 2, amount: 1_503, done: false },
+        { communeId, commitmentId: done.id, reports: 2, amount: null, done: true },
+        { communeId, commitmentId: percent.id, reports: 2, amount: 70, done: false },
+      ].sort((a, b) => a.commitmentId.localeCompare(b.commitmentId)),
+    )
+    const heldByOther = (await pull(app, other.headers)).json<PullResponse>().held ?? []
+    expect(heldByOther.find((figure) => figure.commitmentId === count.id)).toEqual({ communeId, commitmentId: count.id, reports: 1, amount: 10, done: false })
   })
 
   it('names the years being evaluated in every pull, whole, so a cadre can still put forward exemplary cases for them', async () => {

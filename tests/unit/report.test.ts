@@ -245,6 +245,27 @@ describe('progress from reports', () => {
     expect(progress([report({ state: 'accepted', entries: [entry('visits', { amount: 30 })] })]).get('visits')?.ratio).toBe(1)
   })
 
+  it('adds what the endpoint holds from the unit’s other members as accepted, commune by commune', () => {
+    const held = [
+      { communeId: 'lung-cu', commitmentId: 'visits', reports: 3, amount: 4, done: false },
+      { communeId: 'sung-la', commitmentId: 'visits', reports: 1, amount: 20, done: false },
+      { communeId: 'lung-cu', commitmentId: 'poor', reports: 2, amount: 70, done: false },
+      { communeId: 'lung-cu', commitmentId: 'reform', reports: 1, amount: null, done: true },
+    ]
+    const own = [
+      report({ state: 'accepted', communeId: 'lung-cu', entries: [entry('visits', { amount: 2 }), entry('poor', { amount: 50 })] }),
+      report({ state: 'queued', communeId: 'lung-cu', entries: [entry('visits', { amount: 1 })] }),
+    ]
+    const inLungCu = progressOf(commitments, own, { communeId: 'lung-cu' }, held)
+    expect(inLungCu.get('visits')).toMatchObject({ accepted: 6, pending: 1, reports: { accepted: 4, pending: 1 } })
+    expect(inLungCu.get('poor')).toMatchObject({ accepted: 70 })
+    expect(inLungCu.get('reform')).toMatchObject({ doneAccepted: true, ratio: 1 })
+    // For the unit, a commune-scoped target is met commune by commune: Sủng Là's 20 visits make up for nothing in Lũng Cú.
+    const unit = progressOf(commitments, own, { communeIds: ['lung-cu', 'sung-la'] }, held).get('visits')
+    expect(unit).toMatchObject({ accepted: 26, pending: 1, target: 24 })
+    expect(unit?.ratio).toBeCloseTo((7 / 12 + 1) / 2)
+  })
+
   it('counts one commune alone when asked', () => {
     const reports = [
       report({ state: 'accepted', communeId: 'lung-cu', entries: [entry('visits', { amount: 2 })] }),
