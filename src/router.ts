@@ -20,6 +20,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'communes', component: () => import('@/views/CommunesView.vue'), meta: field },
   { path: '/communes/:id', name: 'commune', component: () => import('@/views/CommuneView.vue'), props: true, meta: field },
   { path: '/covenant', name: 'covenant', component: () => import('@/views/CovenantView.vue'), meta: field },
+  { path: '/todo', name: 'todo', component: () => import('@/views/TodoView.vue'), meta: field },
   { path: '/reports', name: 'reports', component: () => import('@/views/ReportsView.vue'), meta: field },
   { path: '/reports/new', name: 'report-new', component: () => import('@/views/ReportEditView.vue'), meta: field },
   { path: '/reports/:id/edit', name: 'report-edit', component: () => import('@/views/ReportEditView.vue'), props: true, meta: field },

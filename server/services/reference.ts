@@ -109,6 +109,15 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
     const removed = await removalsSince(trx, unit.id, since)
     const evaluating = await trx.selectFrom('covenant').select(['id', 'year']).where('bloc_id', '=', bloc.id).where('status', '=', 'evaluating').orderBy('year').execute()
     const held = covenant ? await heldFigures(trx, unit.id, member.id, covenant.id) : []
+    const lastVisits = covenant
+      ? await trx
+          .selectFrom('report')
+          .select((eb) => ['commune_id', eb.fn.max<string>('visit_date').as('date')])
+          .where('unit_id', '=', unit.id)
+          .where('covenant_id', '=', covenant.id)
+          .groupBy('commune_id')
+          .execute()
+      : []
 
     return {
       cursor: revision,
@@ -125,6 +134,7 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       removed,
       evaluating: evaluating.map((row) => ({ covenantId: row.id, year: row.year })),
       held,
+      lastVisits: lastVisits.map((row) => ({ communeId: row.commune_id, date: row.date })),
     }
   })
 }

@@ -1,5 +1,5 @@
 import { storeToRefs } from 'pinia'
-import { formatBytes, formatCoordinate, formatDay, formatMoment, formatNumber } from '@/i18n/format'
+import { formatBytes, formatCoordinate, formatDay, formatMoment, formatNumber, formatPercent } from '@/i18n/format'
 import type { Locale } from '@/i18n/locales'
 import { useSettingsStore } from '@/stores/settings'
 
@@ -23,6 +23,7 @@ export function useFormat() {
     day: (value: string) => day(value, locale.value),
     moment: (value: string) => formatMoment(value, locale.value),
     number: (value: number) => formatNumber(value, locale.value),
+    percent: (ratio: number) => formatPercent(ratio, locale.value),
     coordinate: (value: number) => formatCoordinate(value, locale.value),
     bytes: (value: number) => formatBytes(value, locale.value),
   }

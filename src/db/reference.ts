@@ -10,6 +10,14 @@ export const ACTIVE_COVENANT = 'activeCovenantId'
 const EVALUATING = 'evaluatingYears'
 /** What the endpoint holds from the unit's other members, as the last pull said. */
 const HELD = 'heldFigures'
+/** The unit's last visit to each commune, as the last pull said. */
+const LAST_VISITS = 'lastVisits'
+
+/** The day of the unit's latest visit to a commune. */
+export interface LastVisit {
+  communeId: string
+  date: string
+}
 
 /** A year of the bloc being evaluated, and its covenant. */
 export interface EvaluatingYear {
@@ -38,6 +46,8 @@ export interface ReferenceChanges {
   removed?: { reportId: string; photoId: string | null }[]
   /** Whole: the unit's other members' figures on the active covenant; absent from an endpoint of before they were sent. */
   held?: HeldFigure[]
+  /** Whole: the unit's latest visit to each commune; absent from an endpoint of before they were sent. */
+  lastVisits?: LastVisit[]
 }
 
 /**
@@ -72,6 +82,7 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
     await db.commitments.bulkPut(response.commitments)
     if (response.evaluating) await db.meta.put({ key: EVALUATING, value: response.evaluating })
     if (response.held) await db.meta.put({ key: HELD, value: response.held })
+    if (response.lastVisits) await db.meta.put({ key: LAST_VISITS, value: response.lastVisits })
     for (const { reportId, status, comment, reviewerName, at, revision } of response.reviews) {
       await db.reports
         .where('id')
@@ -164,6 +175,8 @@ export interface ReferenceData {
   evaluating: EvaluatingYear[]
   /** The unit's other members' figures on the covenant, as the endpoint holds them; added to this phone's reports for the unit's progress. */
   held: HeldFigure[]
+  /** The unit's latest visit to each commune the endpoint holds, by anyone. */
+  lastVisits: LastVisit[]
   lastPullAt: string | null
 }
 
@@ -175,10 +188,11 @@ export async function readReference(db: AppDatabase = defaultDb, now = new Date(
     const lastPullAt = (await db.meta.get(LAST_PULL_AT))?.value
     const year = covenant?.year ?? now.getFullYear()
     if (!enrollment) {
-      return { year, enrollment: null, bloc: null, unit: null, member: null, covenant, commitments: [], communes: [], evaluating: [], held: [], lastPullAt: null }
+      return { year, enrollment: null, bloc: null, unit: null, member: null, covenant, commitments: [], communes: [], evaluating: [], held: [], lastVisits: [], lastPullAt: null }
     }
     const evaluating = (await db.meta.get(EVALUATING))?.value
     const held = (await db.meta.get(HELD))?.value
+    const lastVisits = (await db.meta.get(LAST_VISITS))?.value
     // The member's unit as the endpoint last said: a member may move to another unit.
     const member = (await db.members.get(enrollment.memberId)) ?? null
     const unitId = member?.unitId ?? enrollment.unitId
@@ -197,6 +211,7 @@ export async function readReference(db: AppDatabase = defaultDb, now = new Date(
       communes: communes.sort(byVietnamese((row) => row.name)),
       evaluating: Array.isArray(evaluating) ? (evaluating as EvaluatingYear[]).filter((item) => item.covenantId !== covenant?.id) : [],
       held: Array.isArray(held) ? (held as HeldFigure[]) : [],
+      lastVisits: Array.isArray(lastVisits) ? (lastVisits as LastVisit[]) : [],
       lastPullAt: typeof lastPullAt === 'string' ? lastPullAt : null,
     }
   })

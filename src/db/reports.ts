@@ -142,14 +142,6 @@ export async function countReports(communeId?: string, db: AppDatabase = default
   return Object.fromEntries(REPORT_STATES.map((state, index) => [state, counted[index] ?? 0])) as Record<ReportState, number>
 }
 
-/** Every report that counts towards progress: sent and accepted, or waiting to be sent. */
-export async function countedReports(db: AppDatabase = defaultDb): Promise<Report[]> {
-  const states: ReportState[] = ['queued', 'sending', 'accepted']
-  const index = db.reports.where('[state+updatedAt]')
-  const rows = await Promise.all(states.map((state) => index.between([state, Dexie.minKey], [state, Dexie.maxKey]).toArray()))
-  return rows.flat().map(withoutSearch)
-}
-
 /** Add a processed photo to an editable report, in one transaction with the report's photo list. */
 export async function addPhoto(photo: PhotoRow, now: Date, db: AppDatabase = defaultDb): Promise<Report> {
   return db.transaction('rw', [db.reports, db.outbox, db.communes, db.covenants, db.photos], async () => {
@@ -189,8 +181,9 @@ export async function reportStorage(db: AppDatabase = defaultDb): Promise<{ repo
 }
 
 /** Call `onChange` with the reports that count towards progress, now and whenever they change. */
-export function watchCountedReports(onChange: (reports: Report[]) => void, onError: (error: unknown) => void, db: AppDatabase = defaultDb): () => void {
-  const subscription = liveQuery(() => countedReports(db)).subscribe({ next: onChange, error: onError })
+/** Every report on the phone, whatever its state, now and whenever one changes: for progress and the visit plan. */
+export function watchAllReports(onChange: (reports: Report[]) => void, onError: (error: unknown) => void, db: AppDatabase = defaultDb): () => void {
+  const subscription = liveQuery(async () => (await db.reports.toArray()).map(withoutSearch)).subscribe({ next: onChange, error: onError })
   return () => subscription.unsubscribe()
 }
 

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from './reference'
 import { Removal, Review } from './review'
 import type * as domain from '../domain'
-import { Id, type AllTrue, type Same } from './common'
+import { Id, IsoDate, type AllTrue, type Same } from './common'
 
 /** `GET /api/pull?cursor=…`: the reference data of the device's unit that changed since the cursor. */
 export const PullQuery = Type.Object(
@@ -35,6 +35,9 @@ export type HeldFigure = Static<typeof HeldFigure>
 // The wire shape is the domain's, no more and no less: this fails to compile otherwise.
 export type HeldFigureMatchesDomain = AllTrue<[Same<HeldFigure, domain.HeldFigure>]>
 
+export const LastVisit = Type.Object({ communeId: Id, date: IsoDate }, { additionalProperties: false })
+export type LastVisit = Static<typeof LastVisit>
+
 export const PullResponse = Type.Object(
   {
     cursor: Type.Integer({ minimum: 0, description: 'Send this back in the next pull' }),
@@ -59,6 +62,8 @@ export const PullResponse = Type.Object(
      * unit's other members, by commune and commitment. The phone adds its own reports to it.
      */
     held: Type.Optional(Type.Array(HeldFigure)),
+    /** Always whole: the day of the unit's latest visit the endpoint holds to each commune on the active covenant, by anyone. */
+    lastVisits: Type.Optional(Type.Array(LastVisit)),
   },
   { additionalProperties: false },
 )

@@ -27,6 +27,7 @@ const emptyData: ReferenceData = {
   communes: [],
   evaluating: [],
   held: [],
+  lastVisits: [],
   lastPullAt: null,
 }
 

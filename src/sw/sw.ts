@@ -3,6 +3,7 @@ import type { PrecacheEntry } from 'workbox-precaching'
 import { serveAppShell } from './app-shell'
 import { listenForLifecycle } from './lifecycle'
 import { listenForBackgroundSync } from './outbox'
+import { listenForReminderClicks } from './reminder'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] }
 
@@ -10,3 +11,4 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry |
 serveAppShell(self.__WB_MANIFEST)
 listenForLifecycle(self)
 listenForBackgroundSync(self)
+listenForReminderClicks(self)

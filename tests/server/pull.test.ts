@@ -40,7 +40,19 @@ describe('GET /api/pull', () => {
     const first = (await pull(app, headers)).json<PullResponse>()
     const same = (await pull(app, headers, first.cursor)).json<PullResponse>()
     expect(first.full).toBe(true)
-    expect(same).toEqual({ cursor: first.cursor, full: false, units: [], communes: [], assignments: [], commitments: [], reviews: [], removed: [], evaluating: [], held: [] })
+    expect(same).toEqual({
+      cursor: first.cursor,
+      full: false,
+      units: [],
+      communes: [],
+      assignments: [],
+      commitments: [],
+      reviews: [],
+      removed: [],
+      evaluating: [],
+      held: [],
+      lastVisits: [],
+    })
 
     const communeId = first.communes[0]?.id ?? ''
     const rev = await nextRevision(app.db)
@@ -52,7 +64,7 @@ describe('GET /api/pull', () => {
     expect(changed.covenant).toBeUndefined()
   })
 
-  it('gives, in every pull, what the unit’s other members’ reports bring, by commune and commitment; never the member’s own', async () => {
+  it('gives, in every pull, what the unit’s other members’ reports bring, by commune and commitment, never the member’s own; and the unit’s last visit to each commune', async () => {
     const app = await buildTestApp()
     const dua = await fieldOf(app, 'Lý Thị Dua')
     const colleague = await app.db
@@ -88,6 +100,7 @@ describe('GET /api/pull', () => {
         { communeId, commitmentId: percent.id, reports: 2, amount: 70, done: false },
       ].sort((a, b) => a.commitmentId.localeCompare(b.commitmentId)),
     )
+    expect((await pull(app, dua.headers, cursor)).json<PullResponse>().lastVisits).toEqual([{ communeId, date: new Date().toISOString().slice(0, 10) }])
     const heldByOther = (await pull(app, other.headers)).json<PullResponse>().held ?? []
     expect(heldByOther.find((figure) => figure.commitmentId === count.id)).toEqual({ communeId, commitmentId: count.id, reports: 1, amount: 10, done: false })
   })
