@@ -57,6 +57,22 @@ function keepPrivate(config: Config): void {
   for (const file of [config.databaseFile, `${config.databaseFile}-wal`, `${config.databaseFile}-shm`]) if (fs.existsSync(file)) fs.chmodSync(file, 0o600)
 }
 
+/** A moment as the bloc reads it: `17:30 04/12/2026 (Vietnam time)`, wherever the endpoint runs. */
+export function vietnamTime(iso: string): string {
+  const parts = new Intl.DateTimeFormat('vi-VN', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hourCycle: 'h23',
+  })
+    .formatToParts(new Date(iso))
+    .reduce<Record<string, string>>((found, part) => ({ ...found, [part.type]: part.value }), {})
+  return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year} (Vietnam time)`
+}
+
 /** What someone who just ran `npm start` needs: where to open the app, and how to get in. */
 export function banner(address: string, { admin, demoEnrollment }: FirstStart): string {
   const lines = ['', `Giao Ước is running: open ${address}`]
@@ -66,7 +82,7 @@ export function banner(address: string, { admin, demoEnrollment }: FirstStart): 
   if (demoEnrollment) {
     lines.push(
       '',
-      `Enroll a phone as the demo cadre ${demoEnrollment.name} (code ${demoEnrollment.code}, one use, valid until ${demoEnrollment.expiresAt}):`,
+      `Enroll a phone as the demo cadre ${demoEnrollment.name} (code ${demoEnrollment.code}, one use, valid until ${vietnamTime(demoEnrollment.expiresAt)}):`,
       `  ${demoEnrollment.link}`,
     )
   }

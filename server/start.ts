@@ -8,14 +8,18 @@ import { startServer } from './server'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
+/** Build quietly: warnings and errors only, and no colour codes where the output is not a terminal (a log file, a service). */
 function buildApp(): void {
-  process.stdout.write('Building the app (vite build)…\n')
+  process.stdout.write('Building the app…')
+  const started = Date.now()
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js')
-  const result = spawnSync(process.execPath, [vite, 'build'], { cwd: root, stdio: 'inherit' })
+  const env = process.stdout.isTTY ? process.env : { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env })
   if (result.status !== 0) {
-    process.stderr.write('The app did not build; see the messages above.\n')
+    process.stderr.write('\nThe app did not build; see the messages above.\n')
     process.exit(result.status ?? 1)
   }
+  process.stdout.write(` done in ${Math.round((Date.now() - started) / 1000)} s.\n`)
 }
 
 const appDir = path.resolve(root, process.env.APP_DIR || 'dist')

@@ -9,10 +9,13 @@ declare module 'vue-router' {
     dashboard?: boolean
     /** A dashboard screen open without a session (logging in). */
     public?: boolean
+    /** A field screen whose messages load with it (`loadLaterMessages`). */
+    laterMessages?: boolean
   }
 }
 
 const field = { needsEnrollment: true }
+const fieldLater = { needsEnrollment: true, laterMessages: true }
 const dashboard = (path: string, name: string, component: RouteRecordSingleView['component'], props = false): RouteRecordSingleView => ({ path, name, component, props })
 
 // Every screen is its own chunk: the shell paints first, and the dashboard never enters the field path.
@@ -20,16 +23,16 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'communes', component: () => import('@/views/CommunesView.vue'), meta: field },
   { path: '/communes/:id', name: 'commune', component: () => import('@/views/CommuneView.vue'), props: true, meta: field },
   { path: '/covenant', name: 'covenant', component: () => import('@/views/CovenantView.vue'), meta: field },
-  { path: '/todo', name: 'todo', component: () => import('@/views/TodoView.vue'), meta: field },
+  { path: '/todo', name: 'todo', component: () => import('@/views/TodoView.vue'), meta: fieldLater },
   { path: '/reports', name: 'reports', component: () => import('@/views/ReportsView.vue'), meta: field },
   { path: '/reports/new', name: 'report-new', component: () => import('@/views/ReportEditView.vue'), meta: field },
   { path: '/reports/:id/edit', name: 'report-edit', component: () => import('@/views/ReportEditView.vue'), props: true, meta: field },
   { path: '/reports/:id', name: 'report', component: () => import('@/views/ReportView.vue'), props: true, meta: field },
-  { path: '/exemplars', name: 'exemplars', component: () => import('@/views/ExemplarsView.vue'), meta: field },
-  { path: '/exemplars/new', name: 'exemplar-new', component: () => import('@/views/ExemplarEditView.vue'), meta: field },
-  { path: '/exemplars/:id/edit', name: 'exemplar-edit', component: () => import('@/views/ExemplarEditView.vue'), props: true, meta: field },
+  { path: '/exemplars', name: 'exemplars', component: () => import('@/views/ExemplarsView.vue'), meta: fieldLater },
+  { path: '/exemplars/new', name: 'exemplar-new', component: () => import('@/views/ExemplarEditView.vue'), meta: fieldLater },
+  { path: '/exemplars/:id/edit', name: 'exemplar-edit', component: () => import('@/views/ExemplarEditView.vue'), props: true, meta: fieldLater },
   { path: '/enroll', name: 'enroll', component: () => import('@/views/EnrollView.vue') },
-  { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue') },
+  { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { laterMessages: true } },
   // The dashboard: every screen a chunk of its own, none of them on the field path.
   { path: '/dashboard/login', name: 'dashboard-login', component: () => import('@/dashboard/views/DashboardLoginView.vue'), meta: { dashboard: true, public: true } },
   {
@@ -74,6 +77,7 @@ export function createAppRouter() {
       await loadDashboardMessages()
       return to.meta.public || useDashboardStore().session ? true : { name: 'dashboard-login', query: { next: to.fullPath } }
     }
+    if (to.meta.laterMessages) await (await import('@/i18n/later')).loadLaterMessages()
     if (!to.meta.needsEnrollment) return true
     const store = useFieldStore()
     await store.start()

@@ -68,7 +68,11 @@ const enrollment: FastifyPluginAsyncTypebox<EnrollmentOptions> = (app, { publicU
     '/api/device/sign-out',
     {
       preHandler: app.requireDevice,
-      schema: { ...meta, summary: 'This phone is handed on: its token stops working at once', response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse } },
+      schema: {
+        ...meta,
+        summary: 'This phone is handed on: its token stops working at once',
+        response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse },
+      },
     },
     async (request) => {
       const { member, deviceId } = deviceOf(request)

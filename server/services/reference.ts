@@ -165,7 +165,13 @@ async function heldFigures(db: Db, unitId: string, memberId: string, covenantId:
     .execute()
   return rows.map((row) => {
     const amount = row.measure === 'percent' ? row.highest : row.total
-    return { communeId: row.commune_id, commitmentId: row.commitment_id, reports: Number(row.reports), amount: amount === null ? null : Number(amount), done: Number(row.done) === 1 }
+    return {
+      communeId: row.commune_id,
+      commitmentId: row.commitment_id,
+      reports: Number(row.reports),
+      amount: amount === null ? null : Number(amount),
+      done: Number(row.done) === 1,
+    }
   })
 }
 

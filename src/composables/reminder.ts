@@ -41,9 +41,20 @@ export async function remindIfDue(due: number, text: { title: string; body: stri
   }
 }
 
-/** Where reminders are on: a while after the app opens, the plan is read and, if something is due, the day's reminder shown. */
-export function scheduleReminder(check: () => Promise<void>, delayMs = 10_000): () => void {
-  if (reminderState() !== 'granted') return () => undefined
-  const timer = setTimeout(() => void check(), delayMs)
-  return () => clearTimeout(timer)
+/** Read the visit plan and, if something is due, show the day's reminder. */
+export async function remindNow(t: (key: string, values?: Record<string, unknown>) => string): Promise<void> {
+  const [{ useFieldStore }, { useProgressStore }, { dueCount }, { loadLaterMessages }] = await Promise.all([
+    import('@/stores/field'),
+    import('@/stores/progress'),
+    import('@/domain'),
+    import('@/i18n/later'),
+  ])
+  await loadLaterMessages()
+  const field = useFieldStore()
+  await field.start()
+  if (!field.enrolled) return
+  const progress = useProgressStore()
+  await progress.start()
+  const due = dueCount(progress.plan)
+  await remindIfDue(due, { title: t('todo.notificationTitle'), body: t('todo.notificationBody', { n: due }) }, new Date().toISOString().slice(0, 10))
 }

@@ -5,7 +5,7 @@ import type { UnsentWork } from '@/db/outbox'
 import { isQuotaError } from '@/db/quota'
 import { ERROR_CODES } from '@/protocol/constants'
 import type { PullOutcome, SignOutOutcome } from '@/sync/reference'
-import { groupCommitments, totalPoints } from '@/domain'
+import { groupCommitments, totalPoints } from '@/domain/covenant'
 import { useAppStore } from './app'
 
 export type { UnsentWork }

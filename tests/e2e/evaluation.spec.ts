@@ -133,7 +133,7 @@ test('last year: a unit assesses itself with evidence, is returned once, the blo
   await expect(sentCase.getByTestId('exemplar-state')).toHaveText('Chờ gửi')
   await cadreContext.setOffline(false)
   await expect(sentCase.getByTestId('exemplar-state')).toHaveText('Đã tiếp nhận', { timeout: 60_000 })
-  await expect(sentCase.getByTestId('exemplar-receipt')).toContainText(/Số tiếp nhận \d{2}-\d{6}/)
+  await expect(sentCase.getByTestId('exemplar-receipt')).toContainText(/Số biên nhận \d{2}-\d{6}/)
 
   // 3. At the year's end the evaluation opens on the year being evaluated, every unit in it.
   await admin.getByRole('link', { name: 'Đánh giá, xếp hạng', exact: true }).click()

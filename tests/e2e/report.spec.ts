@@ -290,7 +290,7 @@ test('offline after enrollment: a report with camera photos survives reloads and
   await again.getByTestId('report-list').getByRole('link').first().click()
   await context.setOffline(false)
   await expect(again.getByTestId('report-state')).toHaveText('Đã tiếp nhận', { timeout: 60_000 })
-  await expect(again.getByTestId('report-receipt')).toContainText(/Số tiếp nhận \d{2}-\d{6}/)
+  await expect(again.getByTestId('report-receipt')).toContainText(/Số biên nhận \d{2}-\d{6}/)
   await expect(again.getByTestId('outbox-status')).toContainText('Đã gửi hết')
   const photoFiles = fs.readdirSync(path.join(dataDir, 'photos'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
   expect(photoFiles).toHaveLength(3)

@@ -3,6 +3,8 @@ import viText from '@/i18n/locales/vi.json?raw'
 import enText from '@/i18n/locales/en.json?raw'
 import dashboardViText from '@/i18n/locales/dashboard/vi.json?raw'
 import dashboardEnText from '@/i18n/locales/dashboard/en.json?raw'
+import laterViText from '@/i18n/locales/later/vi.json?raw'
+import laterEnText from '@/i18n/locales/later/en.json?raw'
 import { storedLocale, type MessageSchema } from '@/i18n'
 import { isLocale } from '@/i18n/locales'
 import { AUDIT_ACTIONS } from '@/protocol'
@@ -26,9 +28,10 @@ function leaves(tree: object, prefix = ''): Map<string, unknown> {
 /** Placeholders such as `{used}` a message expects. */
 const placeholders = (text: unknown) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
-// The field's messages and the dashboard's, which load with its first screen.
+// The field's messages, those of its screens opened now and then, and the dashboard's, which load with their first screen.
 describe.each([
   ['the field', vi, en],
+  ['the field’s later screens', JSON.parse(laterViText) as object, JSON.parse(laterEnText) as object],
   ['the dashboard', JSON.parse(dashboardViText) as object, JSON.parse(dashboardEnText) as object],
 ])('message files of %s', (_, viMessages, enMessages) => {
   const viLeaves = leaves(viMessages)
