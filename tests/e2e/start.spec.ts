@@ -7,7 +7,6 @@ test('npm start serves the app and the API, and stops cleanly on SIGTERM', async
   try {
     expect(endpoint.output()).toContain('Giao Ước is running: open http://localhost:4175')
     // Not a terminal: plain text, no colour codes.
-    // eslint-disable-next-line no-control-regex
     expect(endpoint.output()).not.toMatch(/\x1b\[/)
     const health = await request.get(`${endpoint.url}/api/health`)
     expect(await health.json()).toMatchObject({ status: 'ok' })

@@ -48,7 +48,6 @@ describe('what npm start prints', () => {
     expect(text).toContain('Password: mật-khẩu-thử')
     expect(text).toContain('valid until 17:30 04/12/2026 (Vietnam time)')
     expect(text).toContain('  http://localhost:3000/enroll#code=ABCDE-FGHJK')
-    // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/\x1b\[/)
   })
 })
