@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ErrorResponse, PUSH_LIMITS, PushRequest, PushResponse } from '../../src/protocol'
+import { DeviceStatus, ErrorResponse, PUSH_LIMITS, PushRequest, PushResponse } from '../../src/protocol'
 import { deviceOf } from '../plugins/access'
-import { pushReports } from '../services/push'
+import { pushReports, recordStatus } from '../services/push'
 
-/** `POST /api/push`: queued reports from a phone, each answered by id once the batch is committed. */
+/** `POST /api/push`: queued reports from a phone, each answered by id once the batch is committed; and the phone's status after an exchange. */
 const push: FastifyPluginAsyncTypebox = (app) => {
   app.post(
     '/api/push',
@@ -22,6 +22,24 @@ const push: FastifyPluginAsyncTypebox = (app) => {
       const device = deviceOf(request)
       void reply.header('cache-control', 'no-store')
       return pushReports(app.db, device, request.body)
+    },
+  )
+
+  app.put(
+    '/api/device/status',
+    {
+      schema: {
+        summary: 'What the phone still holds after an exchange: the dashboard shows it as waiting',
+        tags: ['sync'],
+        security: [{ bearer: [] }],
+        body: DeviceStatus,
+        response: { 204: { type: 'null' }, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      },
+      preHandler: app.requireDevice,
+    },
+    async (request, reply) => {
+      await recordStatus(app.db, deviceOf(request).deviceId, request.body)
+      return reply.code(204).send()
     },
   )
   return Promise.resolve()

@@ -348,6 +348,14 @@ async function replacePhotos(trx: Transaction<Database>, writes: Write[], replac
     .execute()
 }
 
+/**
+ * `PUT /api/device/status`: what the phone still holds after an exchange (a push and the photos
+ * it asked for), so the dashboard's "Chờ gửi" comes to 0 once all is sent.
+ */
+export async function recordStatus(db: Kysely<Database>, deviceId: string, status: DeviceStatus, now = new Date()): Promise<void> {
+  await db.transaction().execute((trx) => recordDevice(trx, deviceId, status, now.toISOString()))
+}
+
 async function recordDevice(trx: Transaction<Database>, deviceId: string, status: DeviceStatus | undefined, at: string): Promise<void> {
   await trx
     .updateTable('device')

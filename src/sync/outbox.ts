@@ -1,4 +1,4 @@
-import type { ExemplarResult, PushedExemplar, PushedPhoto, PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
+import type { DeviceStatus, ExemplarResult, PushedExemplar, PushedPhoto, PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
 import { PUSH_LIMITS } from '@/protocol/constants'
 import { isTouched } from '@/domain'
 import type { EnrollmentRow, OutgoingKind, PhotoRow } from '@/db/database'
@@ -88,6 +88,21 @@ async function syncOnce(options: SyncOptions): Promise<SyncOutcome> {
     progress.total = Math.max(progress.total, progress.done)
     report()
   }
+  const outcome = await sendAll(enrollment, options, now, dueBy, progress, report, onSent)
+  // What the phone still holds after an exchange that sent something: the dashboard's "Chờ gửi", 0 once all is sent.
+  if (progress.done > 0 && outcome !== 'revoked') await reportStatus(enrollment, options)
+  return outcome
+}
+
+async function sendAll(
+  enrollment: EnrollmentRow,
+  options: SyncOptions,
+  now: () => Date,
+  dueBy: () => Date,
+  progress: SyncProgress,
+  report: () => void,
+  onSent: (sent: number) => void,
+): Promise<SyncOutcome> {
   let pushed = await pushQueued(REPORTS, enrollment, options, now, dueBy, onSent)
   if (pushed === 'done') pushed = await pushQueued(EXEMPLARS, enrollment, options, now, dueBy, onSent)
   if (pushed !== 'done') return pushed
@@ -112,6 +127,26 @@ async function syncOnce(options: SyncOptions): Promise<SyncOutcome> {
   }
   await pruneSentPhotos()
   return (await somethingWaits()) ? 'waiting' : 'done'
+}
+
+/** Best effort: should it fail, the next push says it again. */
+async function reportStatus(enrollment: EnrollmentRow, options: SyncOptions): Promise<void> {
+  try {
+    await requestJson('/api/device/status', {
+      method: 'PUT',
+      token: enrollment.token,
+      body: await deviceStatus(options),
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    })
+  } catch {
+    // Nothing to do: the status is news, not work.
+  }
+}
+
+async function deviceStatus(options: SyncOptions): Promise<DeviceStatus> {
+  const left = await outboxSummary()
+  return { appVersion: options.appVersion ?? 'unknown', waiting: left.reports + left.photos, freeBytes: freeBytesOf(await estimateStorage()) }
 }
 
 async function somethingWaits(): Promise<boolean> {
@@ -203,11 +238,7 @@ async function pushQueued<Wire extends { id: string; revision: number }>(
     const wire = await channel.due(dueBy(), maxItems)
     if (wire.length === 0) return 'done'
     const batch = takeBatch(wire, (item) => encoder.encode(JSON.stringify(item)).length, maxItems, PUSH_BATCH.bytes)
-    const summary = await outboxSummary()
-    const body: PushRequest = {
-      ...channel.body(batch),
-      device: { appVersion: options.appVersion ?? 'unknown', waiting: summary.reports + summary.photos, freeBytes: freeBytesOf(await estimateStorage()) },
-    }
+    const body: PushRequest = { ...channel.body(batch), device: await deviceStatus(options) }
     const sent = new Map(batch.map((item) => [item.id, item.revision]))
     try {
       const answer = await requestJson<PushResponse>('/api/push', {

@@ -71,6 +71,17 @@ describe('GET /api/members', () => {
       expect(device.lastSeenAt).not.toBeNull()
     }
     expect(list.find((member) => member.name === 'Phạm Thị Lan')).toMatchObject({ role: 'lead', username: 'lan.danvan', devices: [] })
+
+    // Once the photos that push asked for are sent, the phone says what it still holds: nothing.
+    const status = await app.inject({
+      method: 'PUT',
+      url: '/api/device/status',
+      headers: own.field.headers,
+      payload: { appVersion: '0.4.2', waiting: 0, freeBytes: 2_400_000_000 },
+    })
+    expect(status.statusCode).toBe(204)
+    const after = (await members(bloc.admin)).json<MembersResponse>().members.find((member) => member.name === 'Lý Thị Dua')
+    expect(after?.devices[1]).toMatchObject({ appVersion: '0.4.2', waiting: 0, freeBytes: 2_400_000_000 })
     expect(list.find((member) => member.role === 'admin')).toMatchObject({ username: 'admin' })
     expect(response.body).not.toContain('password')
   })

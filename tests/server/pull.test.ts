@@ -180,6 +180,7 @@ describe('GET /api/openapi.json', () => {
           '/api/auth/logout',
           '/api/devices/{deviceId}/revoke',
           '/api/device/sign-out',
+          '/api/device/status',
           '/api/enroll',
           '/api/enrollment-codes',
           '/api/health',

@@ -9,7 +9,7 @@ import { getEnrollment, saveEnrollment } from '@/db/reference'
 import { addPhoto, getReport, queueReport, saveReport } from '@/db/reports'
 import { addExemplarPhoto, getExemplar, queueExemplar, saveExemplar } from '@/db/exemplars'
 import type { Exemplar, Report } from '@/domain'
-import type { ExemplarResult, PushRequest, PushResult } from '@/protocol'
+import type { DeviceStatus, ExemplarResult, PushRequest, PushResult } from '@/protocol'
 import { aPhoto, aReport } from './fixtures'
 import { syncOutbox } from '@/sync/outbox'
 
@@ -36,8 +36,14 @@ function fakeEndpoint() {
     refuseBatchWith: null as string | null,
     /** `code`: the endpoint's error code; a page without one is a captive portal's or a proxy's. */
     fail: null as null | { status?: number; code?: string; network?: boolean; afterCommit?: boolean; retryAfter?: string },
+    /** What the phone said of itself after each exchange. */
+    statuses: [] as DeviceStatus[],
   }
-  const fetch = async (_url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const fetch = async (url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    if (String(url) === '/api/device/status') {
+      state.statuses.push((await new Response(init?.body).json()) as DeviceStatus)
+      return new Response(null, { status: 204 })
+    }
     state.requests += 1
     const body = (await new Response(init?.body).json()) as PushRequest
     state.batches.push(body.reports.length)
@@ -104,6 +110,8 @@ describe('the outbox', () => {
     const first = await getReport(reports[0]?.id ?? '', db)
     expect(first).toMatchObject({ state: 'accepted', receipt: { number: '26-000001', committedAt: start.toISOString() } })
     expect(await outboxSummary(db)).toEqual({ reports: 0, photos: 0, nextAttemptAt: null, lastSyncAt: start.toISOString() })
+    // Each push said what waited before it; the exchange ends by saying that nothing does.
+    expect(endpoint.state.statuses).toEqual([expect.objectContaining({ waiting: 0 })])
   })
 
   it('waits for the photos the endpoint lacks, in the order of the report', async () => {
