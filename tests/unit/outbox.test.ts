@@ -40,7 +40,7 @@ function fakeEndpoint() {
     statuses: [] as DeviceStatus[],
   }
   const fetch = async (url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    if (String(url) === '/api/device/status') {
+    if (url === '/api/device/status') {
       state.statuses.push((await new Response(init?.body).json()) as DeviceStatus)
       return new Response(null, { status: 204 })
     }
