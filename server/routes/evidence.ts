@@ -21,8 +21,8 @@ import {
   Review,
   ReviewRequest,
 } from '../../src/protocol'
-import { managerErrors, managerOf } from '../plugins/access'
-import { gallery, listReports, photoInScope, reportDetail, reviewReport } from '../services/evidence'
+import { deviceOf, managerErrors, managerOf } from '../plugins/access'
+import { gallery, listReports, ownPhoto, photoInScope, reportDetail, reviewReport } from '../services/evidence'
 import { editExemplar, exemplarPhotoInScope, listExemplars } from '../services/exemplars'
 import { removePhoto, removeReport } from '../services/removals'
 import { Thumbnails } from '../services/thumbnails'
@@ -64,6 +64,14 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
       schema: { ...photoSchema, params: PhotoParams },
     },
     async (request, reply) => servePhoto(request, reply, await photoInScope(app.db, managerOf(request), request.params.reportId, request.params.photoId)),
+  )
+  app.get(
+    '/api/device/reports/:reportId/photos/:photoId',
+    {
+      preHandler: app.requireDevice,
+      schema: { ...photoSchema, summary: 'A photo of one of the member’s own reports, for a phone that does not hold it (reinstalled, or its space freed)', params: PhotoParams },
+    },
+    async (request, reply) => servePhoto(request, reply, await ownPhoto(app.db, deviceOf(request).member, request.params.reportId, request.params.photoId)),
   )
   app.get(
     '/api/gallery',

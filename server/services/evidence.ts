@@ -248,6 +248,17 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
 /** A received photo of a report in the manager's scope: its SHA-256 and real type (from its bytes, whatever the phone said), to serve from the store. */
 export async function photoInScope(db: Kysely<Database>, manager: Member, reportId: string, photoId: string) {
   await reportInScope(db, manager, reportId)
+  return receivedPhoto(db, reportId, photoId)
+}
+
+/** A received photo of one of the member's own reports; 404 for anyone else's. */
+export async function ownPhoto(db: Kysely<Database>, member: Member, reportId: string, photoId: string) {
+  const own = await db.selectFrom('report').select('id').where('id', '=', reportId).where('author_id', '=', member.id).executeTakeFirst()
+  if (!own) throw notFound('report')
+  return receivedPhoto(db, reportId, photoId)
+}
+
+async function receivedPhoto(db: Kysely<Database>, reportId: string, photoId: string) {
   const photo = await db
     .selectFrom('photo')
     .innerJoin('photo_blob', 'photo_blob.sha256', 'photo.sha256')

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Assignment, Bloc, Commitment, Commune, Covenant, HeldFigure, Member, Review, Unit } from '../../src/domain'
-import type { PullResponse, Removal, UnitName } from '../../src/protocol'
+import type { HeldReport, PullResponse, PushedReport, Removal, UnitName } from '../../src/protocol'
 import type { BlocTable, CommitmentTable, CommuneTable, CovenantTable, Database, Db, MemberTable, ReviewTable, UnitTable } from '../db/schema'
 
 /** Move the revision counter on and answer its new value: stamp every changed reference row with it. */
@@ -109,6 +109,7 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
     const removed = await removalsSince(trx, unit.id, since)
     const evaluating = await trx.selectFrom('covenant').select(['id', 'year']).where('bloc_id', '=', bloc.id).where('status', '=', 'evaluating').orderBy('year').execute()
     const held = covenant ? await heldFigures(trx, unit.id, member.id, covenant.id) : []
+    const ownReports = full ? await heldReports(trx, member.id, [...(covenant ? [covenant.id] : []), ...evaluating.map((row) => row.id)]) : []
     const lastVisits = covenant
       ? await trx
           .selectFrom('report')
@@ -135,6 +136,7 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       evaluating: evaluating.map((row) => ({ covenantId: row.id, year: row.year })),
       held,
       lastVisits: lastVisits.map((row) => ({ communeId: row.commune_id, date: row.date })),
+      ...(full && { ownReports }),
     }
   })
 }
@@ -171,6 +173,40 @@ async function heldFigures(db: Db, unitId: string, memberId: string, covenantId:
       reports: Number(row.reports),
       amount: amount === null ? null : Number(amount),
       done: Number(row.done) === 1,
+    }
+  })
+}
+
+/**
+ * The member's reports on these covenants as last sent, with their receipts, for a phone that
+ * starts afresh; of their photos, those the endpoint holds.
+ */
+async function heldReports(db: Db, memberId: string, covenantIds: string[]): Promise<HeldReport[]> {
+  if (!covenantIds.length) return []
+  const rows = await db
+    .selectFrom('report')
+    .select(['id', 'body', 'receipt_number', 'committed_at'])
+    .where('author_id', '=', memberId)
+    .where('covenant_id', 'in', covenantIds)
+    .orderBy('visit_date')
+    .execute()
+  if (!rows.length) return []
+  const received = new Set(
+    (
+      await db
+        .selectFrom('photo')
+        .select(['report_id', 'id'])
+        .where('report_id', 'in', (eb) => eb.selectFrom('report').select('id').where('author_id', '=', memberId).where('covenant_id', 'in', covenantIds))
+        .where('received_at', 'is not', null)
+        .where('removed_at', 'is', null)
+        .execute()
+    ).map((row) => `${row.report_id} ${row.id}`),
+  )
+  return rows.map((row) => {
+    const report = JSON.parse(row.body) as PushedReport
+    return {
+      report: { ...report, photos: report.photos.filter((photo) => received.has(`${row.id} ${photo.id}`)) },
+      receipt: { number: row.receipt_number, committedAt: row.committed_at },
     }
   })
 }

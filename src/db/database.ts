@@ -70,7 +70,8 @@ export interface PhotoRow {
   reportId: string
   /** Null once the endpoint holds the photo and the cadre chose to free the space; the thumbnail stays. */
   blob: Blob | null
-  thumbnail: Blob
+  /** Null for a photo of a report the endpoint gave back to a phone started afresh: fetched when first shown, then kept. */
+  thumbnail: Blob | null
   type: string
   size: number
   width: number

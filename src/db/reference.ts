@@ -1,7 +1,8 @@
 import { liveQuery } from 'dexie'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, HeldFigure, Member, Review, Unit } from '@/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, HeldFigure, Member, Report, Review, Unit } from '@/domain'
 import { byVietnamese } from '@/domain'
-import { db as defaultDb, type AppDatabase, type EnrollmentRow, type UnitRow } from './database'
+import { db as defaultDb, type AppDatabase, type EnrollmentRow, type PhotoRow, type UnitRow } from './database'
+import { searchTextOf } from './reports'
 
 export const PULL_CURSOR = 'pullCursor'
 export const LAST_PULL_AT = 'lastPullAt'
@@ -48,6 +49,16 @@ export interface ReferenceChanges {
   held?: HeldFigure[]
   /** Whole: the unit's latest visit to each commune; absent from an endpoint of before they were sent. */
   lastVisits?: LastVisit[]
+  /** In a full answer: the member's reports as the endpoint holds them, for a phone started afresh. */
+  ownReports?: HeldReport[]
+}
+
+/** One of the member's reports as the endpoint holds it: as last sent, with its receipt (the wire's `HeldReport`). */
+export interface HeldReport {
+  report: Omit<Report, 'authorId' | 'photoIds' | 'state' | 'rejection' | 'receipt' | 'review'> & {
+    photos: Omit<PhotoRow, 'reportId' | 'blob' | 'thumbnail' | 'location' | 'createdAt'>[]
+  }
+  receipt: NonNullable<Report['receipt']>
 }
 
 /**
@@ -83,6 +94,7 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
     if (response.evaluating) await db.meta.put({ key: EVALUATING, value: response.evaluating })
     if (response.held) await db.meta.put({ key: HELD, value: response.held })
     if (response.lastVisits) await db.meta.put({ key: LAST_VISITS, value: response.lastVisits })
+    if (response.ownReports) await restoreReports(response.ownReports, db)
     for (const { reportId, status, comment, reviewerName, at, revision } of response.reviews) {
       await db.reports
         .where('id')
@@ -95,6 +107,39 @@ export async function applyPull(response: ReferenceChanges, at: { now: Date; dev
     await db.meta.put({ key: LAST_PULL_AT, value: at.now.toISOString() })
     return true
   })
+}
+
+/**
+ * The member's reports the endpoint holds and the phone does not (a phone reinstalled, or
+ * replaced): back as accepted, their photos by reference, fetched when shown. A report the phone
+ * holds is never touched: its copy is the cadre's, sent or to be sent.
+ */
+async function restoreReports(held: HeldReport[], db: AppDatabase): Promise<void> {
+  const enrollment = await getEnrollment(db)
+  if (!enrollment) return
+  const known = new Set(
+    await db.reports
+      .where('id')
+      .anyOf(held.map((item) => item.report.id))
+      .primaryKeys(),
+  )
+  for (const { report: sent, receipt } of held) {
+    if (known.has(sent.id)) continue
+    const { photos, ...fields } = sent
+    const report: Report = { ...fields, authorId: enrollment.memberId, photoIds: photos.map((photo) => photo.id), state: 'accepted', rejection: null, receipt }
+    await db.reports.put({ ...report, searchText: searchTextOf(report, (await db.communes.get(report.communeId))?.name ?? '') })
+    await db.photos.bulkPut(
+      photos.map((photo): PhotoRow => ({
+        ...photo,
+        reportId: report.id,
+        blob: null,
+        thumbnail: null,
+        location: report.location,
+        createdAt: receipt.committedAt,
+        uploadedAt: receipt.committedAt,
+      })),
+    )
+  }
 }
 
 /**

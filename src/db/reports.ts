@@ -7,7 +7,8 @@ export class ReportLockedError extends Error {
   override name = 'ReportLockedError'
 }
 
-function searchTextOf(report: Report, communeName: string): string {
+/** What a report is found by: its commune's name, summary and notes, folded without diacritics. */
+export function searchTextOf(report: Report, communeName: string): string {
   return foldVietnamese([communeName, report.summary, ...report.entries.map((entry) => entry.note)].join(' '))
 }
 
@@ -171,16 +172,24 @@ export async function getPhotos(ids: readonly string[], db: AppDatabase = defaul
   return (await db.photos.bulkGet([...ids])).filter((row): row is PhotoRow => row !== undefined)
 }
 
+/** Keep the thumbnail fetched for a photo the phone held by reference only. */
+export async function keepThumbnail(photoId: string, thumbnail: Blob, db: AppDatabase = defaultDb): Promise<void> {
+  await db.photos
+    .where('id')
+    .equals(photoId)
+    .and((row) => row.thumbnail === null)
+    .modify({ thumbnail })
+}
+
 /** Bytes the phone spends on reports and photos, as stored. */
 export async function reportStorage(db: AppDatabase = defaultDb): Promise<{ reports: number; photos: number; photoBytes: number }> {
   let photoBytes = 0
   await db.photos.each((row) => {
-    photoBytes += (row.blob?.size ?? 0) + row.thumbnail.size
+    photoBytes += (row.blob?.size ?? 0) + (row.thumbnail?.size ?? 0)
   })
   return { reports: await db.reports.count(), photos: await db.photos.count(), photoBytes }
 }
 
-/** Call `onChange` with the reports that count towards progress, now and whenever they change. */
 /** Every report on the phone, whatever its state, now and whenever one changes: for progress and the visit plan. */
 export function watchAllReports(onChange: (reports: Report[]) => void, onError: (error: unknown) => void, db: AppDatabase = defaultDb): () => void {
   const subscription = liveQuery(async () => (await db.reports.toArray()).map(withoutSearch)).subscribe({ next: onChange, error: onError })

@@ -2,7 +2,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Assignment, Bloc, Commitment, Commune, Covenant, Member, Unit } from './reference'
 import { Removal, Review } from './review'
 import type * as domain from '../domain'
-import { Id, IsoDate, type AllTrue, type Same } from './common'
+import { Id, IsoDate, IsoDateTime, type AllTrue, type Same } from './common'
+import { PushedReport } from './push'
 
 /** `GET /api/pull?cursor=…`: the reference data of the device's unit that changed since the cursor. */
 export const PullQuery = Type.Object(
@@ -38,6 +39,13 @@ export type HeldFigureMatchesDomain = AllTrue<[Same<HeldFigure, domain.HeldFigur
 export const LastVisit = Type.Object({ communeId: Id, date: IsoDate }, { additionalProperties: false })
 export type LastVisit = Static<typeof LastVisit>
 
+/** One of the member's reports as the endpoint holds it: what was last sent, and its receipt. */
+export const HeldReport = Type.Object(
+  { report: PushedReport, receipt: Type.Object({ number: Type.String(), committedAt: IsoDateTime }, { additionalProperties: false }) },
+  { additionalProperties: false },
+)
+export type HeldReport = Static<typeof HeldReport>
+
 export const PullResponse = Type.Object(
   {
     cursor: Type.Integer({ minimum: 0, description: 'Send this back in the next pull' }),
@@ -64,6 +72,12 @@ export const PullResponse = Type.Object(
     held: Type.Optional(Type.Array(HeldFigure)),
     /** Always whole: the day of the unit's latest visit the endpoint holds to each commune on the active covenant, by anyone. */
     lastVisits: Type.Optional(Type.Array(LastVisit)),
+    /**
+     * In a full answer only: the member's reports on the active covenant and on the years being
+     * evaluated, so that a reinstalled or replaced phone has them back (photos by reference: the
+     * phone fetches them when shown). Their reviews come in `reviews`.
+     */
+    ownReports: Type.Optional(Type.Array(HeldReport)),
   },
   { additionalProperties: false },
 )

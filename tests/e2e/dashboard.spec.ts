@@ -171,6 +171,30 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   await expect(admin.getByTestId('report-table').getByTestId('report-corrected')).toHaveText('Đã sửa sau khi gửi (2 bản)')
   await expect(admin.getByTestId('report-table')).toContainText('thêm ảnh hộ nhận bò')
 
+  // 6b. The cadre's phone is replaced: a phone enrolled anew for her gets the report back, its photo fetched when shown.
+  await admin.getByRole('link', { name: 'Cán bộ' }).click()
+  await admin.getByTestId('members-unit').selectOption({ label: 'Ban Dân vận Tỉnh ủy' })
+  await admin.getByTestId('member').filter({ hasText: 'Hờ Thị Sua' }).getByRole('button', { name: 'Tạo mã đăng ký' }).click()
+  await admin.getByTestId('enrollment-card').getByRole('button', { name: 'Tạo mã' }).click()
+  const secondLink = (await admin.getByTestId('enrollment-card').getByTestId('enrollment-link').textContent()) ?? ''
+  expect(secondLink).not.toBe(link)
+  const replaced = await phonePage(browser)
+  await replaced.goto(secondLink)
+  await expectHeading(replaced, 'Xã phụ trách')
+  await replaced.goto(reportUrl)
+  await expect(replaced.getByTestId('report-state')).toHaveText('Đã tiếp nhận')
+  await expect(replaced.getByTestId('report-summary')).toHaveText('Thăm hộ nghèo thôn Sủng Lủng, trao bò giống; thêm ảnh hộ nhận bò')
+  await expect(replaced.getByTestId('report-receipt')).toContainText(/Số biên nhận \d{2}-\d{6}/)
+  await expect
+    .poll(() =>
+      replaced
+        .getByRole('button', { name: 'Xem ảnh 1' })
+        .locator('img')
+        .evaluate((image: HTMLImageElement) => image.naturalWidth),
+    )
+    .toBe(320)
+  await replaced.context().close()
+
   // 7. Export the year as Excel and CSV, and read them back.
   await admin.getByRole('link', { name: 'Tiến độ' }).click()
   const xlsx = await download(admin, 'Xuất Excel')

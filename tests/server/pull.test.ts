@@ -181,6 +181,7 @@ describe('GET /api/openapi.json', () => {
           '/api/devices/{deviceId}/revoke',
           '/api/device/sign-out',
           '/api/device/status',
+          '/api/device/reports/{reportId}/photos/{photoId}',
           '/api/enroll',
           '/api/enrollment-codes',
           '/api/health',

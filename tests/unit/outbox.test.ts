@@ -150,7 +150,7 @@ describe('the outbox', () => {
     expect(await pruneSentPhotos(db)).toBe(1)
     const pruned = await db.photos.get(sentPhoto.id)
     expect(pruned?.blob).toBeNull()
-    expect(pruned?.thumbnail.size).toBe(50)
+    expect(pruned?.thumbnail?.size).toBe(50)
     expect((await db.photos.get(waitingPhoto.id))?.blob?.size).toBe(1000)
   })
 

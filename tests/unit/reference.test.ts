@@ -212,6 +212,54 @@ describe('applying a pull', () => {
     expect(await db.photos.get(photoOfKept.id)).toBeUndefined()
   })
 
+  it('a phone started afresh gets the member’s reports back, accepted, with receipts and reviews, photos by reference; a report it holds is untouched', async () => {
+    await saveEnrollment(enrollment)
+    const local = aReport({ state: 'queued', revision: 5, summary: 'Bản trên máy' })
+    await db.reports.put({ ...local, searchText: '' })
+    const { id, unitId, communeId, covenantId, visitDate, visitTime, summary, location, entries, revision, createdAt, updatedAt } = aReport({
+      communeId: ids.communeA,
+      summary: 'Thăm hộ nghèo thôn Sủng Lủng',
+    })
+    const photo = {
+      id: '00000000-0000-4000-8000-000000000201',
+      sha256: 'a'.repeat(64),
+      size: 1000,
+      type: 'image/jpeg' as const,
+      width: 1600,
+      height: 1200,
+      caption: 'Trao bò',
+      takenAt: createdAt,
+    }
+    const sent = { id, unitId, communeId, covenantId, visitDate, visitTime, summary, location, entries, revision, createdAt, updatedAt, photos: [photo] }
+    const receipt = { number: '26-000042', committedAt: '2026-03-03T08:00:00.000Z' }
+    const review: Review = {
+      id: crypto.randomUUID(),
+      reportId: id,
+      revision,
+      status: 'accepted',
+      comment: '',
+      reviewerId: ids.member,
+      reviewerName: 'Phạm Thị Lan',
+      at: '2026-03-04T08:00:00.000Z',
+    }
+    const ownReports = [
+      { report: sent, receipt },
+      { report: { ...sent, id: local.id, summary: 'Bản cũ trên máy chủ', photos: [] }, receipt },
+    ]
+    await applyPull({ ...firstPull, reviews: [review], ownReports }, { now: new Date() })
+    expect(await db.reports.get(id)).toMatchObject({
+      state: 'accepted',
+      receipt,
+      authorId: ids.member,
+      photoIds: [photo.id],
+      summary: 'Thăm hộ nghèo thôn Sủng Lủng',
+      review: { status: 'accepted' },
+    })
+    expect((await db.reports.get(id))?.searchText).toContain('sung thai')
+    expect(await db.photos.get(photo.id)).toMatchObject({ reportId: id, blob: null, thumbnail: null, caption: 'Trao bò', uploadedAt: receipt.committedAt })
+    expect(await db.reports.get(local.id)).toMatchObject({ state: 'queued', revision: 5, summary: 'Bản trên máy' })
+  })
+
   it('a pull made for an earlier enrollment is dropped', async () => {
     await saveEnrollment({ ...enrollment, deviceId: 'new-device' })
     expect(await applyPull(firstPull, { now: new Date(), deviceId: ids.device })).toBe(false)
