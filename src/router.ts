@@ -31,7 +31,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/exemplars', name: 'exemplars', component: () => import('@/views/ExemplarsView.vue'), meta: fieldLater },
   { path: '/exemplars/new', name: 'exemplar-new', component: () => import('@/views/ExemplarEditView.vue'), meta: fieldLater },
   { path: '/exemplars/:id/edit', name: 'exemplar-edit', component: () => import('@/views/ExemplarEditView.vue'), props: true, meta: fieldLater },
-  { path: '/enroll', name: 'enroll', component: () => import('@/views/EnrollView.vue') },
+  { path: '/enroll', name: 'enroll', component: () => import('@/views/EnrollView.vue'), meta: { laterMessages: true } },
+  { path: '/help', name: 'help', component: () => import('@/views/HelpView.vue'), meta: { laterMessages: true } },
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { laterMessages: true } },
   // The dashboard: every screen a chunk of its own, none of them on the field path.
   { path: '/dashboard/login', name: 'dashboard-login', component: () => import('@/dashboard/views/DashboardLoginView.vue'), meta: { dashboard: true, public: true } },

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { expectFitsPhone, expectHeading } from './helpers'
+import { expectFitsPhone, expectHeading, openControlled } from './helpers'
 
 test('the language can be switched to English and stays after a reload', async ({ page }) => {
   await page.goto('/settings')
@@ -31,13 +31,27 @@ test('Settings shows the version, the storage used and the result of "keep data"
   )
 })
 
-for (const path of ['/enroll', '/settings', '/not-a-page']) {
+for (const path of ['/enroll', '/settings', '/help', '/not-a-page']) {
   test(`${path} fits 360 px and every control is at least 44 px tall`, async ({ page }) => {
     await page.goto(path)
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
     await expectFitsPhone(page)
   })
 }
+
+test('Hướng dẫn opens offline from Settings and from enrolling: enrolling, reporting, sending, each state, a refusal, handing the phone on', async ({ page, context }) => {
+  await openControlled(page, '/settings')
+  await context.setOffline(true)
+  await page.getByRole('link', { name: 'Hướng dẫn sử dụng' }).click()
+  await expectHeading(page, 'Hướng dẫn')
+  for (const section of ['enroll', 'report', 'send', 'states', 'refused', 'handOver']) await expect(page.getByTestId(`help-${section}`)).toBeVisible()
+  await expect(page.getByTestId('help-report')).toContainText('«1.500» là một nghìn năm trăm')
+  await expect(page.getByTestId('help-states')).toContainText('Bị từ chối')
+  await expect(page.getByTestId('help-states')).toContainText('máy chủ không nhận, cần sửa theo lý do')
+  await page.goto('/enroll')
+  await page.getByRole('link', { name: 'Hướng dẫn sử dụng' }).click()
+  await expectHeading(page, 'Hướng dẫn')
+})
 
 test('a phone not yet enrolled is sent from every field screen to enroll', async ({ page }) => {
   for (const path of ['/', '/covenant', '/communes/00000000-0000-4000-8000-000000000000', '/reports', '/reports/new']) {

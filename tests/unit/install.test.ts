@@ -19,3 +19,40 @@ describe('isIosSafari', () => {
     expect(isIosSafari(userAgent, touchPoints)).toBe(expected)
   })
 })
+
+describe('the install offer on the main screen', () => {
+  const mountOffer = async (lastPullAt: string | null) => {
+    const [{ mount }, { createPinia, setActivePinia }, { default: InstallOffer }, { i18n }, { useFieldStore }, { listenForInstallPrompt }] = await Promise.all([
+      import('@vue/test-utils'),
+      import('pinia'),
+      import('@/components/pwa/InstallOffer.vue'),
+      import('@/i18n'),
+      import('@/stores/field'),
+      import('@/composables/install'),
+    ])
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useFieldStore().data = { ...useFieldStore().data, lastPullAt }
+    listenForInstallPrompt(window)
+    return mount(InstallOffer, { global: { plugins: [pinia, i18n] } })
+  }
+  const offerPrompt = () => {
+    const event = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
+      prompt: () => Promise.resolve(),
+      userChoice: Promise.resolve({ outcome: 'dismissed' as const }),
+    })
+    window.dispatchEvent(event)
+  }
+
+  it('appears once the phone has synced and the browser may install, and goes away for good on "Để sau"', async () => {
+    localStorage.clear()
+    expect((await mountOffer(null)).find('[data-testid="install-offer"]').exists()).toBe(false)
+    const offer = await mountOffer('2026-12-01T02:00:00.000Z')
+    offerPrompt()
+    await offer.vm.$nextTick()
+    expect(offer.get('[data-testid="install-offer"]').text()).toContain('Cài ứng dụng')
+    await offer.get('button.button--secondary').trigger('click')
+    expect(offer.find('[data-testid="install-offer"]').exists()).toBe(false)
+    expect((await mountOffer('2026-12-01T02:00:00.000Z')).find('[data-testid="install-offer"]').exists()).toBe(false)
+  })
+})
