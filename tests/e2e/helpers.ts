@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page } from '@playwright/test'
 
 /** Open the app and wait until its service worker controls the page (it claims on first install). */
@@ -19,4 +20,20 @@ export async function expectFitsPhone(page: Page): Promise<void> {
     const box = await control.boundingBox()
     expect(box?.height ?? 0, await control.innerText()).toBeGreaterThanOrEqual(44)
   }
+}
+
+/** No serious or critical accessibility violation on the screen as it stands (axe-core, WCAG 2.1 A and AA). */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+  expect(
+    serious.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} at ${violation.nodes
+          .map((node) => node.target.join(' '))
+          .slice(0, 3)
+          .join('; ')}`,
+    ),
+    `${screen} (${page.url()})`,
+  ).toEqual([])
 }
