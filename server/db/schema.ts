@@ -222,6 +222,12 @@ export interface PhotoTable {
   received_at: string | null
   /** When a newer revision stopped listing it. Only received photos are kept so: evidence is never thrown away. */
   removed_at: string | null
+  /** Where and when the camera says it took the picture (EXIF, read on the phone); null when it did not say. */
+  captured_at: string | null
+  captured_latitude: number | null
+  captured_longitude: number | null
+  /** The picture's difference hash, as the phone computed it. */
+  fingerprint: string | null
 }
 
 /** A received photo's bytes, stored once under `photos/<first two hex>/<sha256>`. */

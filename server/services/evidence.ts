@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { ExpressionBuilder, Kysely } from 'kysely'
-import type { Member, Review } from '../../src/domain'
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely'
+import { daysBeforeVisit, distanceMetres, fingerprintDistance, NEAR_DUPLICATE_BITS, PHOTO_FLAGS, type Member, type Review } from '../../src/domain'
 import {
   ERROR_CODES,
   type GalleryQuery,
   type GalleryResponse,
+  type ReportPhoto,
   type PushedReport,
   type ReportDetail,
   type ReportRevision,
@@ -13,7 +14,7 @@ import {
   type ReportSummary,
   type ReviewRequest,
 } from '../../src/protocol'
-import type { Database } from '../db/schema'
+import type { Database, PhotoTable, ReportTable } from '../db/schema'
 import { audit } from './audit'
 import { conflict, invalid, notFound, Refusal } from './errors'
 import { covenantFor } from './progress'
@@ -232,7 +233,41 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
       amount: entry.amount,
       note: entry.note,
     })),
-    photos: photos.map((photo) => ({
+    photos: await withFlags(db, row, photos),
+    reviews,
+  }
+}
+
+/**
+ * Each photo as the report page shows it, with what a reviewer should look at: taken long before
+ * the visit, far from where the report says, the very same photo in another report, a
+ * near-duplicate in another of the unit's reports. Flags only; nothing is refused for them.
+ */
+async function withFlags(
+  db: Kysely<Database>,
+  report: Pick<Selectable<ReportTable>, 'id' | 'unit_id' | 'covenant_id' | 'visit_date' | 'latitude' | 'longitude'>,
+  photos: Selectable<PhotoTable>[],
+): Promise<ReportPhoto[]> {
+  const others = db
+    .selectFrom('photo')
+    .innerJoin('report', 'report.id', 'photo.report_id')
+    .select(['photo.report_id', 'report.receipt_number', 'photo.sha256', 'photo.fingerprint'])
+    .where('photo.report_id', '!=', report.id)
+    .where('photo.removed_at', 'is', null)
+  const shas = photos.map((photo) => photo.sha256)
+  const same = shas.length ? await others.where('photo.sha256', 'in', shas).execute() : []
+  const fingerprinted = photos.some((photo) => photo.fingerprint)
+    ? await others.where('report.unit_id', '=', report.unit_id).where('report.covenant_id', '=', report.covenant_id).where('photo.fingerprint', 'is not', null).execute()
+    : []
+  const refs = (rows: { report_id: string; receipt_number: string }[]) =>
+    [...new Map(rows.map((row) => [row.report_id, { reportId: row.report_id, receiptNumber: row.receipt_number }])).values()]
+  const place = report.latitude !== null && report.longitude !== null ? { latitude: report.latitude, longitude: report.longitude } : null
+  return photos.map((photo) => {
+    const captured = photo.captured_latitude !== null && photo.captured_longitude !== null ? { latitude: photo.captured_latitude, longitude: photo.captured_longitude } : null
+    const daysBefore = photo.captured_at ? daysBeforeVisit(photo.captured_at, report.visit_date) : 0
+    const metres = place && captured ? distanceMetres(place, captured) : 0
+    const { fingerprint } = photo
+    return {
       id: photo.id,
       caption: photo.caption,
       width: photo.width,
@@ -240,9 +275,19 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
       size: photo.size,
       takenAt: photo.taken_at,
       received: photo.received_at !== null,
-    })),
-    reviews,
-  }
+      capturedAt: photo.captured_at,
+      capturedLatitude: photo.captured_latitude,
+      capturedLongitude: photo.captured_longitude,
+      flags: {
+        daysBefore: daysBefore >= PHOTO_FLAGS.daysBefore ? daysBefore : null,
+        metresAway: metres > PHOTO_FLAGS.metresAway ? Math.round(metres) : null,
+        same: refs(same.filter((other) => other.sha256 === photo.sha256)),
+        similar: fingerprint
+          ? refs(fingerprinted.filter((other) => other.sha256 !== photo.sha256 && other.fingerprint && fingerprintDistance(fingerprint, other.fingerprint) <= NEAR_DUPLICATE_BITS))
+          : [],
+      },
+    }
+  })
 }
 
 /** A received photo of a report in the manager's scope: its SHA-256 and real type (from its bytes, whatever the phone said), to serve from the store. */

@@ -326,6 +326,10 @@ async function replacePhotos(trx: Transaction<Database>, writes: Write[], replac
       taken_at: photo.takenAt,
       received_at: receivedAt,
       removed_at: null,
+      captured_at: photo.capturedAt ?? null,
+      captured_latitude: photo.capturedLatitude ?? null,
+      captured_longitude: photo.capturedLongitude ?? null,
+      fingerprint: photo.fingerprint ?? null,
     }
   })
   await trx
@@ -343,6 +347,10 @@ async function replacePhotos(trx: Transaction<Database>, writes: Write[], replac
         taken_at: eb.ref('excluded.taken_at'),
         received_at: eb.ref('excluded.received_at'),
         removed_at: null,
+        captured_at: eb.ref('excluded.captured_at'),
+        captured_latitude: eb.ref('excluded.captured_latitude'),
+        captured_longitude: eb.ref('excluded.captured_longitude'),
+        fingerprint: eb.ref('excluded.fingerprint'),
       })),
     )
     .execute()

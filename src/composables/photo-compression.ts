@@ -1,11 +1,12 @@
 /**
  * Turning a camera photo into what the phone keeps and later sends: decoded with its EXIF
  * orientation, the long edge scaled to at most 1600 px, JPEG under 300 KB, a thumbnail of at
- * most 320 px, and the SHA-256 of the result. Runs in a worker with OffscreenCanvas where the
+ * most 320 px, the SHA-256 of the result, its fingerprint, and the time and place the camera
+ * wrote (everything else in the EXIF is dropped with the re-encoding). Runs in a worker with OffscreenCanvas where the
  * browser has it (`photo-compression.worker.ts`), on the page otherwise.
  */
 
-import { imageSize, sniffImageType } from '@/domain'
+import { FINGERPRINT_GRID, fingerprint, imageSize, readCapture, sniffImageType, type PhotoCapture } from '@/domain'
 
 export const PHOTO_LIMITS = {
   longEdge: 1600,
@@ -27,13 +28,15 @@ export class PhotoError extends Error {
   }
 }
 
-export interface ProcessedPhoto {
+export interface ProcessedPhoto extends PhotoCapture {
   blob: Blob
   thumbnail: Blob
   type: string
   width: number
   height: number
   sha256: string
+  /** The picture's difference hash (`fingerprint`), to find it again in other reports. */
+  fingerprint: string
 }
 
 type AnyCanvas = OffscreenCanvas | HTMLCanvasElement
@@ -77,6 +80,18 @@ async function encodeWithin(canvas: AnyCanvas, maxBytes: number): Promise<Blob> 
   return blob
 }
 
+/** The picture shrunk to the fingerprint's grid, in grey, and hashed. */
+function fingerprintOf(source: ImageBitmap): string {
+  const { width, height } = FINGERPRINT_GRID
+  const canvas = makeCanvas(width, height)
+  const context = canvas.getContext('2d')
+  if (!context || !('getImageData' in context)) throw new PhotoError('unreadable')
+  context.drawImage(source, 0, 0, width, height)
+  const { data } = context.getImageData(0, 0, width, height)
+  const grey = Array.from({ length: width * height }, (_, index) => 0.299 * (data[index * 4] ?? 0) + 0.587 * (data[index * 4 + 1] ?? 0) + 0.114 * (data[index * 4 + 2] ?? 0))
+  return fingerprint(grey)
+}
+
 export async function sha256Hex(blob: Blob): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
@@ -103,7 +118,9 @@ export async function processPhoto(file: Blob): Promise<ProcessedPhoto> {
     const main = draw(bitmap, PHOTO_LIMITS.longEdge)
     const blob = await encodeWithin(main, PHOTO_LIMITS.maxBytes)
     const thumbnail = await encode(draw(bitmap, PHOTO_LIMITS.thumbnailEdge), 0.7)
-    return { blob, thumbnail, type: blob.type, width: main.width, height: main.height, sha256: await sha256Hex(blob) }
+    // The camera's time and place come from the original: the re-encoded JPEG carries no EXIF.
+    const capture = readCapture(head) ?? { capturedAt: null, capturedLatitude: null, capturedLongitude: null }
+    return { blob, thumbnail, type: blob.type, width: main.width, height: main.height, sha256: await sha256Hex(blob), fingerprint: fingerprintOf(bitmap), ...capture }
   } finally {
     bitmap.close()
   }

@@ -85,6 +85,12 @@ export interface PhotoRow {
   createdAt: string
   /** When the endpoint confirmed it holds the photo. */
   uploadedAt?: string | null
+  /** Where and when the camera says it took the picture (EXIF); absent for photos stored before they were read. */
+  capturedAt?: string | null
+  capturedLatitude?: number | null
+  capturedLongitude?: number | null
+  /** The picture's difference hash, to find it again in other reports. */
+  fingerprint?: string
 }
 
 /** Units of the bloc: the phone's own in full, the others by name only. */

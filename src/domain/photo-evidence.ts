@@ -88,7 +88,10 @@ function captureTime(value: string | null, offset: string | null): string | null
   const match = value && /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(value)
   if (!match) return null
   const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number]
-  const zoned = offset && /^[+-]\d{2}:\d{2}$/.test(offset) ? new Date(`${match.slice(1, 4).join('-')}T${match.slice(4, 7).join(':')}${offset}`) : new Date(year, month - 1, day, hour, minute, second)
+  const zoned =
+    offset && /^[+-]\d{2}:\d{2}$/.test(offset)
+      ? new Date(`${match.slice(1, 4).join('-')}T${match.slice(4, 7).join(':')}${offset}`)
+      : new Date(year, month - 1, day, hour, minute, second)
   return Number.isNaN(zoned.getTime()) || year < 1990 ? null : zoned.toISOString()
 }
 
@@ -139,4 +142,14 @@ export function distanceMetres(a: { latitude: number; longitude: number }, b: { 
   const dLon = radians(b.longitude - a.longitude)
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.latitude)) * Math.cos(radians(b.latitude)) * Math.sin(dLon / 2) ** 2
   return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)))
+}
+
+/** When a photo is flagged to reviewers (never refused): taken this many days before the visit, or this far from where the report says. */
+export const PHOTO_FLAGS = { daysBefore: 2, metresAway: 1000 } as const
+
+/** Whole days from the capture to the visit's day (in Vietnam), when the photo was taken before it; 0 on the day or after. */
+export function daysBeforeVisit(capturedAt: string, visitDate: string): number {
+  const visit = Date.parse(`${visitDate}T00:00:00+07:00`)
+  const captured = Date.parse(capturedAt)
+  return Number.isNaN(visit) || Number.isNaN(captured) || captured >= visit ? 0 : Math.ceil((visit - captured) / (24 * 60 * 60 * 1000))
 }

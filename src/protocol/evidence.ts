@@ -120,6 +120,25 @@ export type ReportsQuery = Static<typeof ReportsQuery>
 export const ReportsResponse = Type.Object({ total: Type.Integer({ minimum: 0 }), reports: Type.Array(ReportSummary) }, closed)
 export type ReportsResponse = Static<typeof ReportsResponse>
 
+/** Another report a photo is found in: by the same bytes, or by a fingerprint a few bits away. */
+export const OtherReport = Type.Object({ reportId: Id, receiptNumber: Type.String() }, closed)
+export type OtherReport = Static<typeof OtherReport>
+
+export const PhotoFlags = Type.Object(
+  {
+    /** Taken this many days before the visit (from `PHOTO_FLAGS.daysBefore`); null otherwise. */
+    daysBefore: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    /** Taken this many metres from where the report says (beyond `PHOTO_FLAGS.metresAway`); null otherwise. */
+    metresAway: Type.Union([Type.Number(), Type.Null()]),
+    /** Other reports holding the very same photo (same SHA-256). */
+    same: Type.Array(OtherReport),
+    /** Other reports of the unit holding a near-duplicate (fingerprints at most `NEAR_DUPLICATE_BITS` apart). */
+    similar: Type.Array(OtherReport),
+  },
+  closed,
+)
+export type PhotoFlags = Static<typeof PhotoFlags>
+
 export const PhotoInfo = Type.Object(
   {
     id: Id,
@@ -134,6 +153,19 @@ export const PhotoInfo = Type.Object(
   closed,
 )
 export type PhotoInfo = Static<typeof PhotoInfo>
+
+/** A report's photo as evidence: where and when the camera says it was taken, and what a reviewer should look at. */
+export const ReportPhoto = Type.Object(
+  {
+    ...PhotoInfo.properties,
+    capturedAt: Type.Union([IsoDateTime, Type.Null()]),
+    capturedLatitude: Type.Union([Type.Number(), Type.Null()]),
+    capturedLongitude: Type.Union([Type.Number(), Type.Null()]),
+    flags: PhotoFlags,
+  },
+  closed,
+)
+export type ReportPhoto = Static<typeof ReportPhoto>
 
 /** `GET /api/reports/:reportId`: everything the endpoint holds of a report. */
 export const REVISION_CHANGES = ['visit', 'summary', 'location', 'entries', 'photos'] as const
@@ -174,7 +206,7 @@ export const ReportDetail = Type.Composite(
           closed,
         ),
       ),
-      photos: Type.Array(PhotoInfo),
+      photos: Type.Array(ReportPhoto),
       /** Every review, oldest first. */
       reviews: Type.Array(Review),
     }),

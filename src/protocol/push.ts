@@ -34,6 +34,12 @@ export const PushedPhoto = Type.Object(
     height: Type.Integer({ minimum: 1, maximum: PHOTO_MAX_EDGE }),
     caption: Type.String({ maxLength: 500 }),
     takenAt: IsoDateTime,
+    /** What the camera's EXIF said, read on the phone before re-encoding; absent from older phones. */
+    capturedAt: Type.Optional(Type.Union([IsoDateTime, Type.Null()])),
+    capturedLatitude: Type.Optional(Type.Union([Type.Number({ minimum: -90, maximum: 90 }), Type.Null()])),
+    capturedLongitude: Type.Optional(Type.Union([Type.Number({ minimum: -180, maximum: 180 }), Type.Null()])),
+    /** The picture's 64-bit difference hash, to find it again in other reports. */
+    fingerprint: Type.Optional(Type.String({ pattern: '^[0-9a-f]{16}$' })),
   },
   closed,
 )

@@ -163,6 +163,8 @@ const photoOnWire = (photo: PhotoRow): PushedPhoto => ({
   height: photo.height,
   caption: photo.caption,
   takenAt: photo.takenAt,
+  ...(photo.capturedAt !== undefined && { capturedAt: photo.capturedAt, capturedLatitude: photo.capturedLatitude ?? null, capturedLongitude: photo.capturedLongitude ?? null }),
+  ...(photo.fingerprint && { fingerprint: photo.fingerprint }),
 })
 
 function toWire({ report, photos }: Outgoing): PushedReport {

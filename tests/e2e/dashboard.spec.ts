@@ -4,6 +4,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test'
 import { phone } from '../../playwright.config'
 import { startEndpoint, tempDir, type Endpoint } from './endpoint'
 import { expectHeading } from './helpers'
+import { withExif } from '../support/exif'
 
 // The bloc's secretariat at a laptop, and a cadre's phone: from a new admin's first login to an
 // exported year, through a cadre enrolled by QR link, a report with a photo, and its review.
@@ -251,7 +252,37 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   await admin.getByRole('link', { name: 'Nhật ký' }).click()
   for (const action of ['Xoá ảnh khỏi hệ thống', 'Xoá báo cáo khỏi hệ thống']) await expect(log).toContainText(action)
 
-  // 10. What `npm start` seeded is marked as demo data, and one action takes it away; the real cadre stays, with their unit.
+  // 10. Photos that prove themselves: the camera's time and place show on the dashboard, and the
+  //     same photo sent again with another report is flagged there for the reviewer.
+  const day = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' })
+  const camera = Buffer.from(withExif(await photoOf(cadre), { dateTime: `${day.replaceAll('-', ':')} 07:30:00`, offset: '+07:00', latitude: 22.912345, longitude: 105.012345 }))
+  for (const summary of ['Khảo sát đường vào thôn Sủng Lủng', 'Khảo sát lại đường vào thôn Sủng Lủng']) {
+    await cadre.goto('/')
+    await cadre.getByRole('link', { name: /Sủng Thài/ }).click()
+    await cadre.getByRole('link', { name: 'Báo cáo mới' }).click()
+    await cadre.getByTestId('entry-9').getByRole('checkbox').check()
+    await cadre.getByTestId('entry-9').getByLabel('Số lượng (lượt)').fill('1')
+    await cadre.getByLabel('Tóm tắt').fill(summary)
+    await cadre.getByTestId('photo-gallery').setInputFiles({ name: 'duong.jpg', mimeType: 'image/jpeg', buffer: camera })
+    await expect(cadre.getByTestId('photo')).toHaveCount(1, { timeout: 60_000 })
+    await cadre.getByRole('button', { name: 'Gửi' }).click()
+    await expect(cadre.getByTestId('report-state')).toHaveText('Đã tiếp nhận', { timeout: 60_000 })
+  }
+  await admin.getByRole('link', { name: 'Báo cáo' }).click()
+  await admin
+    .getByTestId('report-table')
+    .getByRole('link', { name: /Khảo sát lại/ })
+    .click()
+  // Shown in the browser's time zone, as this process has it.
+  const taken = new Date(`${day}T07:30:00+07:00`)
+  const two = (value: number) => String(value).padStart(2, '0')
+  await expect(admin.getByTestId('photo-captured')).toHaveText(
+    `Chụp lúc ${two(taken.getHours())}:${two(taken.getMinutes())} ${two(taken.getDate())}/${two(taken.getMonth() + 1)}/${taken.getFullYear()}`,
+  )
+  await expect(admin.getByTestId('photo-place')).toContainText('22,91235; 105,01235')
+  await expect(admin.getByTestId('photo-flags')).toContainText('Cùng một ảnh đã có trong báo cáo')
+
+  // 11. What `npm start` seeded is marked as demo data, and one action takes it away; the real cadre stays, with their unit.
   await admin.getByRole('link', { name: 'Tiến độ' }).click()
   await expect(admin.getByTestId('demo-notice')).toContainText('Dữ liệu mẫu.')
   await expect(row.getByTestId('demo-tag')).toHaveText('Mẫu')

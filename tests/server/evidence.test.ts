@@ -194,7 +194,21 @@ describe('reports and photos', () => {
         },
       ])
       const [sent] = bloc.own.report.photos
-      expect(detail.photos).toEqual([{ id: sent?.id, caption: sent?.caption, width: 16, height: 12, size: sent?.size, takenAt: sent?.takenAt, received: true }])
+      expect(detail.photos).toEqual([
+        {
+          id: sent?.id,
+          caption: sent?.caption,
+          width: 16,
+          height: 12,
+          size: sent?.size,
+          takenAt: sent?.takenAt,
+          received: true,
+          capturedAt: null,
+          capturedLatitude: null,
+          capturedLongitude: null,
+          flags: { daysBefore: null, metresAway: null, same: [], similar: [] },
+        },
+      ])
     })
 
     it('lists photos in order, received or not, and no location when none was taken', async () => {
