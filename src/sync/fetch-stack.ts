@@ -50,7 +50,7 @@ class FetchRequest implements HttpRequest {
 
   /** A chunk: a slice of the photo's Blob in the browser (bytes where tus-js-client reads a Buffer). */
   async send(body?: Blob | Uint8Array<ArrayBuffer> | null): Promise<HttpResponse> {
-    const response = await this.send_(this.url, { method: this.method, headers: this.headers, body: body ?? null, signal: this.controller.signal, cache: 'no-store' })
+    const response = await this.send_(this.url, { method: this.method, headers: this.headers, body: body ?? null, signal: this.controller.signal })
     const text = await response.text()
     if (body) this.progress(body instanceof Blob ? body.size : body.byteLength)
     return new FetchResponse(response, text)
