@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import { phone } from '../../playwright.config'
-import { startEndpoint, tempDir, type Endpoint } from './endpoint'
+import { demoAccess, startEndpoint, tempDir, type Endpoint } from './endpoint'
 import { expectAccessible, expectHeading } from './helpers'
 
 // axe-core over every field screen on a 360 px phone and every dashboard screen on a laptop,
@@ -13,8 +13,9 @@ let enrollLink: string
 
 test.beforeAll(async () => {
   endpoint = await startEndpoint('server.ts', port, { DATA_DIR: tempDir('giao-uoc-a11y-') })
-  adminPassword = /Username: admin {2}Password: (\S+)/.exec(endpoint.output())?.[1] ?? ''
-  enrollLink = /(http:\/\/localhost:\d+\/enroll#code=[0-9A-Z-]+)/.exec(endpoint.output())?.[1] ?? ''
+  const access = demoAccess(endpoint)
+  adminPassword = access.adminPassword
+  enrollLink = access.enrollLink
   expect(adminPassword, endpoint.output()).not.toBe('')
   expect(enrollLink, endpoint.output()).not.toBe('')
 })

@@ -3,7 +3,7 @@ import readExcelFile from 'read-excel-file/node'
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { phone } from '../../playwright.config'
-import { startEndpoint, tempDir, type Endpoint } from './endpoint'
+import { demoAccess, startEndpoint, tempDir, type Endpoint } from './endpoint'
 import { expectHeading } from './helpers'
 
 // The year's end as the bloc lives it, on the demo's last year: a cadre puts forward an exemplary
@@ -20,8 +20,9 @@ let enrollLink: string
 
 test.beforeAll(async () => {
   endpoint = await startEndpoint('server.ts', port, { DATA_DIR: dataDir })
-  adminPassword = /Username: admin {2}Password: (\S+)/.exec(endpoint.output())?.[1] ?? ''
-  enrollLink = /(http:\/\/localhost:\d+\/enroll#code=[0-9A-Z-]+)/.exec(endpoint.output())?.[1] ?? ''
+  const access = demoAccess(endpoint)
+  adminPassword = access.adminPassword
+  enrollLink = access.enrollLink
   expect(adminPassword, endpoint.output()).not.toBe('')
   expect(enrollLink, endpoint.output()).not.toBe('')
 })

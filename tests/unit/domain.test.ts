@@ -13,22 +13,9 @@ import {
   totalPoints,
   type Commitment,
 } from '@/domain'
+import { aCommitment } from './fixtures'
 
-const item = (overrides: Partial<Commitment> = {}): Commitment => ({
-  id: crypto.randomUUID(),
-  covenantId: 'c',
-  group: 'Giúp đỡ xã khó khăn',
-  order: 1,
-  title: 'Đi cơ sở xã được phân công',
-  description: '',
-  measure: 'count',
-  target: 12,
-  unitLabel: 'lượt',
-  maxPoints: 10,
-  scope: 'commune',
-  retiredAt: null,
-  ...overrides,
-})
+const item = (overrides: Partial<Commitment> = {}): Commitment => aCommitment({ id: crypto.randomUUID(), covenantId: 'c', order: 1, ...overrides })
 
 describe('commitments', () => {
   it('accept a count, a percent and a done item that fit their measure', () => {

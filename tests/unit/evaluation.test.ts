@@ -14,23 +14,10 @@ import {
   type Reached,
   type TieBreak,
 } from '@/domain'
+import { aCommitment } from './fixtures'
 
 /** A commitment of 10 points, counted against 12 per commune unless the case says otherwise. */
-const item = (overrides: Partial<Commitment> = {}): Commitment => ({
-  id: 'visits',
-  covenantId: 'c',
-  group: 'Giúp đỡ xã khó khăn',
-  order: 1,
-  title: 'Đi cơ sở xã được phân công',
-  description: '',
-  measure: 'count',
-  target: 12,
-  unitLabel: 'lượt',
-  maxPoints: 10,
-  scope: 'unit',
-  retiredAt: null,
-  ...overrides,
-})
+const item = (overrides: Partial<Commitment> = {}): Commitment => aCommitment({ covenantId: 'c', order: 1, scope: 'unit', ...overrides })
 const reached = (total: number, byCommune?: Record<string, number>): Reached => ({ total, ...(byCommune && { byCommune: new Map(Object.entries(byCommune)) }) })
 
 describe('suggestedScore', () => {

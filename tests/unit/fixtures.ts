@@ -1,5 +1,5 @@
 import type { PhotoRow } from '@/db/database'
-import type { Report } from '@/domain'
+import type { Commitment, Report } from '@/domain'
 
 /** When the sample reports and photos were made. */
 export const MADE_AT = '2026-11-20T02:00:00.000Z'
@@ -44,6 +44,25 @@ export function aPhoto(reportId: string, overrides: Partial<PhotoRow> = {}): Pho
     takenAt: MADE_AT,
     location: null,
     createdAt: MADE_AT,
+    ...overrides,
+  }
+}
+
+/** A commitment of the covenant `cov`: visits to each assigned commune, 12 a year; change what a test is about. */
+export function aCommitment(overrides: Partial<Commitment> = {}): Commitment {
+  return {
+    id: 'visits',
+    covenantId: 'cov',
+    group: 'Giúp đỡ xã khó khăn',
+    order: 9,
+    title: 'Đi cơ sở xã được phân công',
+    description: '',
+    measure: 'count',
+    target: 12,
+    unitLabel: 'lượt',
+    maxPoints: 10,
+    scope: 'commune',
+    retiredAt: null,
     ...overrides,
   }
 }

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { dueCount, visitPlan, type Commitment, type Commune, type PlanInput } from '@/domain'
-import { aReport } from './fixtures'
+import { dueCount, visitPlan, type Commune, type PlanInput } from '@/domain'
+import { aCommitment, aReport } from './fixtures'
 
-const visits: Commitment = {
-  id: 'visits',
-  covenantId: 'cov',
-  group: 'Giúp đỡ xã khó khăn',
-  order: 9,
-  title: 'Đi cơ sở xã được phân công',
-  description: '',
-  measure: 'count',
-  target: 12,
-  unitLabel: 'lượt',
-  maxPoints: 10,
-  scope: 'commune',
-  retiredAt: null,
-}
-const reform: Commitment = { ...visits, id: 'reform', order: 1, title: 'Cải cách hành chính', measure: 'done', target: null, unitLabel: '', scope: 'unit' }
+const visits = aCommitment()
+const reform = aCommitment({ id: 'reform', order: 1, title: 'Cải cách hành chính', measure: 'done', target: null, unitLabel: '', scope: 'unit' })
 const lungCu: Commune = { id: 'lung-cu', name: 'Lũng Cú', district: 'Đồng Văn', province: 'Hà Giang' }
 const sungLa: Commune = { id: 'sung-la', name: 'Sủng Là', district: 'Đồng Văn', province: 'Hà Giang' }
 

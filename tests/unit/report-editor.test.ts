@@ -6,24 +6,12 @@ import { getReport, saveReport } from '@/db/reports'
 import type { Commitment, Covenant } from '@/domain'
 import { useFieldStore } from '@/stores/field'
 import { useReportEditor } from '@/stores/report-editor'
-import { aReport, MADE_AT } from './fixtures'
+import { aCommitment, aReport, MADE_AT } from './fixtures'
 
 const covenant: Covenant = { id: 'cov', blocId: 'b', year: 2026, slogan: 'Đoàn kết, sáng tạo', status: 'signed', signedAt: MADE_AT }
 
-const commitment = (id: string, order: number, scope: Commitment['scope'], measure: Commitment['measure'] = 'count'): Commitment => ({
-  id,
-  covenantId: 'cov',
-  group: 'Nhóm',
-  order,
-  title: `Nội dung ${order}`,
-  description: '',
-  measure,
-  target: measure === 'done' ? null : 10,
-  unitLabel: measure === 'count' ? 'lượt' : '',
-  maxPoints: 10,
-  scope,
-  retiredAt: null,
-})
+const commitment = (id: string, order: number, scope: Commitment['scope'], measure: Commitment['measure'] = 'count'): Commitment =>
+  aCommitment({ id, order, title: `Nội dung ${order}`, group: 'Nhóm', measure, target: measure === 'done' ? null : 10, unitLabel: measure === 'count' ? 'lượt' : '', scope })
 
 beforeEach(async () => {
   setActivePinia(createPinia())

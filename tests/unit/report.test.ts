@@ -22,22 +22,9 @@ import {
   onCovenant,
   waitsForCovenant,
 } from '@/domain'
-import { aReport } from './fixtures'
+import { aCommitment, aReport } from './fixtures'
 
-const visits: Commitment = {
-  id: 'visits',
-  covenantId: 'cov',
-  group: 'Giúp đỡ xã khó khăn',
-  order: 2,
-  title: 'Đi cơ sở xã được phân công',
-  description: '',
-  measure: 'count',
-  target: 12,
-  unitLabel: 'lượt',
-  maxPoints: 10,
-  scope: 'commune',
-  retiredAt: null,
-}
+const visits = aCommitment({ order: 2 })
 const poorHouseholds: Commitment = { ...visits, id: 'poor', order: 1, title: 'Tỷ lệ hộ nghèo được hỗ trợ', measure: 'percent', target: 80, unitLabel: '%' }
 const reform: Commitment = { ...visits, id: 'reform', order: 1, title: 'Hoàn thành cải cách hành chính', measure: 'done', target: null, unitLabel: '', scope: 'unit' }
 const commitments = [reform, visits, poorHouseholds]
