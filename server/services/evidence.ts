@@ -259,8 +259,9 @@ async function withFlags(
   const fingerprinted = photos.some((photo) => photo.fingerprint)
     ? await others.where('report.unit_id', '=', report.unit_id).where('report.covenant_id', '=', report.covenant_id).where('photo.fingerprint', 'is not', null).execute()
     : []
-  const refs = (rows: { report_id: string; receipt_number: string }[]) =>
-    [...new Map(rows.map((row) => [row.report_id, { reportId: row.report_id, receiptNumber: row.receipt_number }])).values()]
+  const refs = (rows: { report_id: string; receipt_number: string }[]) => [
+    ...new Map(rows.map((row) => [row.report_id, { reportId: row.report_id, receiptNumber: row.receipt_number }])).values(),
+  ]
   const place = report.latitude !== null && report.longitude !== null ? { latitude: report.latitude, longitude: report.longitude } : null
   return photos.map((photo) => {
     const captured = photo.captured_latitude !== null && photo.captured_longitude !== null ? { latitude: photo.captured_latitude, longitude: photo.captured_longitude } : null
