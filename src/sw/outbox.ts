@@ -4,8 +4,7 @@ import { syncOutbox } from '../sync/outbox'
 
 /**
  * Background Sync: the browser wakes the worker once it has a network. An open window sends
- * itself; with none open, the worker sends the queued reports and then their photos (tus over
- * fetch, the worker having no XMLHttpRequest).
+ * itself (it can upload photos); with none open, the worker pushes the queued reports.
  */
 export function listenForBackgroundSync(self: ServiceWorkerGlobalScope): void {
   self.addEventListener('sync', (event: Event) => {
@@ -20,7 +19,7 @@ async function syncFromWorker(self: ServiceWorkerGlobalScope): Promise<void> {
     for (const client of windows) client.postMessage({ type: 'sync-outbox' })
     return
   }
-  const outcome = await syncOutbox({ appVersion: __APP_VERSION__, photos: () => import('../sync/uploads') })
+  const outcome = await syncOutbox({ appVersion: __APP_VERSION__ })
   // A failure tells the browser to try this sync again later.
   if (outcome === 'waiting') throw new Error('the outbox still waits')
 }

@@ -107,7 +107,7 @@ async function sendAll(
   if (pushed === 'done') pushed = await pushQueued(EXEMPLARS, enrollment, options, now, dueBy, onSent)
   if (pushed !== 'done') return pushed
 
-  // Without a photo sender, photos wait for the next sync that has one.
+  // Without a way to send photos (a service worker has no XMLHttpRequest for tus), they wait for the app.
   if (!options.photos) return (await somethingWaits()) ? 'waiting' : 'done'
   // Photos the last push asked for count from here.
   progress.total = progress.done + (await outboxSummary()).photos

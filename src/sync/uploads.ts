@@ -5,7 +5,6 @@ import { deferUpload, finishUpload, refuseUpload, requeueReport, setUploadUrl, t
 import { markRevoked } from '@/db/reference'
 import { ApiError, NetworkError, parseRetryAfter, TimeoutError } from './api'
 import { backoffMs, classify, notFromEndpoint, type Failure } from './retry'
-import { FetchHttpStack } from './fetch-stack'
 
 /** What an upload takes of the sync's options. */
 export interface UploadOptions {
@@ -125,8 +124,6 @@ function uploadWithTus(token: string, url: string | null, blob: Blob, options: T
       metadata: options.metadata,
       headers: { authorization: `Bearer ${token}` },
       storeFingerprintForResuming: false,
-      // The service worker has no XMLHttpRequest: there, tus goes over fetch.
-      ...(typeof XMLHttpRequest === 'undefined' && { httpStack: new FetchHttpStack() }),
       onUploadUrlAvailable: () => {
         if (upload.url) void options.onUrl(upload.url)
       },
