@@ -1,10 +1,12 @@
 /// <reference lib="webworker" />
 import { BACKGROUND_SYNC_TAG } from '../sync/background'
 import { syncOutbox } from '../sync/outbox'
+import { sendPhoto } from '../sync/uploads'
 
 /**
  * Background Sync: the browser wakes the worker once it has a network. An open window sends
- * itself (it can upload photos); with none open, the worker pushes the queued reports.
+ * itself (and shows its progress); with none open, the worker sends the queued reports and
+ * their photos, by the same tus over `fetch` as the app.
  */
 export function listenForBackgroundSync(self: ServiceWorkerGlobalScope): void {
   self.addEventListener('sync', (event: Event) => {
@@ -19,7 +21,7 @@ async function syncFromWorker(self: ServiceWorkerGlobalScope): Promise<void> {
     for (const client of windows) client.postMessage({ type: 'sync-outbox' })
     return
   }
-  const outcome = await syncOutbox({ appVersion: __APP_VERSION__ })
+  const outcome = await syncOutbox({ appVersion: __APP_VERSION__, photos: () => Promise.resolve({ sendPhoto }) })
   // A failure tells the browser to try this sync again later.
   if (outcome === 'waiting') throw new Error('the outbox still waits')
 }

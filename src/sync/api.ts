@@ -1,4 +1,4 @@
-import type { ErrorResponse } from '@/protocol'
+import type { ErrorResponse } from '../protocol'
 
 /** The endpoint answered with an error: its status and, where it gave one, the case's `code`. */
 export class ApiError extends Error {

@@ -38,7 +38,7 @@ export interface SyncOptions {
   /** "Đồng bộ ngay": try everything now, even what waits out a backoff. */
   ignoreBackoff?: boolean
   /**
-   * The photo sender (`() => import('./uploads')`), loaded only when photos wait, so tus-js-client
+   * The photo sender: in the app `() => import('./uploads')`, loaded only when photos wait, so it
    * stays off the start-up path. Without it only reports are pushed.
    */
   photos?: () => Promise<{ sendPhoto: typeof sendPhoto }>
@@ -107,7 +107,6 @@ async function sendAll(
   if (pushed === 'done') pushed = await pushQueued(EXEMPLARS, enrollment, options, now, dueBy, onSent)
   if (pushed !== 'done') return pushed
 
-  // Without a way to send photos (a service worker has no XMLHttpRequest for tus), they wait for the app.
   if (!options.photos) return (await somethingWaits()) ? 'waiting' : 'done'
   // Photos the last push asked for count from here.
   progress.total = progress.done + (await outboxSummary()).photos

@@ -1,13 +1,14 @@
-import { DetailedError, Upload } from 'tus-js-client'
 import { UPLOAD_ERROR_CODES, UPLOADS_PATH } from '@/protocol/constants'
 import type { EnrollmentRow } from '@/db/database'
 import { deferUpload, finishUpload, refuseUpload, requeueReport, setUploadUrl, type OutgoingPhoto } from '@/db/outbox'
 import { markRevoked } from '@/db/reference'
-import { ApiError, NetworkError, parseRetryAfter, TimeoutError } from './api'
+import { ApiError, NetworkError } from './api'
+import { TusRefusal, uploadByTus } from './tus'
 import { backoffMs, classify, notFromEndpoint, type Failure } from './retry'
 
 /** What an upload takes of the sync's options. */
 export interface UploadOptions {
+  fetch?: typeof fetch
   random?: () => number
   /** A chunk with no answer for this long is given up and tried again later. */
   timeoutMs?: number
@@ -15,24 +16,6 @@ export interface UploadOptions {
 
 /** tus chunks sized for 2G/3G: a cut costs at most this much again. */
 export const CHUNK_BYTES = 256 * 1024
-
-/** The endpoint's answer to a failed tus request, if one came. */
-function uploadAnswer(error: unknown): { status: number; code: string | undefined; message: string; retryAfterMs: number } | null {
-  if (!(error instanceof DetailedError) || !error.originalResponse) return null
-  const response = error.originalResponse
-  let body: { code?: string; message?: string } = {}
-  try {
-    body = JSON.parse(response.getBody()) as typeof body
-  } catch {
-    // A plain-text body says nothing more than the status.
-  }
-  return {
-    status: response.getStatus(),
-    code: body.code,
-    message: body.message ?? error.message,
-    retryAfterMs: parseRetryAfter(response.getHeader('Retry-After') ?? null, new Date()),
-  }
-}
 
 // The upload went wrong, not the photo. Out of step (409: a retried request raced the first) or
 // locked (423): ask the endpoint where it stands, later. Gone (404, 410) or damaged on the way
@@ -42,15 +25,14 @@ const RESTART_UPLOAD = [404, 410, 422]
 
 /** What a failed tus request means. `resume` and `restart`: try again later, from where the endpoint stands or afresh. */
 function uploadFailure(error: unknown): Failure | { kind: 'resume' } | { kind: 'restart' } | { kind: 'push-first' } {
-  const answer = uploadAnswer(error)
-  if (!answer) return classify(error instanceof TimeoutError ? error : new NetworkError(error instanceof Error ? error.message : String(error)))
+  if (!(error instanceof TusRefusal)) return classify(error instanceof NetworkError ? error : new NetworkError(error instanceof Error ? error.message : String(error)))
   // A captive portal's page is no answer: the photo waits for a real network.
-  if (notFromEndpoint(answer.status, answer.code)) return classify(new NetworkError(`${answer.status} not from the endpoint`))
+  if (notFromEndpoint(error.status, error.code)) return classify(new NetworkError(`${error.status} not from the endpoint`))
   // The endpoint's copy of the report does not list this photo (yet): the report goes again first.
-  if (answer.code === UPLOAD_ERROR_CODES.photoNotListed) return { kind: 'push-first' }
-  if (RESUME_UPLOAD.includes(answer.status)) return { kind: 'resume' }
-  if (RESTART_UPLOAD.includes(answer.status)) return { kind: 'restart' }
-  return classify(new ApiError(answer.status, answer.code, answer.message, answer.retryAfterMs))
+  if (error.code === UPLOAD_ERROR_CODES.photoNotListed) return { kind: 'push-first' }
+  if (RESUME_UPLOAD.includes(error.status)) return { kind: 'resume' }
+  if (RESTART_UPLOAD.includes(error.status)) return { kind: 'restart' }
+  return classify(new ApiError(error.status, error.code, error.message, error.retryAfterMs))
 }
 
 /** Send one photo the endpoint asked for; what happened decides what the sync does next. */
@@ -65,9 +47,15 @@ export async function sendPhoto(
   try {
     // Only photos the endpoint holds are ever pruned; one without its bytes cannot be sent.
     if (!photo.blob) throw new Error(`photo ${photo.id} has no bytes`)
-    await uploadWithTus(enrollment.token, row.url, photo.blob, {
+    await uploadByTus({
+      endpoint: UPLOADS_PATH,
+      url: row.url,
+      blob: photo.blob,
       metadata: { photoId: photo.id, reportId: photo.reportId, sha256: photo.sha256, filetype: photo.type },
+      headers: { authorization: `Bearer ${enrollment.token}` },
+      chunkBytes: CHUNK_BYTES,
       timeoutMs: options.timeoutMs ?? 60_000,
+      fetch: options.fetch,
       onUrl: (url) => setUploadUrl(photo.id, url),
       onProgress,
     })
@@ -99,55 +87,4 @@ export async function sendPhoto(
   }
   await finishUpload(photo.id, now())
   return 'sent'
-}
-
-interface TusOptions {
-  metadata: Record<string, string>
-  timeoutMs: number
-  onUrl: (url: string) => Promise<void>
-  onProgress: (sent: number) => void
-}
-
-/**
- * One photo by tus, resuming at `url` when an earlier attempt created the upload. tus-js-client
- * retries nothing here (the outbox's backoff does), and an upload that makes no progress for
- * `timeoutMs` is abandoned, to be resumed later from where the endpoint says it stopped.
- */
-function uploadWithTus(token: string, url: string | null, blob: Blob, options: TusOptions): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stalled: ReturnType<typeof setTimeout> | undefined
-    const upload = new Upload(blob, {
-      endpoint: UPLOADS_PATH,
-      ...(url ? { uploadUrl: url } : {}),
-      chunkSize: CHUNK_BYTES,
-      retryDelays: [],
-      metadata: options.metadata,
-      headers: { authorization: `Bearer ${token}` },
-      storeFingerprintForResuming: false,
-      onUploadUrlAvailable: () => {
-        if (upload.url) void options.onUrl(upload.url)
-      },
-      onProgress: (sent) => {
-        watch()
-        options.onProgress(sent)
-      },
-      onSuccess: () => {
-        clearTimeout(stalled)
-        resolve()
-      },
-      onError: (error) => {
-        clearTimeout(stalled)
-        reject(error)
-      },
-    })
-    const watch = () => {
-      clearTimeout(stalled)
-      stalled = setTimeout(() => {
-        void upload.abort(false)
-        reject(new TimeoutError(`no progress in ${options.timeoutMs} ms`))
-      }, options.timeoutMs)
-    }
-    watch()
-    upload.start()
-  })
 }

@@ -222,6 +222,36 @@ test('page reloaded mid-sync', async ({ page }) => {
   expect(rig.proxy.count('POST', /^\/api\/uploads$/)).toBe(1)
 })
 
+test('app closed: the service worker sends reports and photos on Background Sync', async ({ page }) => {
+  const seeded = await offlineWithQueue(page, { reports: 3, photos: [1, 1, 1] })
+  const devtools = await page.context().newCDPSession(page)
+  const registered = new Promise<string>((resolve) =>
+    devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const ours = registrations.find((registration) => registration.scopeURL.startsWith(rig.url) && !registration.isDeleted)
+      if (ours) resolve(ours.registrationId)
+    }),
+  )
+  await devtools.send('ServiceWorker.enable')
+  const registrationId = await registered
+  // The app is closed: no window of it is left to send, only its worker.
+  await page.goto('about:blank')
+  await page.context().setOffline(false)
+  await devtools.send('ServiceWorker.dispatchSyncEvent', { origin: new URL(rig.url).origin, registrationId, tag: 'giao-uoc-outbox', lastChance: false })
+  await expect
+    .poll(
+      () => {
+        const held = rig.held(seeded.reportIds, seeded.photoIds)
+        return held.reports.size + held.photos.size
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(seeded.reportIds.length + seeded.photoIds.length)
+  expect(rig.proxy.count('POST', /^\/api\/uploads$/)).toBe(3)
+  // Opened again, the app finds nothing left to send.
+  await page.goto(`${rig.url}/reports`)
+  await record('app closed, sent by the service worker', page, seeded)
+})
+
 test('device revoked with items queued', async ({ page }) => {
   const seeded = await offlineWithQueue(page, { reports: 5, photos: [1] })
   const { deviceId, memberId } = await page.evaluate(

@@ -1,12 +1,13 @@
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
-import { Upload } from 'tus-js-client'
 import { describe, expect, it } from 'vitest'
 import { UPLOADS_PATH, type PushedPhoto, type PushedReport } from '../../src/protocol'
 import { photoProgress } from '../../server/services/photos'
 import { fieldOf, jpeg, photoOf, pushOne, reportOf, type Field } from './field'
 import { buildTestApp, tempDir } from './helper'
+import { NetworkError } from '../../src/sync/api'
+import { encodeMetadata, uploadByTus } from '../../src/sync/tus'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 type Headers = Record<string, string>
@@ -31,11 +32,6 @@ async function reportWithPhotos(env: NodeJS.ProcessEnv, ...contents: Buffer[]) {
   await pushOne(app, field, report)
   return { app, dataDir, field, report, photos, base: await listening(app) }
 }
-
-const encodeMetadata = (metadata: Record<string, string>) =>
-  Object.entries(metadata)
-    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
-    .join(',')
 
 const metadataOf = (photo: PushedPhoto, report: PushedReport) => ({ photoId: photo.id, reportId: report.id, sha256: photo.sha256, filetype: photo.type })
 
@@ -135,39 +131,106 @@ describe('photo uploads (tus)', () => {
     expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [], complete: true })
   })
 
-  it('resumes with tus-js-client, as the app does, after an abort', async () => {
-    const bytes = jpeg(30_000, 'tus-js-client')
-    const { dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes)
+  it('resumes with the app’s own tus client where the endpoint stands, after a cut', async () => {
+    const bytes = jpeg(30_000, 'tus over fetch')
+    const { app, dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes)
     const [photo] = photos
     if (!photo) throw new Error('photo')
-    const options = { endpoint: `${base}${UPLOADS_PATH}`, chunkSize: 8_000, retryDelays: [], metadata: metadataOf(photo, report), headers: field.headers }
-
-    const uploadUrl = await new Promise<string>((resolve, reject) => {
-      const upload = new Upload(bytes, {
-        ...options,
-        onChunkComplete: (_chunk, accepted) => {
-          if (accepted >= 16_000) void upload.abort().then(() => resolve(upload.url ?? ''))
-        },
-        onSuccess: () => reject(new Error('finished before the abort')),
-        onError: reject,
-      })
-      upload.start()
-    })
     const requests: string[] = []
-    await new Promise<void>((resolve, reject) => {
-      const upload = new Upload(bytes, {
-        ...options,
-        uploadUrl,
-        onBeforeRequest: (request) => {
-          requests.push(`${request.getMethod()} ${request.getHeader('Upload-Offset') ?? ''}`.trim())
+    let urls: string[] = []
+    // The network goes after two chunks, as it does on a mountain road.
+    const cutAfter =
+      (patches: number): typeof fetch =>
+      async (input, init) => {
+        const offset = new Headers(init?.headers).get('upload-offset')
+        requests.push(`${init?.method ?? 'GET'}${offset ? ` ${offset}` : ''}`)
+        if (init?.method === 'PATCH' && requests.filter((line) => line.startsWith('PATCH')).length > patches) throw new TypeError('Failed to fetch')
+        return fetch(input, init)
+      }
+    const upload = (url: string | null, send: typeof fetch) =>
+      uploadByTus({
+        endpoint: `${base}${UPLOADS_PATH}`,
+        url,
+        blob: new Blob([new Uint8Array(bytes)]),
+        metadata: metadataOf(photo, report),
+        headers: field.headers,
+        chunkBytes: 8_000,
+        timeoutMs: 10_000,
+        fetch: send,
+        onUrl: (created) => {
+          urls = [...urls, created]
+          return Promise.resolve()
         },
-        onSuccess: () => resolve(),
-        onError: reject,
+        onProgress: () => undefined,
       })
-      upload.start()
-    })
-    expect(requests.slice(0, 2)).toEqual(['HEAD', 'PATCH 16000'])
+
+    await expect(upload(null, cutAfter(2))).rejects.toBeInstanceOf(NetworkError)
+    expect(urls).toEqual([expect.stringMatching(new RegExp(`^${base}${UPLOADS_PATH}/[0-9a-f]{32}$`))])
+    expect(requests).toEqual(['POST', 'PATCH 0', 'PATCH 8000', 'PATCH 16000'])
+
+    requests.length = 0
+    await upload(urls[0] ?? null, cutAfter(Infinity))
+    // Only what the endpoint lacked went again, and no second upload was made.
+    expect(requests).toEqual(['HEAD', 'PATCH 16000', 'PATCH 24000'])
+    expect(urls).toHaveLength(1)
     expect(fs.readFileSync(blobFile(dataDir, photo.sha256))).toEqual(bytes)
+    expect(await pushOne(app, field, report)).toMatchObject({ outcome: 'duplicate', missingPhotos: [] })
+  })
+
+  it('makes a new upload when the endpoint no longer has the old one, and never for a page that is not the endpoint’s', async () => {
+    const bytes = jpeg(5_000, 'gone')
+    const { field, report, photos, base } = await reportWithPhotos({}, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const methods: string[] = []
+    const options = (send: typeof fetch) => ({
+      endpoint: `${base}${UPLOADS_PATH}`,
+      // An address of the right shape that the endpoint never made.
+      url: `${base}${UPLOADS_PATH}/${'0'.repeat(32)}`,
+      blob: new Blob([new Uint8Array(bytes)]),
+      metadata: metadataOf(photo, report),
+      headers: field.headers,
+      chunkBytes: 8_000,
+      timeoutMs: 10_000,
+      fetch: send,
+      onUrl: () => Promise.resolve(),
+      onProgress: () => undefined,
+    })
+    // A captive portal answers every request with its own 404 page: a refusal without the endpoint's code, and nothing created.
+    const portal: typeof fetch = (_input, init) => {
+      methods.push(init?.method ?? 'GET')
+      return Promise.resolve(new Response(init?.method === 'HEAD' ? null : '<html>Đăng nhập Wi-Fi</html>', { status: 404, headers: { 'content-type': 'text/html' } }))
+    }
+    await expect(uploadByTus(options(portal))).rejects.toMatchObject({ name: 'TusRefusal', status: 404, code: undefined })
+    expect(methods).toEqual(['HEAD'])
+
+    // The endpoint's own 404 to HEAD has no body, but says it is JSON: the upload is made afresh.
+    methods.length = 0
+    const endpoint: typeof fetch = (input, init) => {
+      methods.push(init?.method ?? 'GET')
+      return fetch(input, init)
+    }
+    await uploadByTus(options(endpoint))
+    expect(methods).toEqual(['HEAD', 'POST', 'PATCH'])
+  })
+
+  it('hears the endpoint’s refusal with its code from the app’s tus client', async () => {
+    const bytes = jpeg(30_000, 'too big')
+    const { field, report, photos, base } = await reportWithPhotos({ PHOTO_MAX_BYTES: '20000' }, bytes)
+    const [photo] = photos
+    if (!photo) throw new Error('photo')
+    const refused = uploadByTus({
+      endpoint: `${base}${UPLOADS_PATH}`,
+      url: null,
+      blob: new Blob([new Uint8Array(bytes)]),
+      metadata: metadataOf(photo, report),
+      headers: field.headers,
+      chunkBytes: 8_000,
+      timeoutMs: 10_000,
+      onUrl: () => Promise.resolve(),
+      onProgress: () => undefined,
+    })
+    await expect(refused).rejects.toMatchObject({ name: 'TusRefusal', status: 413, code: 'photo_too_large' })
   })
 
   it('takes a photo bigger than the API’s 1 MB body limit in one PATCH', async () => {
