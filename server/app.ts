@@ -46,7 +46,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   await app.register(securityHeaders, { publicUrl: config.publicUrl })
   await app.register(database, { file: config.databaseFile })
-  await app.register(bootstrap, { seedDemo: config.SEED_DEMO, seedLastYear: config.SEED_DEMO_LAST_YEAR, adminPassword: config.ADMIN_PASSWORD, publicUrl: config.publicUrl })
+  await app.register(bootstrap, {
+    seedDemo: config.SEED_DEMO,
+    seedLastYear: config.SEED_DEMO_LAST_YEAR,
+    seedThisYear: config.SEED_DEMO_THIS_YEAR,
+    photosDir: config.photosDir,
+    adminPassword: config.ADMIN_PASSWORD,
+    publicUrl: config.publicUrl,
+  })
   await app.register(access, { deviceRequestsPerMinute: config.DEVICE_REQUESTS_PER_MINUTE })
   await app.register(openapi, { version: pkg.version })
   await app.register(health, { version: pkg.version })

@@ -15,6 +15,7 @@ const ConfigSchema = Type.Object({
   APP_DIR: Type.String({ minLength: 1, default: './dist', description: 'Folder of the built app to serve' }),
   SEED_DEMO: Type.Boolean({ default: true, description: 'true to load the demo bloc into an empty database, false to start empty' }),
   SEED_DEMO_LAST_YEAR: Type.Boolean({ default: true, description: 'with SEED_DEMO, also last year’s covenant with a year of reports, being evaluated' }),
+  SEED_DEMO_THIS_YEAR: Type.Boolean({ default: true, description: 'with SEED_DEMO, also this year’s visits so far from every unit, with photos' }),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, description: 'password of the bloc admin created on first start, at least 10 characters' })),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', description: 'the address phones open, such as https://giaouoc.example.vn' })),
   REQUEST_TIMEOUT_MS: Type.Integer({

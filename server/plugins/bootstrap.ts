@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import fp from 'fastify-plugin'
 import { createEnrollmentCode } from '../services/enrollment'
 import { demoCadre, ensureAdmin, loadDemoData, type DemoData } from '../services/bootstrap'
-import { loadDemoYear } from '../services/demo-year'
+import { loadDemoThisYear, loadDemoYear } from '../services/demo-year'
 
 export interface FirstStart {
   /** The admin's login, when the admin was created at this start. */
@@ -21,6 +21,9 @@ export interface BootstrapOptions {
   seedDemo: boolean
   /** With the demo bloc, last year's covenant and a year of its reports, being evaluated. */
   seedLastYear: boolean
+  /** With the demo bloc, this year's visits so far, with photos drawn for them into `photosDir`. */
+  seedThisYear: boolean
+  photosDir: string
   adminPassword: string | undefined
   publicUrl: string
 }
@@ -29,13 +32,14 @@ const demoFile = new URL('../demo/demo-data.json', import.meta.url)
 
 /** Demo data into an empty database (unless turned off), the bloc admin, and a demo enrollment link. */
 export default fp<BootstrapOptions>(
-  async (app, { seedDemo, seedLastYear, adminPassword, publicUrl }) => {
+  async (app, { seedDemo, seedLastYear, seedThisYear, photosDir, adminPassword, publicUrl }) => {
     let demoCadreRow: { id: string; name: string } | undefined
     if (seedDemo) {
       const data = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as DemoData
       if (await loadDemoData(app.db, data)) {
         if (seedLastYear) await loadDemoYear(app.db)
-        app.log.info({ lastYear: seedLastYear }, 'demo data loaded into the new database')
+        if (seedThisYear) await loadDemoThisYear(app.db, photosDir)
+        app.log.info({ lastYear: seedLastYear, thisYear: seedThisYear }, 'demo data loaded into the new database')
       }
       demoCadreRow = await demoCadre(app.db, data)
     }

@@ -1,9 +1,13 @@
-import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
-import type { Member } from '../../src/domain'
-import type { PushedReport } from '../../src/protocol'
+import { createHash, randomUUID } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { Kysely, Transaction } from 'kysely'
+import type { PushedPhoto, PushedReport } from '../../src/protocol'
 import type { Database } from '../db/schema'
-import { pushReports } from './push'
+import { DEMO_PHOTO, demoPhoto } from './demo-photos'
+import { storePhoto } from './photo-store'
+import { recordPhotoBlob } from './photos'
+import { pushReports, type Pusher } from './push'
 import { nextRevision, toMember } from './reference'
 
 /** A small deterministic generator (mulberry32): the demo year is the same on every machine. */
@@ -87,12 +91,52 @@ function visitsOf(
   return reports
 }
 
+/** A unit's zeal, from its place in the bloc: units differ in how much they did, so that a year has a ranking to make. */
+const zealOf = (index: number, units: number) => 0.55 + (0.45 * ((index * 7) % units)) / Math.max(1, units - 1)
+
+/**
+ * One revoked demo device per unit, for a cadre of it, to push the demo's visits through: it
+ * cannot be used to sign in. Not the cadre whose enrollment link `npm start` prints: that one's
+ * phone list stays empty, and their phone gets nothing of the demo back as its own.
+ */
+async function demoPushers(trx: Transaction<Database>, units: { id: string }[], year: number, at: string): Promise<Map<string, Pusher>> {
+  const pushers = new Map<string, Pusher>()
+  for (const unit of units) {
+    const cadre = await trx.selectFrom('member').selectAll().where('unit_id', '=', unit.id).where('role', '=', 'cadre').orderBy('name', 'desc').executeTakeFirst()
+    if (!cadre) continue
+    const deviceId = randomUUID()
+    await trx
+      .insertInto('device')
+      .values({ id: deviceId, member_id: cadre.id, name: `Máy dữ liệu mẫu năm ${year}`, token_hash: `demo-${deviceId}`, enrolled_at: at, revoked_at: at, last_seen_at: at })
+      .execute()
+    pushers.set(unit.id, { deviceId, member: toMember(cadre) })
+  }
+  return pushers
+}
+
+/** The communes each unit is assigned in `year`, by name. */
+const assignedIn = (db: Kysely<Database>, year: number) =>
+  db
+    .selectFrom('assignment')
+    .innerJoin('commune', 'commune.id', 'assignment.commune_id')
+    .select(['assignment.unit_id', 'commune.id', 'commune.name'])
+    .where('assignment.year', '=', year)
+    .orderBy('commune.name')
+    .execute()
+
+async function pushAll(db: Kysely<Database>, pusher: Pusher, reports: PushedReport[], receivedAt: (report: PushedReport) => Date): Promise<void> {
+  for (const report of reports) {
+    const { results } = await pushReports(db, pusher, { reports: [report] }, receivedAt(report))
+    const refused = results.find((result) => result.outcome === 'rejected')
+    if (refused) throw new Error(`demo: a report was refused: ${JSON.stringify(refused)}`)
+  }
+}
+
 /**
  * Last year in the demo bloc: this year's commitments, signed on the same day a year before,
  * with a year of visits from every unit (the same on every machine, people fictional), now
  * being evaluated, so that a newcomer can score, rank, vote and print a whole year right after
- * `npm start`. The visits come in through the push, as phones send them, from one demo device
- * per unit that is revoked from the start: it cannot be used to sign in. Answers false when the
+ * `npm start`. The visits come in through the push, as phones send them. Answers false when the
  * bloc already has last year's covenant.
  */
 export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Promise<boolean> {
@@ -103,11 +147,10 @@ export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Prom
   const covenantId = randomUUID()
   const positions = new Map<number, string>()
   const units = await db.selectFrom('unit').select(['id', 'name']).where('bloc_id', '=', current.bloc_id).orderBy('name').execute()
-  const pushers = new Map<string, { deviceId: string; member: Member }>()
+  const at = `${year}-12-31T10:00:00.000Z`
 
-  await db.transaction().execute(async (trx) => {
+  const pushers = await db.transaction().execute(async (trx) => {
     const rev = await nextRevision(trx)
-    const at = `${year}-12-31T10:00:00.000Z`
     await trx
       .insertInto('covenant')
       .values({
@@ -131,45 +174,103 @@ export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Prom
         .insertInto('assignment')
         .values(assigned.map((row) => ({ ...row, year, rev })))
         .execute()
-    for (const unit of units) {
-      // Not the cadre whose enrollment link npm start prints: that one's phone list stays empty.
-      const cadre = await trx.selectFrom('member').selectAll().where('unit_id', '=', unit.id).where('role', '=', 'cadre').orderBy('name', 'desc').executeTakeFirst()
-      if (!cadre) continue
-      const deviceId = randomUUID()
-      await trx
-        .insertInto('device')
-        .values({ id: deviceId, member_id: cadre.id, name: `Máy dữ liệu mẫu năm ${year}`, token_hash: `demo-${deviceId}`, enrolled_at: at, revoked_at: at, last_seen_at: at })
-        .execute()
-      pushers.set(unit.id, { deviceId, member: toMember(cadre) })
-    }
+    return demoPushers(trx, units, year, at)
   })
 
-  const communes = await db
-    .selectFrom('assignment')
-    .innerJoin('commune', 'commune.id', 'assignment.commune_id')
-    .select(['assignment.unit_id', 'commune.id', 'commune.name'])
-    .where('assignment.year', '=', year)
-    .orderBy('commune.name')
-    .execute()
+  const communes = await assignedIn(db, year)
   for (const [index, unit] of units.entries()) {
     const pusher = pushers.get(unit.id)
     if (!pusher) continue
-    const random = seeded(2020 + index)
-    // Units differ in how much they did, so that the year has a ranking to make.
-    const zeal = 0.55 + (0.45 * ((index * 7) % units.length)) / Math.max(1, units.length - 1)
     const reports = visitsOf(
-      { id: unit.id, zeal },
+      { id: unit.id, zeal: zealOf(index, units.length) },
       communes.filter((row) => row.unit_id === unit.id),
       covenantId,
       year,
       (order) => positions.get(order),
-      random,
+      seeded(2020 + index),
     )
-    for (let start = 0; start < reports.length; start += 50) {
-      const { results } = await pushReports(db, pusher, { reports: reports.slice(start, start + 50) }, new Date(`${year}-12-31T10:00:00.000Z`))
-      const refused = results.find((result) => result.outcome === 'rejected')
-      if (refused) throw new Error(`demo year: a report was refused: ${JSON.stringify(refused)}`)
-    }
+    await pushAll(db, pusher, reports, () => new Date(at))
   }
   return true
+}
+
+const CAPTIONS = ['Trao quà cho hộ nghèo', 'Làm việc với UBND xã', 'Khảo sát mô hình sinh kế', 'Đường bê tông nội thôn', 'Sinh hoạt chi bộ thôn', 'Thăm hộ được hỗ trợ']
+
+/**
+ * This year so far in the demo bloc: every unit's visits to its communes from January to
+ * yesterday, as for last year, each with one or two photos drawn by `demoPhoto` and received
+ * as a finished upload would be, so that the matrix, the gallery and the commune pages of a
+ * new endpoint look like a bloc at work. Each visit reaches the endpoint on its own day.
+ * Answers false when the demo's people already reported this year.
+ */
+export async function loadDemoThisYear(db: Kysely<Database>, photosDir: string, now = new Date()): Promise<boolean> {
+  const covenant = await db.selectFrom('covenant').selectAll().where('year', '=', now.getFullYear()).where('status', '=', 'signed').where('demo', '=', 1).executeTakeFirst()
+  if (!covenant) return false
+  if (await db.selectFrom('report').select('id').where('covenant_id', '=', covenant.id).limit(1).executeTakeFirst()) return false
+  const positions = new Map((await db.selectFrom('commitment').select(['id', 'position']).where('covenant_id', '=', covenant.id).execute()).map((row) => [row.position, row.id]))
+  const units = await db.selectFrom('unit').select(['id', 'name']).where('bloc_id', '=', covenant.bloc_id).orderBy('name').execute()
+  // Today in Vietnam (UTC+7): the visits end yesterday.
+  const today = new Date(now.getTime() + 7 * 3600 * 1000).toISOString().slice(0, 10)
+  const pushers = await db.transaction().execute((trx) => demoPushers(trx, units, covenant.year, `${covenant.year}-01-02T01:00:00.000Z`))
+  const communes = await assignedIn(db, covenant.year)
+
+  for (const [index, unit] of units.entries()) {
+    const pusher = pushers.get(unit.id)
+    if (!pusher) continue
+    const random = seeded(3030 + index)
+    const visits = visitsOf(
+      { id: unit.id, zeal: zealOf(index, units.length) },
+      communes.filter((row) => row.unit_id === unit.id),
+      covenant.id,
+      covenant.year,
+      (order) => positions.get(order),
+      random,
+    ).filter((report) => report.visitDate < today)
+    const bytes = new Map<string, Buffer>()
+    const reports = visits.map((report) => {
+      const month = Number(report.visitDate.slice(5, 7))
+      // 09:15 in Vietnam, on the day of the visit.
+      const takenAt = `${report.visitDate}T02:15:00.000Z`
+      const photos = Array.from({ length: random() < 0.25 ? 2 : 1 }, (_, index): PushedPhoto => {
+        const jpeg = demoPhoto(month, random)
+        const photo = {
+          id: randomUUID(),
+          sha256: createHash('sha256').update(jpeg).digest('hex'),
+          size: jpeg.length,
+          type: 'image/jpeg' as const,
+          width: DEMO_PHOTO.width,
+          height: DEMO_PHOTO.height,
+          caption: CAPTIONS[Math.floor(random() * CAPTIONS.length)] ?? '',
+          takenAt,
+          capturedAt: takenAt,
+          capturedLatitude: null,
+          capturedLongitude: null,
+        }
+        bytes.set(photo.id, jpeg)
+        return { ...photo, takenAt: index ? `${report.visitDate}T02:40:00.000Z` : takenAt }
+      })
+      return { ...report, photos, createdAt: takenAt, updatedAt: takenAt }
+    })
+    const receivedAt = (report: PushedReport) => new Date(`${report.visitDate}T10:00:00.000Z`)
+    await pushAll(db, pusher, reports, receivedAt)
+    for (const report of reports)
+      for (const photo of report.photos) {
+        const jpeg = bytes.get(photo.id)
+        if (jpeg) await receiveDemoPhoto(db, photosDir, jpeg, photo.sha256, receivedAt(report))
+      }
+  }
+  return true
+}
+
+/** Into the photo store as a finished upload puts it: the file first (linked in from beside the store), then the database. */
+async function receiveDemoPhoto(db: Kysely<Database>, photosDir: string, jpeg: Buffer, sha256: string, at: Date): Promise<void> {
+  await fs.mkdir(photosDir, { recursive: true })
+  const file = path.join(photosDir, `.demo-${randomUUID()}`)
+  await fs.writeFile(file, jpeg)
+  try {
+    await storePhoto(file, photosDir, sha256)
+  } finally {
+    await fs.rm(file, { force: true })
+  }
+  await recordPhotoBlob(db, { sha256, size: jpeg.length, type: 'image/jpeg' }, at)
 }

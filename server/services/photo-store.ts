@@ -40,6 +40,16 @@ async function jpegDimensions(handle: fs.FileHandle, size: number): Promise<Imag
   return null
 }
 
+/** A stored JPEG's dimensions, as its header declares them; null when not found. */
+export async function jpegDimensionsOf(file: string): Promise<ImageSize | null> {
+  const handle = await fs.open(file, 'r')
+  try {
+    return await jpegDimensions(handle, (await handle.stat()).size)
+  } finally {
+    await handle.close()
+  }
+}
+
 /** What an uploaded file really is: its first bytes for the type, its header for the dimensions, streamed through SHA-256 so memory stays flat. */
 export async function inspectPhoto(file: string): Promise<InspectedPhoto> {
   const handle = await fs.open(file, 'r')

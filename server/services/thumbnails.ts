@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { blobPath } from './photo-store'
+import { blobPath, jpegDimensionsOf } from './photo-store'
 
 const exists = (file: string) =>
   fs.access(file).then(
@@ -16,8 +16,18 @@ class UndecodablePhoto extends Error {
 
 type Job = { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }
 
-/** The long edge of a dashboard thumbnail, as on the phone, and its JPEG quality. */
-export const THUMBNAIL = { edge: 320, quality: 75 } as const
+async function isThumbnailSized(file: string): Promise<boolean> {
+  if ((await fs.stat(file)).size > THUMBNAIL.ownBytes) return false
+  const dimensions = await jpegDimensionsOf(file)
+  return dimensions !== null && Math.max(dimensions.width, dimensions.height) <= THUMBNAIL.edge
+}
+
+/**
+ * The long edge of a dashboard thumbnail, as on the phone, and its JPEG quality. A JPEG no
+ * longer than that and of at most `ownBytes` costs no more than its thumbnail would: it is
+ * served as its own.
+ */
+export const THUMBNAIL = { edge: 320, quality: 75, ownBytes: 48 * 1024 } as const
 
 /**
  * Thumbnails of received JPEG photos, made once in a worker thread and kept beside the store
@@ -36,17 +46,18 @@ export class Thumbnails {
 
   /**
    * The file to serve for a received photo: its thumbnail when one is asked for and can be made
-   * (a JPEG that decodes), else the photo itself, with its real type.
+   * (a JPEG that decodes, bigger than a thumbnail), else the photo itself, with its real type.
    */
   async served(photo: { sha256: string; type: string }, thumb: boolean, onFailure: (error: unknown) => void): Promise<{ file: string; type: string }> {
-    if (thumb && photo.type === 'image/jpeg') {
+    const original = blobPath(this.photosDir, photo.sha256)
+    if (thumb && photo.type === 'image/jpeg' && !(await isThumbnailSized(original))) {
       try {
         return { file: await this.fileFor(photo.sha256), type: 'image/jpeg' }
       } catch (error) {
         onFailure(error)
       }
     }
-    return { file: blobPath(this.photosDir, photo.sha256), type: photo.type }
+    return { file: original, type: photo.type }
   }
 
   /**

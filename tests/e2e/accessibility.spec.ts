@@ -4,7 +4,7 @@ import { demoAccess, startEndpoint, tempDir, type Endpoint } from './endpoint'
 import { expectAccessible, expectHeading } from './helpers'
 
 // axe-core over every field screen on a 360 px phone and every dashboard screen on a laptop,
-// with the demo's data in them: no serious or critical violation anywhere.
+// with the demo's data in them (this year's visits and photos too): no serious or critical violation anywhere.
 const port = 4180
 test.use({ baseURL: `http://localhost:${port}` })
 let endpoint: Endpoint
@@ -12,7 +12,7 @@ let adminPassword: string
 let enrollLink: string
 
 test.beforeAll(async () => {
-  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: tempDir('giao-uoc-a11y-') })
+  endpoint = await startEndpoint('server.ts', port, { DATA_DIR: tempDir('giao-uoc-a11y-'), SEED_DEMO_THIS_YEAR: 'true' })
   const access = demoAccess(endpoint)
   adminPassword = access.adminPassword
   enrollLink = access.enrollLink
@@ -116,8 +116,7 @@ test('every dashboard screen, the progress matrix included', async ({ browser })
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Giao ước')
   await expectAccessible(page, 'a covenant')
 
-  // Last year, with the demo's reports, being evaluated.
-  await page.getByTestId('dashboard-year').selectOption(String(new Date().getFullYear() - 1))
+  // This year's demo visits, each with its photos.
   await nav.getByRole('link', { name: 'Báo cáo', exact: true }).click()
   await expect(page.getByTestId('report-table')).toBeVisible()
   await expectAccessible(page, 'reports')
@@ -127,7 +126,10 @@ test('every dashboard screen, the progress matrix included', async ({ browser })
   await nav.getByRole('link', { name: 'Ảnh', exact: true }).click()
   await expectHeading(page, 'Ảnh minh chứng')
   await expect(page.getByText('Đang tải…')).toHaveCount(0)
+  await expect(page.getByTestId('gallery').locator('img').nth(20)).toBeVisible()
   await expectAccessible(page, 'gallery')
+  // Last year, with the demo's reports, being evaluated.
+  await page.getByTestId('dashboard-year').selectOption(String(new Date().getFullYear() - 1))
   await nav.getByRole('link', { name: 'Đánh giá, xếp hạng', exact: true }).click()
   await expect(page.getByTestId('evaluation-row').first()).toBeVisible()
   await expectAccessible(page, 'last year’s evaluation')

@@ -51,7 +51,7 @@ describe('the log', () => {
 
   it('never holds a bearer token or a token sent in the address', async () => {
     const lines: string[] = []
-    const config = loadConfig({ DATA_DIR: tempDir(), APP_DIR: fakeBuiltApp(), SEED_DEMO_LAST_YEAR: 'false', LOG_LEVEL: 'info' })
+    const config = loadConfig({ DATA_DIR: tempDir(), APP_DIR: fakeBuiltApp(), SEED_DEMO_LAST_YEAR: 'false', SEED_DEMO_THIS_YEAR: 'false', LOG_LEVEL: 'info' })
     const app = await buildApp(config, { logStream: { write: (line) => void lines.push(line) } })
     try {
       await app.inject({ method: 'GET', url: '/api/pull?cursor=0&token=gud_in_the_address', headers: { authorization: 'Bearer gud_in_the_header' } })
@@ -73,7 +73,16 @@ describe('the data folder', () => {
     fs.chmodSync(dataDir, 0o755)
     const port = 4400 + Math.floor(Math.random() * 500)
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/server.ts'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, APP_DIR: fakeBuiltApp(), SEED_DEMO_LAST_YEAR: 'false', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        APP_DIR: fakeBuiltApp(),
+        SEED_DEMO_LAST_YEAR: 'false',
+        SEED_DEMO_THIS_YEAR: 'false',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
