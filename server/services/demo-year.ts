@@ -36,8 +36,9 @@ type ByOrder = (order: number) => string | undefined
 
 /**
  * One unit's year of visits: each cadre in turn, each assigned commune about monthly (a
- * unit's `zeal` decides how often and how much), the year's percentages reported mid-year and
- * at its end, and the yes-or-no commitments marked done in December by the units that met them.
+ * unit's `zeal` decides how often and how much), the year's percentages reported in the
+ * `checkpoints` months, and the yes-or-no commitments marked done in December by the units
+ * that met them.
  */
 function visitsOf(
   unit: { id: string; zeal: number },
@@ -46,6 +47,7 @@ function visitsOf(
   year: number,
   byOrder: ByOrder,
   random: () => number,
+  checkpoints: readonly number[],
 ): PushedReport[] {
   const reports: PushedReport[] = []
   const entry = (order: number, status: 'in_progress' | 'done', amount: number | null) => {
@@ -65,7 +67,7 @@ function visitsOf(
         ...entry(5, 'in_progress', households),
         ...(random() < 0.15 * unit.zeal ? entry(6, 'in_progress', 1) : []),
         ...(month % 2 === 0 && commune === communes[0] ? entry(3, 'in_progress', 2) : []),
-        ...(commune === communes[0] && (month === 6 || month === 12)
+        ...(commune === communes[0] && checkpoints.includes(month)
           ? [...entry(2, 'in_progress', Math.round((month / 12) * 100 * unit.zeal)), ...entry(4, 'in_progress', Math.round((month / 12) * 95 * unit.zeal))]
           : []),
         ...(commune === communes[0] && month === 12 ? [...entry(1, 'done', null), ...(unit.zeal > 0.7 ? [...entry(7, 'done', null), ...entry(8, 'done', null)] : [])] : []),
@@ -188,6 +190,7 @@ export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Prom
       year,
       (order) => positions.get(order),
       seeded(2020 + index),
+      [6, 12],
     )
     await pushAll(db, pusher, reports, () => new Date(at))
   }
@@ -225,6 +228,8 @@ export async function loadDemoThisYear(db: Kysely<Database>, photosDir: string, 
       covenant.year,
       (order) => positions.get(order),
       random,
+      // Quarterly, so that a bloc looked at in any month has its figures.
+      [3, 6, 9, 12],
     ).filter((report) => report.visitDate < today)
     const bytes = new Map<string, Buffer>()
     const reports = visits.map((report) => {

@@ -48,6 +48,12 @@ export async function addMessages(load: MessageLoader): Promise<void> {
   await loadMessages(i18n.global.locale.value)
 }
 
+/** A part's messages, one file per language: the answer loads and adds them the first time it is called, and only then. */
+export function lazyMessages(files: Record<Locale, () => Promise<{ default: Record<string, unknown> }>>): () => Promise<void> {
+  let added: Promise<void> | null = null
+  return () => (added ??= addMessages(async (locale) => (await files[locale]()).default))
+}
+
 /** Switch the interface language, remember it, and tell the page (for screen readers and hyphenation). */
 export async function applyLocale(locale: Locale): Promise<void> {
   await loadMessages(locale)
