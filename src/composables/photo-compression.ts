@@ -6,7 +6,7 @@
  * browser has it (`photo-compression.worker.ts`), on the page otherwise.
  */
 
-import { FINGERPRINT_GRID, fingerprint, imageSize, readCapture, sniffImageType, type PhotoCapture } from '@/domain'
+import { FINGERPRINT_GRID, fingerprint, imageSize, readCapture, sha256Hex, sniffImageType, type PhotoCapture } from '@/domain'
 
 export const PHOTO_LIMITS = {
   longEdge: 1600,
@@ -90,11 +90,6 @@ function fingerprintOf(source: ImageBitmap): string {
   const { data } = context.getImageData(0, 0, width, height)
   const grey = Array.from({ length: width * height }, (_, index) => 0.299 * (data[index * 4] ?? 0) + 0.587 * (data[index * 4 + 1] ?? 0) + 0.114 * (data[index * 4 + 2] ?? 0))
   return fingerprint(grey)
-}
-
-export async function sha256Hex(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
 /** Process one picture, wherever this runs (worker or page). */

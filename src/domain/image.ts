@@ -80,3 +80,10 @@ export function imageSize(bytes: Uint8Array): ImageSize | null {
       return null
   }
 }
+
+/** Hex SHA-256 of a photo's bytes, as the phone sends it and the endpoint checks it. */
+export async function sha256Hex(data: Blob | Uint8Array): Promise<string> {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer())
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
