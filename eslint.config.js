@@ -56,8 +56,13 @@ const boundaries = [
   },
   {
     files: ['src/views/**', 'src/components/**', 'src/App.vue', 'src/router.ts', 'src/main.ts'],
-    group: [...nodeOnly, 'dexie', ...layers('db', 'sync', 'sw'), ...dashboard],
+    group: [...nodeOnly, 'dexie', ...layers('db', 'sync', 'sw', 'rescue'), ...dashboard],
     message: "field screens are thin: data comes through stores and composables, never IndexedDB or fetch; the dashboard only through the router's lazy import().",
+  },
+  {
+    files: ['src/rescue/**'],
+    group: ['vue', 'vue-router', 'pinia', 'vue-i18n', ...nodeOnly, ...layers('protocol', 'sync', 'stores', 'composables', 'components', 'views', 'sw', 'i18n', 'dashboard')],
+    message: 'rescue files are made of domain and db data with fflate and Web Crypto, nothing else.',
   },
   {
     files: ['src/dashboard/**'],

@@ -65,6 +65,8 @@ export const routes: RouteRecordRaw[] = [
  */
 export const scrollBehavior: RouterScrollBehavior = (to, from, saved) => {
   if (saved) return saved
+  // A link to a part of a screen ("Lưu việc chưa gửi ra tệp") shows that part.
+  if (to.hash) return { el: to.hash, top: 16 }
   if (to.path === from.path || (from.name === 'report-new' && to.name === 'report-edit')) return false
   return { top: 0 }
 }

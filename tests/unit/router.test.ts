@@ -14,4 +14,8 @@ describe('where a screen opens', () => {
     expect(scrollBehavior(at('/dashboard/reports', 'dashboard-reports'), at('/dashboard/reports', 'dashboard-reports'), null)).toBe(false)
     expect(scrollBehavior(at('/reports/1/edit', 'report-edit'), at('/reports/new', 'report-new'), null)).toBe(false)
   })
+
+  it('shows the part of a screen a link names', () => {
+    expect(scrollBehavior({ ...at('/settings', 'settings'), hash: '#rescue' }, at('/settings', 'settings'), null)).toEqual({ el: '#rescue', top: 16 })
+  })
 })
