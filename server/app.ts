@@ -35,6 +35,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: options.logStream === false ? false : { level: config.LOG_LEVEL, serializers: { req: loggedRequest }, ...(options.logStream && { stream: options.logStream }) },
     bodyLimit: 1024 * 1024,
+    // A first start seeds the demo (its photos drawn one by one): seconds on a busy machine, past Fastify's 10 s default.
+    pluginTimeout: 180_000,
     serverFactory: (handler) => serverWithTimeouts(handler, config.REQUEST_TIMEOUT_MS),
     // Behind the reverse proxy the README recommends, the client's address comes from X-Forwarded-For (TRUST_PROXY).
     trustProxy: config.trustProxy,

@@ -17,3 +17,22 @@ export function isQuotaError(error: unknown): boolean {
   const named = (value: unknown) => value instanceof Error && value.name === 'QuotaExceededError'
   return named(error) || named((error as { inner?: unknown } | null)?.inner)
 }
+
+let keepAsked = false
+
+/**
+ * Ask the browser, once per run, to keep this app's data when the phone runs short of space
+ * (persistent storage): called when a report is first saved, so that the cadre's work is not
+ * the first thing a browser clears. Best effort; Settings shows the answer.
+ */
+export async function keepDataOnPhone(storage: StorageManager | undefined = globalThis.navigator?.storage): Promise<void> {
+  if (keepAsked) return
+  keepAsked = true
+  // A window's StorageManager has persist(); a worker's does not.
+  const manager = storage as (StorageManager & { persist?: () => Promise<boolean> }) | undefined
+  try {
+    if (typeof manager?.persist === 'function' && !(await manager.persisted())) await manager.persist()
+  } catch {
+    // Refused or not offered: Settings says so and offers it again.
+  }
+}

@@ -102,3 +102,13 @@ export function visitPlan({ now, year, communes, commitments, reports, held, las
 export function dueCount(plan: VisitPlan): number {
   return plan.unsent.filter((item) => item.kind === 'refused' || item.days >= STALE_DAYS).length + plan.quiet.length
 }
+
+/**
+ * Whether to ask the cadre to save their unsent work to a file: some of it is `STALE_DAYS` old
+ * and nothing has reached the endpoint for as long (or ever), so a lost or wiped phone would
+ * take days of work with it.
+ */
+export function needsRescueFile(plan: VisitPlan, lastSyncAt: string | null, now: Date): boolean {
+  const stale = plan.unsent.some((item) => item.days >= STALE_DAYS)
+  return stale && (lastSyncAt === null || daysBetween(lastSyncAt, now) >= STALE_DAYS)
+}

@@ -14,7 +14,7 @@ import {
   type ReportLocation,
 } from '@/domain'
 import type { OutboxRow, PhotoRow, UploadRow } from '@/db/database'
-import { estimateStorage, freeBytesOf, isQuotaError } from '@/db/quota'
+import { estimateStorage, freeBytesOf, isQuotaError, keepDataOnPhone } from '@/db/quota'
 import { useFieldStore } from './field'
 
 /** A photo of a report, as the phone keeps it. */
@@ -219,6 +219,7 @@ export const useReportEditor = defineStore('report-editor', () => {
       const { saveReport } = await loadReports()
       const saved = await saveReport(snapshot, new Date())
       stored.value = true
+      void keepDataOnPhone()
       // Keep what was typed while saving; take the stored revision and times.
       if (report.value?.id === saved.id) report.value = { ...report.value, revision: saved.revision, state: saved.state, updatedAt: saved.updatedAt }
       saveState.value = timer ? 'saving' : 'saved'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dueCount, visitPlan, type Commune, type PlanInput } from '@/domain'
+import { dueCount, needsRescueFile, visitPlan, type Commune, type PlanInput } from '@/domain'
 import { aCommitment, aReport } from './fixtures'
 
 const visits = aCommitment()
@@ -62,5 +62,20 @@ describe('the visit plan', () => {
       ],
     })
     expect(dueCount(result)).toBe(3)
+  })
+})
+
+describe('the reminder to save unsent work to a file', () => {
+  const waiting = (days: number) => plan({ reports: [aReport({ state: 'queued', updatedAt: daysAgo(days) })] })
+
+  it('comes when work has waited three days and nothing has been sent for as long', () => {
+    expect(needsRescueFile(waiting(3), daysAgo(4), now)).toBe(true)
+    expect(needsRescueFile(waiting(5), null, now)).toBe(true)
+  })
+
+  it('does not come for fresh work, nor while the phone still reaches the endpoint', () => {
+    expect(needsRescueFile(waiting(1), null, now)).toBe(false)
+    expect(needsRescueFile(waiting(5), daysAgo(1), now)).toBe(false)
+    expect(needsRescueFile(plan({}), null, now)).toBe(false)
   })
 })

@@ -74,3 +74,27 @@ describe('useStorage', () => {
     expect(storage.persist.value).toBe('unsupported')
   })
 })
+
+describe('keepDataOnPhone', () => {
+  it('asks the browser once per run to keep the data, and not when it keeps it already', async () => {
+    vi.resetModules()
+    const { keepDataOnPhone } = await import('@/db/quota')
+    const persist = vi.fn(() => Promise.resolve(true))
+    const storage = { persist, persisted: () => Promise.resolve(false) } as unknown as StorageManager
+    await keepDataOnPhone(storage)
+    await keepDataOnPhone(storage)
+    expect(persist).toHaveBeenCalledTimes(1)
+
+    vi.resetModules()
+    const again = await import('@/db/quota')
+    const kept = vi.fn(() => Promise.resolve(true))
+    await again.keepDataOnPhone({ persist: kept, persisted: () => Promise.resolve(true) } as unknown as StorageManager)
+    expect(kept).not.toHaveBeenCalled()
+    // A browser that throws is no failure of the save.
+    vi.resetModules()
+    const broken = await import('@/db/quota')
+    await expect(
+      broken.keepDataOnPhone({ persist: () => Promise.reject(new Error('no')), persisted: () => Promise.resolve(false) } as unknown as StorageManager),
+    ).resolves.toBeUndefined()
+  })
+})

@@ -1,0 +1,103 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
+import { expect, test, type Browser, type Page } from '@playwright/test'
+import { phone } from '../../playwright.config'
+import { enroll, phoneWaiting, Rig, seedQueue } from '../faults/rig'
+import { tempDir } from './endpoint'
+
+// A phone lost with three reports and their photos unsent: saved to a file first, the file
+// opened on a new phone of the same member sends them, once. Files that are cut short,
+// altered or another member's are refused, and the queue stays as it was.
+let rig: Rig
+const member = 'Giàng Seo Chứ'
+
+test.beforeAll(async () => {
+  rig = new Rig()
+  await rig.start()
+})
+
+test.afterAll(async () => {
+  await rig.stop()
+})
+
+async function newPhone(browser: Browser): Promise<Page> {
+  const { launchOptions, trace, ...settings } = phone
+  void launchOptions
+  void trace
+  return (await browser.newContext(settings)).newPage()
+}
+
+/** What the phone holds to send, and how many reports it has. */
+async function queueOf(page: Page): Promise<{ waiting: string[]; accepted: number }> {
+  const { waiting, accepted } = await phoneWaiting(page)
+  return { waiting: [...waiting].sort(), accepted }
+}
+
+async function open(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await page.getByTestId('rescue-open').setInputFiles({ name, mimeType: 'application/zip', buffer: Buffer.from(bytes) })
+}
+
+test('unsent work saved to a file reaches the endpoint from another phone, once; bad files are refused', async ({ browser }) => {
+  test.setTimeout(240_000)
+  const lost = await newPhone(browser)
+  await enroll(lost, rig.link)
+  await lost.context().setOffline(true)
+  const seeded = await seedQueue(lost, { reports: 3, photos: [1, 1, 1] })
+
+  // Offline, from Settings: the file comes as a download where the browser cannot share it.
+  await lost.goto(`${rig.url}/settings#rescue`)
+  await expect(lost.getByTestId('rescue-holding')).toHaveText('Máy đang giữ 3 báo cáo, 0 đề xuất điển hình và 3 ảnh chưa gửi xong.')
+  const [download] = await Promise.all([lost.waitForEvent('download'), lost.getByTestId('rescue-save').click()])
+  expect(download.suggestedFilename()).toMatch(/^giao-uoc-chua-gui-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.zip$/)
+  const file = path.join(tempDir('giao-uoc-rescue-'), download.suggestedFilename())
+  await download.saveAs(file)
+  await expect(lost.getByTestId('rescue-message')).toContainText('Đã lưu tệp')
+  const bytes = new Uint8Array(fs.readFileSync(file))
+
+  // Files the phone must refuse, each with its reason, its queue untouched.
+  const parts = unzipSync(bytes)
+  const reports = JSON.parse(strFromU8(parts['reports.json'] ?? new Uint8Array())) as { summary: string }[]
+  const altered = zipSync({ ...parts, 'reports.json': strToU8(JSON.stringify(reports.map((report) => ({ ...report, summary: 'Sửa trong tệp' })))) })
+  const manifest = JSON.parse(strFromU8(parts['manifest.json'] ?? new Uint8Array())) as { member: { id: string; name: string } }
+  const someoneElses = zipSync({ ...parts, 'manifest.json': strToU8(JSON.stringify({ ...manifest, member: { id: crypto.randomUUID(), name: 'Lò Văn Thắng' } })) })
+  const before = await queueOf(lost)
+  for (const [name, refused, message] of [
+    ['altered.zip', altered, 'Tệp đã bị sửa đổi sau khi lưu (mã kiểm tra không khớp). Không có gì được nhập.'],
+    ['other.zip', someoneElses, 'Tệp này của Lò Văn Thắng, không phải của người dùng máy này. Không có gì được nhập.'],
+    ['cut.zip', bytes.subarray(0, Math.floor(bytes.length / 2)), 'Tệp bị hỏng hoặc chưa tải về đủ. Không có gì được nhập.'],
+  ] as const) {
+    await open(lost, name, refused)
+    await expect(lost.getByTestId('rescue-message')).toHaveText(message)
+    await expect(lost.getByTestId('rescue-preview')).toHaveCount(0)
+  }
+  expect(await queueOf(lost)).toEqual(before)
+
+  // The phone is lost with its data: nothing of it ever reached the endpoint.
+  await lost.context().close()
+  expect(rig.held(seeded.reportIds, seeded.photoIds).reportRows).toBe(0)
+
+  const next = await newPhone(browser)
+  await enroll(next, await rig.enrollmentLink(member))
+  await next.goto(`${rig.url}/settings`)
+  await open(next, download.suggestedFilename(), bytes)
+  await expect(next.getByTestId('rescue-preview')).toContainText(`Tệp của ${member}`)
+  await expect(next.getByTestId('rescue-preview')).toContainText('Chưa có trên máy này: 3 báo cáo, 0 đề xuất, 3 ảnh.')
+  await next.getByTestId('rescue-import').click()
+  await expect(next.getByTestId('rescue-message')).toContainText('Đã nhập 3 báo cáo, 0 đề xuất, 3 ảnh.')
+  await expect
+    .poll(
+      async () => {
+        const held = rig.held(seeded.reportIds, seeded.photoIds)
+        return { reports: held.reports.size, photos: held.photos.size, waiting: (await queueOf(next)).waiting.length }
+      },
+      { timeout: 60_000 },
+    )
+    .toEqual({ reports: 3, photos: 3, waiting: 0 })
+
+  // The same file again: the phone has it all, and the endpoint still holds each once.
+  await open(next, download.suggestedFilename(), bytes)
+  await expect(next.getByTestId('rescue-message')).toHaveText('Máy đã có mọi thứ trong tệp này: không có gì cần nhập.')
+  const held = rig.held(seeded.reportIds, seeded.photoIds)
+  expect({ reportRows: held.reportRows, photoFiles: held.photoFiles, blobs: held.blobs }).toEqual({ reportRows: 3, photoFiles: 3, blobs: 3 })
+})
