@@ -34,21 +34,23 @@ function withoutUpload<T extends { uploadedAt?: string | null }>(row: T): Omit<T
 
 /** What the phone holds that the endpoint has not acknowledged: drafts, queued and refused reports and cases, and their photos. */
 export async function unsentContent(db: AppDatabase = defaultDb): Promise<RescueContent> {
-  return db.transaction('r', db.reports, db.exemplars, db.photos, async () => {
+  const { reports, exemplars, rows } = await db.transaction('r', db.reports, db.exemplars, db.photos, async () => {
     const reports = (await db.reports.filter(unsent).toArray()).map(withoutSearch)
     const exemplars = await db.exemplars.filter(unsent).toArray()
     const photoIds = [...reports, ...exemplars].flatMap((item) => item.photoIds)
     const rows = (await db.photos.bulkGet(photoIds)).filter((row): row is PhotoRow => row !== undefined)
-    const photos = await Promise.all(
-      rows.map(async ({ blob, thumbnail, ...row }) => ({
-        ...withoutUpload(row),
-        // Only photos the endpoint holds are ever without their bytes.
-        bytes: blob ? new Uint8Array(await blob.arrayBuffer()) : null,
-        thumbnail: thumbnail ? new Uint8Array(await thumbnail.arrayBuffer()) : null,
-      })),
-    )
-    return { reports, exemplars, photos }
+    return { reports, exemplars, rows }
   })
+  // The bytes are read after the transaction: it would end while waiting for them.
+  const photos = await Promise.all(
+    rows.map(async ({ blob, thumbnail, ...row }) => ({
+      ...withoutUpload(row),
+      // Only photos the endpoint holds are ever without their bytes.
+      bytes: blob ? new Uint8Array(await blob.arrayBuffer()) : null,
+      thumbnail: thumbnail ? new Uint8Array(await thumbnail.arrayBuffer()) : null,
+    })),
+  )
+  return { reports, exemplars, photos }
 }
 
 /** The file of the phone's unsent work, named for its member and day, sealed with `passphrase` when one is given. */

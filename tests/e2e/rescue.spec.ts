@@ -54,6 +54,11 @@ test('unsent work saved to a file reaches the endpoint from another phone, once;
   await download.saveAs(file)
   await expect(lost.getByTestId('rescue-message')).toContainText('Đã lưu tệp')
   const bytes = new Uint8Array(fs.readFileSync(file))
+  // A second copy, sealed with a passphrase.
+  await lost.getByLabel('Mật khẩu cho tệp (không bắt buộc)').fill('mật khẩu dự phòng')
+  const [sealedDownload] = await Promise.all([lost.waitForEvent('download'), lost.getByTestId('rescue-save').click()])
+  const sealed = new Uint8Array(fs.readFileSync(await sealedDownload.path()))
+  expect(Object.keys(unzipSync(sealed)).sort()).toEqual(['manifest.json', 'sealed.bin'])
 
   // Files the phone must refuse, each with its reason, its queue untouched.
   const parts = unzipSync(bytes)
@@ -98,6 +103,16 @@ test('unsent work saved to a file reaches the endpoint from another phone, once;
   // The same file again: the phone has it all, and the endpoint still holds each once.
   await open(next, download.suggestedFilename(), bytes)
   await expect(next.getByTestId('rescue-message')).toHaveText('Máy đã có mọi thứ trong tệp này: không có gì cần nhập.')
+  // The sealed copy opens only with its passphrase, and holds nothing new either.
+  await open(next, 'sealed.zip', sealed)
+  const passphrase = next.getByLabel('Tệp này có mật khẩu. Nhập mật khẩu để mở.')
+  await passphrase.fill('sai mật khẩu')
+  await next.getByRole('button', { name: 'Mở tệp', exact: true }).click()
+  await expect(next.getByTestId('rescue-message')).toHaveText('Sai mật khẩu, hoặc tệp đã bị sửa đổi. Không có gì được nhập.')
+  await passphrase.fill('mật khẩu dự phòng')
+  await next.getByRole('button', { name: 'Mở tệp', exact: true }).click()
+  await expect(next.getByTestId('rescue-message')).toHaveText('Máy đã có mọi thứ trong tệp này: không có gì cần nhập.')
+
   const held = rig.held(seeded.reportIds, seeded.photoIds)
   expect({ reportRows: held.reportRows, photoFiles: held.photoFiles, blobs: held.blobs }).toEqual({ reportRows: 3, photoFiles: 3, blobs: 3 })
 })
