@@ -13,6 +13,7 @@ import appFiles from './plugins/app-files'
 import securityHeaders from './plugins/security-headers'
 import health from './routes/health'
 import auth from './routes/auth'
+import rescue from './routes/rescue'
 import enrollment from './routes/enrollment'
 import pull from './routes/pull'
 import push from './routes/push'
@@ -72,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   })
   await app.register(setup, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })
   await app.register(members)
+  await app.register(rescue, { photosDir: config.photosDir, uploadsDir: config.uploadsDir, photoMaxBytes: config.PHOTO_MAX_BYTES })
   await app.register(progress)
   await app.register(evidence, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })
   await app.register(exports)

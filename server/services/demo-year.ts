@@ -1,11 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto'
-import fs from 'node:fs/promises'
-import path from 'node:path'
 import type { Kysely, Transaction } from 'kysely'
 import type { PushedPhoto, PushedReport } from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { DEMO_PHOTO, demoPhoto } from './demo-photos'
-import { storePhoto } from './photo-store'
+import { storePhotoBytes } from './photo-store'
 import { recordPhotoBlob } from './photos'
 import { pushReports, type Pusher } from './push'
 import { nextRevision, toMember } from './reference'
@@ -261,21 +259,10 @@ export async function loadDemoThisYear(db: Kysely<Database>, photosDir: string, 
     for (const report of reports)
       for (const photo of report.photos) {
         const jpeg = bytes.get(photo.id)
-        if (jpeg) await receiveDemoPhoto(db, photosDir, jpeg, photo.sha256, receivedAt(report))
+        if (!jpeg) continue
+        await storePhotoBytes(jpeg, photosDir, photosDir, photo.sha256)
+        await recordPhotoBlob(db, { sha256: photo.sha256, size: jpeg.length, type: 'image/jpeg' }, receivedAt(report))
       }
   }
   return true
-}
-
-/** Into the photo store as a finished upload puts it: the file first (linked in from beside the store), then the database. */
-async function receiveDemoPhoto(db: Kysely<Database>, photosDir: string, jpeg: Buffer, sha256: string, at: Date): Promise<void> {
-  await fs.mkdir(photosDir, { recursive: true })
-  const file = path.join(photosDir, `.demo-${randomUUID()}`)
-  await fs.writeFile(file, jpeg)
-  try {
-    await storePhoto(file, photosDir, sha256)
-  } finally {
-    await fs.rm(file, { force: true })
-  }
-  await recordPhotoBlob(db, { sha256, size: jpeg.length, type: 'image/jpeg' }, at)
 }

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { Problem } from '../../src/domain'
-import { ERROR_CODES, type ErrorCode, type ErrorResponse, type UPLOAD_ERROR_CODES } from '../../src/protocol'
+import { ERROR_CODES, type ErrorCode, type ErrorResponse, type RescueErrorCode, type UPLOAD_ERROR_CODES } from '../../src/protocol'
 
 type UploadErrorCode = (typeof UPLOAD_ERROR_CODES)[keyof typeof UPLOAD_ERROR_CODES]
 
@@ -12,7 +12,7 @@ type UploadErrorCode = (typeof UPLOAD_ERROR_CODES)[keyof typeof UPLOAD_ERROR_COD
 export class Refusal extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: ErrorCode | UploadErrorCode,
+    readonly code: ErrorCode | UploadErrorCode | RescueErrorCode,
     message: string,
     /** The domain's broken rules, for a 400 `invalid`. */
     readonly problems?: Problem[],

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -91,6 +91,18 @@ export async function storePhoto(file: string, photosDir: string, sha256: string
     throw error
   }
   await flush(path.dirname(target))
+}
+
+/** Bytes held in memory into the store: written in `scratchDir` (on the store's disk, for the link), then stored as a checked upload is. */
+export async function storePhotoBytes(bytes: Uint8Array, photosDir: string, scratchDir: string, sha256: string): Promise<void> {
+  await fs.mkdir(scratchDir, { recursive: true })
+  const file = path.join(scratchDir, `.bytes-${randomUUID()}`)
+  await fs.writeFile(file, bytes)
+  try {
+    await storePhoto(file, photosDir, sha256)
+  } finally {
+    await fs.rm(file, { force: true })
+  }
 }
 
 /** Write a file's (or a folder's) changes through to the disk, as SQLite does with `synchronous=FULL`. */

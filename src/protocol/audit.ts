@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   'evaluation.proposal',
   'exemplar.edit',
   'demo.remove',
+  'rescue.upload',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

@@ -49,6 +49,29 @@ export const UPLOAD_ERROR_CODES = {
   tooManyPixels: 'photo_too_many_pixels',
 } as const
 
+/**
+ * A rescue file uploaded on the dashboard for a member whose phone is gone
+ * (`POST /api/members/:memberId/rescue`, the file as the body, `x-rescue-passphrase` when it is
+ * sealed): at most `bytes`; refused with one of `RESCUE_ERROR_CODES` when it cannot be read.
+ */
+export const RESCUE_LIMITS = { bytes: 200 * 1024 * 1024 } as const
+export const RESCUE_PASSPHRASE_HEADER = 'x-rescue-passphrase'
+export const RESCUE_ERROR_CODES = {
+  /** 400: not a rescue file, or cut short. */
+  damaged: 'rescue_damaged',
+  /** 422: a part's SHA-256 is not the manifest's. */
+  altered: 'rescue_altered',
+  /** 422: made by a newer version of the app. */
+  newer: 'rescue_newer_version',
+  /** 400: sealed, and no passphrase came with it. */
+  passphraseNeeded: 'rescue_passphrase_needed',
+  /** 422: sealed, and the passphrase does not open it. */
+  wrongPassphrase: 'rescue_wrong_passphrase',
+  /** 422: the file is another member's than the one it is uploaded for. */
+  otherMember: 'rescue_other_member',
+} as const
+export type RescueErrorCode = (typeof RESCUE_ERROR_CODES)[keyof typeof RESCUE_ERROR_CODES]
+
 /** `GET /api/export/:file`: one year's reports, entries and progress, for Excel. */
 export const EXPORT_FILES = ['reports.csv', 'entries.csv', 'progress.csv', 'covenant.xlsx'] as const
 export type ExportFile = (typeof EXPORT_FILES)[number]

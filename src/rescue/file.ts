@@ -1,5 +1,5 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate'
-import { sha256Hex, type Exemplar, type Report, type ReportLocation } from '@/domain'
+import { sha256Hex, type Exemplar, type Report, type ReportLocation } from '../domain'
 
 /**
  * The rescue file: a phone's work not yet on the endpoint, in one zip a cadre can keep or pass
@@ -177,7 +177,8 @@ function parseJson(bytes: Uint8Array | undefined): unknown {
   }
 }
 
-async function keyOf(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
+// (Its type is inferred: the browser and Node name the key type differently.)
+async function keyOf(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number) {
   const material = await crypto.subtle.importKey('raw', strToU8(passphrase.normalize('NFC')), 'PBKDF2', false, ['deriveKey'])
   return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
 }

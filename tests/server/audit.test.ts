@@ -16,6 +16,7 @@ import {
 import { exemplarOf, jpeg, photoOf, pushExemplars, pushOne, reportOf } from './field'
 import { enrolledAs } from './helper'
 import { testBloc, type TestBloc } from './managers'
+import { writeRescueFile } from '../../src/rescue/file'
 
 /**
  * What the audit log records: one entry for each kind of change a lead or the admin makes, with
@@ -36,8 +37,8 @@ interface Expected {
 const year = new Date().getFullYear()
 const PASSWORD = 'một mật khẩu bí mật thử'
 
-async function send<T>(bloc: TestBloc, headers: Headers, request: Request): Promise<T> {
-  const response = await bloc.app.inject({ ...request, headers })
+async function send<T>(bloc: TestBloc, headers: Headers, request: Request, contentType?: string): Promise<T> {
+  const response = await bloc.app.inject({ ...request, headers: { ...headers, ...(contentType && { 'content-type': contentType }) } })
   expect(response.statusCode, `${request.method} ${request.url}: ${response.body}`).toBeLessThan(300)
   return (response.headers['content-type']?.toString().startsWith('application/json') ? response.json() : null) as T
 }
@@ -283,6 +284,18 @@ const cases: Record<AuditAction, (bloc: TestBloc) => Promise<Expected>> = {
     return { by: 'admin', unitId: null, details: { year: evaluatedYear } }
   },
   // Last: it takes the demo's people, the lead among them, away.
+  'rescue.upload': async (bloc) => {
+    const member = await bloc.app.db.selectFrom('member').select(['id', 'name']).where('name', '=', 'Lý Thị Dua').executeTakeFirstOrThrow()
+    const device = await bloc.app.db.selectFrom('device').select('id').where('member_id', '=', member.id).executeTakeFirstOrThrow()
+    const { photos: _photos, ...wire } = reportOf(bloc.own.field)
+    void _photos
+    const file = await writeRescueFile(
+      { reports: [{ ...wire, authorId: member.id, photoIds: [], state: 'queued', rejection: null, receipt: null }], exemplars: [], photos: [] },
+      { member, unitId: bloc.own.unitId, deviceId: device.id, appVersion: '1.0.0', now: new Date() },
+    )
+    await send(bloc, bloc.own.lead, { method: 'POST', url: `/api/members/${member.id}/rescue`, payload: Buffer.from(file) }, 'application/zip')
+    return { by: 'lead', unitId: bloc.own.unitId, details: { member: member.name, reports: 1, exemplars: 0, stored: 1, photos: 0 } }
+  },
   'demo.remove': async (bloc) => {
     const removed = await send<Record<string, number>>(bloc, bloc.admin, { method: 'POST', url: '/api/demo/removal' })
     expect(removed.members).toBeGreaterThan(0)

@@ -74,7 +74,7 @@ describe('the demo’s current year', { timeout: 60_000 }, () => {
     // Every photo its own: no evidence flag for a photo used twice.
     expect(new Set(photos.map((photo) => photo.sha256)).size).toBe(photos.length)
     for (const photo of photos) expect(fs.statSync(blobPath(photosDir, photo.sha256)).size).toBeGreaterThan(5_000)
-    expect(fs.readdirSync(photosDir).filter((name) => name.startsWith('.demo-'))).toEqual([])
+    expect(fs.readdirSync(photosDir).filter((name) => name.startsWith('.bytes-'))).toEqual([])
 
     // The cadre whose enrollment link npm start prints has none of them as their own.
     const demoCadre = await app.db.selectFrom('member').select('id').where('name', '=', 'Giàng Seo Chứ').executeTakeFirstOrThrow()
