@@ -42,6 +42,7 @@ import type {
   RevokedCodes,
   RetireRequest,
   ReturnRequest,
+  RescueUploadResponse,
   Review,
   ReviewRequest,
   ScoreSheetRequest,
@@ -51,7 +52,7 @@ import type {
   VotesRequest,
   YearQuery,
 } from '@/protocol'
-import { ERROR_CODES, type ExportFile } from '@/protocol/constants'
+import { ERROR_CODES, RESCUE_PASSPHRASE_HEADER, type ExportFile } from '@/protocol/constants'
 import { ApiError, NetworkError, requestBlob, requestJson } from '@/sync/api'
 
 /** Why a dashboard request failed, in the cases the screens explain (`dashboard.errors.*`). */
@@ -65,6 +66,8 @@ export class DashboardError extends Error {
     message: string,
     readonly problems: { field: string; rule: string }[] = [],
     readonly retryAfterMs = 0,
+    /** The endpoint's own code for the case, where a screen says more than the reason does. */
+    readonly code: string | null = null,
   ) {
     super(message)
   }
@@ -78,7 +81,7 @@ export function toDashboardError(error: unknown): DashboardError {
   if (error instanceof NetworkError) return new DashboardError('offline', error.message)
   if (error instanceof ApiError) {
     const reason = error.code === ERROR_CODES.badLogin ? 'bad_login' : error.code === ERROR_CODES.yearClosed ? 'closed' : (REASON_BY_STATUS[error.status] ?? 'server')
-    return new DashboardError(reason, error.message, error.problems, error.retryAfterMs)
+    return new DashboardError(reason, error.message, error.problems, error.retryAfterMs, error.code ?? null)
   }
   return new DashboardError('server', error instanceof Error ? error.message : String(error))
 }
@@ -97,7 +100,7 @@ export interface DownloadedFile {
 
 /** How the client reaches the endpoint with the session's token; each call throws a `DashboardError`. */
 export interface Transport {
-  json: <T>(path: string, options?: { method?: 'POST' | 'PUT' | 'DELETE'; body?: unknown }) => Promise<T>
+  json: <T>(path: string, options?: { method?: 'POST' | 'PUT' | 'DELETE'; body?: unknown; headers?: Record<string, string>; timeoutMs?: number }) => Promise<T>
   file: (path: string) => Promise<DownloadedFile>
 }
 
@@ -139,6 +142,15 @@ export function createDashboardApi(send: Transport) {
     /** Every code of the member not used yet stops working (a printed card was lost). */
     revokeEnrollmentCodes: (memberId: string) => json<RevokedCodes>(`/api/members/${memberId}/enrollment-codes/revoke`, post()),
     revokeDevice: (deviceId: string) => json<Device>(`/api/devices/${deviceId}/revoke`, post()),
+    /** A member's rescue file, sent on as their phone would have; the passphrase of a sealed one goes percent-encoded. */
+    uploadRescue: (memberId: string, file: Blob, passphrase: string) =>
+      json<RescueUploadResponse>(`/api/members/${memberId}/rescue`, {
+        method: 'POST',
+        body: file.type ? file : new Blob([file], { type: 'application/zip' }),
+        headers: passphrase ? { [RESCUE_PASSPHRASE_HEADER]: encodeURIComponent(passphrase) } : {},
+        // A file of many photos, on an office line: minutes, not seconds.
+        timeoutMs: 10 * 60 * 1000,
+      }),
 
     progress: (query: YearQuery) => json<ProgressResponse>(`/api/progress${queryOf(query)}`),
     communeOverview: (communeId: string, query: YearQuery) => json<CommuneOverview>(`/api/communes/${communeId}/overview${queryOf(query)}`),

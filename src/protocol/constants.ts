@@ -51,8 +51,8 @@ export const UPLOAD_ERROR_CODES = {
 
 /**
  * A rescue file uploaded on the dashboard for a member whose phone is gone
- * (`POST /api/members/:memberId/rescue`, the file as the body, `x-rescue-passphrase` when it is
- * sealed): at most `bytes`; refused with one of `RESCUE_ERROR_CODES` when it cannot be read.
+ * (`POST /api/members/:memberId/rescue`, the file as the body, its passphrase percent-encoded in
+ * `x-rescue-passphrase` when it is sealed): at most `bytes`; refused with one of `RESCUE_ERROR_CODES` when it cannot be read.
  */
 export const RESCUE_LIMITS = { bytes: 200 * 1024 * 1024 } as const
 export const RESCUE_PASSPHRASE_HEADER = 'x-rescue-passphrase'

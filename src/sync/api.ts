@@ -29,7 +29,10 @@ export class TimeoutError extends NetworkError {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
   token?: string
+  /** Sent as JSON; a Blob (a file) as it is, with its own type. */
   body?: unknown
+  /** Headers beside the token and the content's type. */
+  headers?: Record<string, string>
   /** Give up after this long: on 2G a request may take long, but not forever. */
   timeoutMs?: number
   fetch?: typeof fetch
@@ -50,9 +53,10 @@ export async function requestBlob(path: string, options: RequestOptions = {}): P
 /** The exchange itself: `read` takes a good answer's body; an error's body is read as the endpoint's JSON error. */
 async function request<A>(path: string, options: RequestOptions, read: (response: Response) => Promise<A>): Promise<{ response: Response; answer: A }> {
   const { method = 'GET', token, body, timeoutMs = 30_000 } = options
-  const headers: Record<string, string> = { accept: 'application/json' }
+  const file = body instanceof Blob
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' }
   if (token) headers.authorization = `Bearer ${token}`
-  if (body !== undefined) headers['content-type'] = 'application/json'
+  if (body !== undefined) headers['content-type'] = file ? body.type || 'application/octet-stream' : 'application/json'
   // The whole exchange, body included, gets `timeoutMs`: a stalled answer on 2G is no answer.
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
@@ -62,7 +66,7 @@ async function request<A>(path: string, options: RequestOptions, read: (response
     response = await (options.fetch ?? fetch)(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : file ? body : JSON.stringify(body),
       signal: controller.signal,
       cache: 'no-store',
     })

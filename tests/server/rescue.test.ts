@@ -47,7 +47,7 @@ const upload = (headers: Record<string, string>, file: Buffer, memberId = cadre.
   bloc.app.inject({
     method: 'POST',
     url: `/api/members/${memberId}/rescue`,
-    headers: { ...headers, 'content-type': 'application/zip', ...(passphrase && { [RESCUE_PASSPHRASE_HEADER]: passphrase }) },
+    headers: { ...headers, 'content-type': 'application/zip', ...(passphrase && { [RESCUE_PASSPHRASE_HEADER]: encodeURIComponent(passphrase) }) },
     payload: file,
   })
 
