@@ -4,7 +4,9 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import { phone } from '../../playwright.config'
 import { enroll, phoneWaiting, Rig, seedQueue } from '../faults/rig'
+import Database from 'better-sqlite3'
 import { tempDir } from './endpoint'
+import { expectAccessible } from './helpers'
 
 // A phone lost with three reports and their photos unsent: saved to a file first, the file
 // opened on a new phone of the same member sends them, once. Files that are cut short,
@@ -32,6 +34,30 @@ async function newPhone(browser: Browser): Promise<Page> {
 async function queueOf(page: Page): Promise<{ waiting: string[]; accepted: number }> {
   const { waiting, accepted } = await phoneWaiting(page)
   return { waiting: [...waiting].sort(), accepted }
+}
+
+/** The member's unit lead, given a password by the admin, signed in on the dashboard. */
+async function signInAsLead(page: Page): Promise<void> {
+  const db = new Database(path.join(rig.dataDir, 'giao-uoc.sqlite'), { readonly: true, fileMustExist: true })
+  const lead = db.prepare("select id, unit_id as unitId, name, title from member where role = 'lead' and unit_id = (select unit_id from member where name = ?)").get(member) as {
+    id: string
+    unitId: string
+    name: string
+    title: string
+  }
+  db.close()
+  const credentials = { username: 'lanh.dao.thu', password: 'mat-khau-lanh-dao' }
+  const saved = await fetch(`http://localhost:${rig.endpointPort}/api/members/${lead.id}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${await rig.admin()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ unitId: lead.unitId, name: lead.name, title: lead.title, role: 'lead', ...credentials }),
+  })
+  expect(saved.status).toBe(200)
+  await page.goto(`${rig.url}/dashboard`)
+  await page.getByLabel('Tên đăng nhập').fill(credentials.username)
+  await page.getByLabel('Mật khẩu').fill(credentials.password)
+  await page.getByRole('button', { name: 'Đăng nhập' }).click()
+  await expect(page.getByTestId('progress-matrix')).toBeVisible()
 }
 
 async function open(page: Page, name: string, bytes: Uint8Array): Promise<void> {
@@ -112,6 +138,16 @@ test('unsent work saved to a file reaches the endpoint from another phone, once;
   await passphrase.fill('mật khẩu dự phòng')
   await next.getByRole('button', { name: 'Mở tệp', exact: true }).click()
   await expect(next.getByTestId('rescue-message')).toHaveText('Máy đã có mọi thứ trong tệp này: không có gì cần nhập.')
+
+  // The lead uploads the same file on the dashboard: the endpoint has it all already.
+  const dashboard = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' })).newPage()
+  await signInAsLead(dashboard)
+  await dashboard.getByRole('navigation', { name: 'Điều hướng trang quản lý' }).getByRole('link', { name: 'Cán bộ', exact: true }).click()
+  await dashboard.getByTestId('member').filter({ hasText: member }).getByTestId('member-rescue').click()
+  await dashboard.getByTestId('rescue-file').setInputFiles({ name: 'tep-du-phong.zip', mimeType: 'application/zip', buffer: Buffer.from(bytes) })
+  await dashboard.getByTestId('rescue-send').click()
+  await expect(dashboard.getByTestId('rescue-done')).toContainText('Đã nhận tệp: 0 báo cáo mới, 3 báo cáo máy chủ đã có, 0 đề xuất mới, 0 ảnh mới lưu.')
+  await expectAccessible(dashboard, 'a backup file uploaded')
 
   const held = rig.held(seeded.reportIds, seeded.photoIds)
   expect({ reportRows: held.reportRows, photoFiles: held.photoFiles, blobs: held.blobs }).toEqual({ reportRows: 3, photoFiles: 3, blobs: 3 })
