@@ -81,7 +81,20 @@ const boundaries = [
   },
   {
     files: ['server/**'],
-    group: ['vue', 'vue-router', 'pinia', 'vue-i18n', 'dexie', 'workbox-*', '**/src/*', '!**/src/domain', '!**/src/protocol', '!**/src/rescue', '**/src/rescue/*', '!**/src/rescue/file'],
+    group: [
+      'vue',
+      'vue-router',
+      'pinia',
+      'vue-i18n',
+      'dexie',
+      'workbox-*',
+      '**/src/*',
+      '!**/src/domain',
+      '!**/src/protocol',
+      '!**/src/rescue',
+      '**/src/rescue/*',
+      '!**/src/rescue/file',
+    ],
     message: 'the endpoint may import src/domain, src/protocol and the rescue file format (src/rescue/file) only.',
   },
 ]

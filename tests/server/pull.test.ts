@@ -199,7 +199,13 @@ describe('GET /api/openapi.json', () => {
         ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/self/submit', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self/return'],
         ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/bloc', '/api/covenants/{covenantId}/evaluation/scores.xlsx'],
         ...['/api/covenants/{covenantId}/evaluation/proposals', '/api/covenants/{covenantId}/evaluation/proposals/{proposalId}'],
-        ...['/api/exemplars', '/api/exemplars/{exemplarId}', '/api/exemplars/{exemplarId}/photos/{photoId}', '/api/members/{memberId}/enrollment-codes/revoke'],
+        ...[
+          '/api/exemplars',
+          '/api/exemplars/{exemplarId}',
+          '/api/exemplars/{exemplarId}/photos/{photoId}',
+          '/api/members/{memberId}/enrollment-codes/revoke',
+          '/api/members/{memberId}/rescue',
+        ],
       ].sort(),
     )
     // Every dashboard route names who may call it and the refusals it can give.
