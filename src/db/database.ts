@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, Exemplar, Member, Report, ReportLocation, Unit } from '@/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, Exemplar, Member, PhotoInfo, Report, Unit } from '@/domain'
 
 /** A key–value row for facts about this installation (first start, last pull cursor, …). */
 export interface MetaRow {
@@ -64,33 +64,13 @@ export interface UploadRow {
 }
 
 /** A photo as the phone keeps it: compressed, with a thumbnail, its checksum and where it was taken. */
-export interface PhotoRow {
-  id: string
-  /** The report it belongs to, or the exemplary case. */
-  reportId: string
+export interface PhotoRow extends PhotoInfo {
   /** Null once the endpoint holds the photo and the cadre chose to free the space; the thumbnail stays. */
   blob: Blob | null
   /** Null for a photo of a report the endpoint gave back to a phone started afresh: fetched when first shown, then kept. */
   thumbnail: Blob | null
-  type: string
-  size: number
-  width: number
-  height: number
-  /** Hex SHA-256 of `blob`: the endpoint checks it on upload. */
-  sha256: string
-  caption: string
-  /** When the picture was taken, if the file said, else when it was added. */
-  takenAt: string
-  location: ReportLocation | null
-  createdAt: string
   /** When the endpoint confirmed it holds the photo. */
   uploadedAt?: string | null
-  /** Where and when the camera says it took the picture (EXIF); absent for photos stored before they were read. */
-  capturedAt?: string | null
-  capturedLatitude?: number | null
-  capturedLongitude?: number | null
-  /** The picture's difference hash, to find it again in other reports. */
-  fingerprint?: string
 }
 
 /** Units of the bloc: the phone's own in full, the others by name only. */

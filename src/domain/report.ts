@@ -22,6 +22,30 @@ export interface ReportLocation {
   takenAt: string
 }
 
+/** A report's (or an exemplary case's) photo as the phone describes it: everything but its bytes. */
+export interface PhotoInfo {
+  id: Id
+  /** The report it belongs to, or the exemplary case. */
+  reportId: Id
+  type: string
+  size: number
+  width: number
+  height: number
+  /** Hex SHA-256 of the photo's bytes: the endpoint checks it on upload. */
+  sha256: string
+  caption: string
+  /** When the picture was taken, if the file said, else when it was added. */
+  takenAt: string
+  location: ReportLocation | null
+  createdAt: string
+  /** Where and when the camera says it took the picture (EXIF); absent for photos stored before they were read. */
+  capturedAt?: string | null
+  capturedLatitude?: number | null
+  capturedLongitude?: number | null
+  /** The picture's difference hash, to find it again in other reports. */
+  fingerprint?: string
+}
+
 export const REPORT_STATES = ['draft', 'queued', 'sending', 'accepted', 'rejected'] as const
 /**
  * `draft` → `queued` (waiting to be pushed) → `sending` (the endpoint has the report, its

@@ -1,5 +1,5 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate'
-import { sha256Hex, type Exemplar, type Report, type ReportLocation } from '../domain'
+import { sha256Hex, type Exemplar, type PhotoInfo, type Report } from '../domain'
 
 /**
  * The rescue file: a phone's work not yet on the endpoint, in one zip a cadre can keep or pass
@@ -12,25 +12,8 @@ export const RESCUE_FORMAT = { name: 'giao-uoc-rescue', version: 1 } as const
 /** PBKDF2 rounds: a second or so on a cheap phone, so that guessing a passphrase is slow. */
 const KDF_ITERATIONS = 310_000
 
-/** A photo as the file carries it: the phone's fields for it; its bytes and thumbnail are parts of their own. */
-export interface RescuedPhoto {
-  id: string
-  /** The report or exemplary case it belongs to. */
-  reportId: string
-  type: string
-  size: number
-  width: number
-  height: number
-  sha256: string
-  caption: string
-  takenAt: string
-  location: ReportLocation | null
-  createdAt: string
-  capturedAt?: string | null
-  capturedLatitude?: number | null
-  capturedLongitude?: number | null
-  fingerprint?: string
-}
+/** A photo as the file carries it: its description; its bytes and thumbnail are parts of their own. */
+export type RescuedPhoto = PhotoInfo
 
 export interface RescueContent {
   reports: Report[]

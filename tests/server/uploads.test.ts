@@ -7,7 +7,7 @@ import { photoProgress } from '../../server/services/photos'
 import { fieldOf, jpeg, photoOf, pushOne, reportOf, type Field } from './field'
 import { buildTestApp, tempDir } from './helper'
 import { NetworkError } from '../../src/sync/api'
-import { encodeMetadata, uploadByTus } from '../../src/sync/tus'
+import { encodeMetadata, uploadByTus, type TusUpload } from '../../src/sync/tus'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 type Headers = Record<string, string>
@@ -45,6 +45,19 @@ async function created(base: string, field: Field, photo: PushedPhoto, report: P
   expect(response.status).toBe(201)
   return new URL(response.headers.get('location') ?? '', base).href
 }
+
+/** The app's tus client sending `bytes` as the listed photo, in 8 KB chunks, creating its upload. */
+const byTus = (base: string, field: Field, photo: PushedPhoto, report: PushedReport, bytes: Buffer): TusUpload => ({
+  endpoint: `${base}${UPLOADS_PATH}`,
+  url: null,
+  blob: new Blob([new Uint8Array(bytes)]),
+  metadata: metadataOf(photo, report),
+  headers: field.headers,
+  chunkBytes: 8_000,
+  timeoutMs: 10_000,
+  onUrl: () => Promise.resolve(),
+  onProgress: () => undefined,
+})
 
 async function patch(url: string, headers: Headers, offset: number, bytes: Buffer) {
   return fetch(url, {
@@ -149,19 +162,13 @@ describe('photo uploads (tus)', () => {
       }
     const upload = (url: string | null, send: typeof fetch) =>
       uploadByTus({
-        endpoint: `${base}${UPLOADS_PATH}`,
+        ...byTus(base, field, photo, report, bytes),
         url,
-        blob: new Blob([new Uint8Array(bytes)]),
-        metadata: metadataOf(photo, report),
-        headers: field.headers,
-        chunkBytes: 8_000,
-        timeoutMs: 10_000,
         fetch: send,
         onUrl: (created) => {
           urls = [...urls, created]
           return Promise.resolve()
         },
-        onProgress: () => undefined,
       })
 
     await expect(upload(null, cutAfter(2))).rejects.toBeInstanceOf(NetworkError)
@@ -184,17 +191,10 @@ describe('photo uploads (tus)', () => {
     if (!photo) throw new Error('photo')
     const methods: string[] = []
     const options = (send: typeof fetch) => ({
-      endpoint: `${base}${UPLOADS_PATH}`,
+      ...byTus(base, field, photo, report, bytes),
       // An address of the right shape that the endpoint never made.
       url: `${base}${UPLOADS_PATH}/${'0'.repeat(32)}`,
-      blob: new Blob([new Uint8Array(bytes)]),
-      metadata: metadataOf(photo, report),
-      headers: field.headers,
-      chunkBytes: 8_000,
-      timeoutMs: 10_000,
       fetch: send,
-      onUrl: () => Promise.resolve(),
-      onProgress: () => undefined,
     })
     // A captive portal answers every request with its own 404 page: a refusal without the endpoint's code, and nothing created.
     const portal: typeof fetch = (_input, init) => {
@@ -219,17 +219,7 @@ describe('photo uploads (tus)', () => {
     const { field, report, photos, base } = await reportWithPhotos({ PHOTO_MAX_BYTES: '20000' }, bytes)
     const [photo] = photos
     if (!photo) throw new Error('photo')
-    const refused = uploadByTus({
-      endpoint: `${base}${UPLOADS_PATH}`,
-      url: null,
-      blob: new Blob([new Uint8Array(bytes)]),
-      metadata: metadataOf(photo, report),
-      headers: field.headers,
-      chunkBytes: 8_000,
-      timeoutMs: 10_000,
-      onUrl: () => Promise.resolve(),
-      onProgress: () => undefined,
-    })
+    const refused = uploadByTus(byTus(base, field, photo, report, bytes))
     await expect(refused).rejects.toMatchObject({ name: 'TusRefusal', status: 413, code: 'photo_too_large' })
   })
 
