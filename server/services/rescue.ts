@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import { isTouched, sha256Hex, sniffImageType, type Member } from '../../src/domain'
-import { PUSH_LIMITS, RESCUE_ERROR_CODES, type PushedExemplar, type PushedPhoto, type PushedReport, type PushResponse, type RescueUploadResponse } from '../../src/protocol'
+import { exemplarForPush, reportForPush, sha256Hex, sniffImageType, type Member } from '../../src/domain'
+import { PUSH_LIMITS, RESCUE_ERROR_CODES, type PushedExemplar, type PushedReport, type PushResponse, type RescueUploadResponse } from '../../src/protocol'
 import { readRescueFile, RescueFileError, type RescueContent, type RescueProblem } from '../../src/rescue/file'
 import type { Database } from '../db/schema'
 import { audit } from './audit'
@@ -67,54 +67,9 @@ export async function receiveRescue(
   if (!device) throw new Refusal(422, RESCUE_ERROR_CODES.otherMember, 'The file comes from a phone this member never enrolled')
   const pusher = { deviceId, member }
 
-  const photosOf = (ids: string[]): PushedPhoto[] =>
-    ids.flatMap((id) => {
-      const photo = content.photos.find((item) => item.id === id)
-      if (!photo) return []
-      const { id: photoId, sha256, size, width, height, caption, takenAt, capturedAt, capturedLatitude, capturedLongitude, fingerprint } = photo
-      return [
-        {
-          id: photoId,
-          sha256,
-          size,
-          type: photo.type as PushedPhoto['type'],
-          width,
-          height,
-          caption,
-          takenAt,
-          ...(capturedAt !== undefined && { capturedAt, capturedLatitude: capturedLatitude ?? null, capturedLongitude: capturedLongitude ?? null }),
-          ...(fingerprint && { fingerprint }),
-        },
-      ]
-    })
-  const reports: PushedReport[] = content.reports.filter(queued).map((report) => ({
-    id: report.id,
-    unitId: report.unitId,
-    communeId: report.communeId,
-    covenantId: report.covenantId,
-    visitDate: report.visitDate,
-    visitTime: report.visitTime,
-    summary: report.summary,
-    location: report.location,
-    entries: report.entries.filter(isTouched),
-    photos: photosOf(report.photoIds),
-    revision: report.revision,
-    createdAt: report.createdAt,
-    updatedAt: report.updatedAt,
-  }))
-  const exemplars: PushedExemplar[] = content.exemplars.filter(queued).map(({ id, unitId, covenantId, kind, nominee, role, story, photoIds, revision, createdAt, updatedAt }) => ({
-    id,
-    unitId,
-    covenantId,
-    kind,
-    nominee,
-    role,
-    story,
-    photos: photosOf(photoIds),
-    revision,
-    createdAt,
-    updatedAt,
-  }))
+  const photosOf = (ids: readonly string[]) => content.photos.filter((photo) => ids.includes(photo.id)).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id))
+  const reports: PushedReport[] = content.reports.filter(queued).map((report) => reportForPush(report, photosOf(report.photoIds)))
+  const exemplars: PushedExemplar[] = content.exemplars.filter(queued).map((exemplar) => exemplarForPush(exemplar, photosOf(exemplar.photoIds)))
 
   const answer: RescueUploadResponse = {
     reports: tally(),

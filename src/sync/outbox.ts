@@ -1,7 +1,7 @@
-import type { DeviceStatus, ExemplarResult, PushedExemplar, PushedPhoto, PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
+import type { DeviceStatus, ExemplarResult, PushedExemplar, PushedReport, PushRequest, PushResponse, PushResult } from '@/protocol'
 import { PUSH_LIMITS } from '@/protocol/constants'
-import { isTouched } from '@/domain'
-import type { EnrollmentRow, OutgoingKind, PhotoRow } from '@/db/database'
+import { exemplarForPush, reportForPush } from '@/domain'
+import type { EnrollmentRow, OutgoingKind } from '@/db/database'
 import {
   applyPushAnswers,
   deferReports,
@@ -153,41 +153,8 @@ async function somethingWaits(): Promise<boolean> {
   return left.reports + left.photos > 0
 }
 
-const photoOnWire = (photo: PhotoRow): PushedPhoto => ({
-  id: photo.id,
-  sha256: photo.sha256,
-  size: photo.size,
-  type: photo.type as PushedPhoto['type'],
-  width: photo.width,
-  height: photo.height,
-  caption: photo.caption,
-  takenAt: photo.takenAt,
-  ...(photo.capturedAt !== undefined && { capturedAt: photo.capturedAt, capturedLatitude: photo.capturedLatitude ?? null, capturedLongitude: photo.capturedLongitude ?? null }),
-  ...(photo.fingerprint && { fingerprint: photo.fingerprint }),
-})
-
-function toWire({ report, photos }: Outgoing): PushedReport {
-  return {
-    id: report.id,
-    unitId: report.unitId,
-    communeId: report.communeId,
-    covenantId: report.covenantId,
-    visitDate: report.visitDate,
-    visitTime: report.visitTime,
-    summary: report.summary,
-    location: report.location,
-    entries: report.entries.filter(isTouched),
-    photos: photos.map(photoOnWire),
-    revision: report.revision,
-    createdAt: report.createdAt,
-    updatedAt: report.updatedAt,
-  }
-}
-
-function exemplarToWire({ exemplar, photos }: OutgoingExemplar): PushedExemplar {
-  const { id, unitId, covenantId, kind, nominee, role, story, revision, createdAt, updatedAt } = exemplar
-  return { id, unitId, covenantId, kind, nominee, role, story, photos: photos.map(photoOnWire), revision, createdAt, updatedAt }
-}
+const toWire = ({ report, photos }: Outgoing): PushedReport => reportForPush(report, photos)
+const exemplarToWire = ({ exemplar, photos }: OutgoingExemplar): PushedExemplar => exemplarForPush(exemplar, photos)
 
 function answerOf(result: PushResult | ExemplarResult): PushAnswer {
   switch (result.outcome) {
