@@ -53,6 +53,15 @@ export async function unsentContent(db: AppDatabase = defaultDb): Promise<Rescue
   return { reports, exemplars, photos }
 }
 
+/** How much a file made now would hold, without reading any photo's bytes. */
+export async function unsentCounts(db: AppDatabase = defaultDb): Promise<RescueManifest['counts']> {
+  return db.transaction('r', db.reports, db.exemplars, async () => {
+    const reports = await db.reports.filter(unsent).toArray()
+    const exemplars = await db.exemplars.filter(unsent).toArray()
+    return { reports: reports.length, exemplars: exemplars.length, photos: [...reports, ...exemplars].reduce((sum, item) => sum + item.photoIds.length, 0) }
+  })
+}
+
 /** The file of the phone's unsent work, named for its member and day, sealed with `passphrase` when one is given. */
 export async function saveUnsent(
   options: { appVersion: string; now: Date; passphrase?: string },

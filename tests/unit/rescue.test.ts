@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppDatabase } from '@/db/database'
 import { queueReport, saveReport } from '@/db/reports'
 import { readManifest, readRescueFile, RESCUE_FORMAT, RescueFileError, writeRescueFile, type RescueContent } from '@/rescue/file'
-import { importRescue, openRescueFile, RescueImportError, saveUnsent, unsentContent } from '@/rescue/phone'
+import { importRescue, openRescueFile, RescueImportError, saveUnsent, unsentContent, unsentCounts } from '@/rescue/phone'
 import { aPhoto, aReport } from './fixtures'
 
 const now = new Date(Date.UTC(2026, 11, 3, 2, 0))
@@ -150,5 +150,12 @@ describe('importing a rescue file on a phone', () => {
     await expect(importRescue(broken, now, fresh)).rejects.toThrow()
     expect(await fresh.reports.count()).toBe(0)
     expect(await fresh.outbox.count()).toBe(0)
+  })
+})
+
+describe('what a file would hold', () => {
+  it('is counted without reading the photos', async () => {
+    const { db } = await phoneWithWork()
+    expect(await unsentCounts(db)).toEqual({ reports: 3, exemplars: 0, photos: 2 })
   })
 })
