@@ -18,6 +18,13 @@ export const phone = {
   launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
 } as const
 
+/** The phone for a browser context a test opens itself: its settings, less the runner's own (launch options, trace). */
+export const phoneContext = (({ launchOptions, trace, ...settings }: typeof phone) => {
+  void launchOptions
+  void trace
+  return settings
+})(phone)
+
 const port = Number(process.env.E2E_PORT ?? 4173)
 // Set once in the runner; its workers inherit it, so every process agrees on one folder.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'giao-uoc-e2e-'))

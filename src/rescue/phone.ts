@@ -2,7 +2,7 @@ import type { Exemplar, Report } from '@/domain'
 import { db as defaultDb, type AppDatabase, type OutboxRow, type PhotoRow } from '@/db/database'
 import { getEnrollment } from '@/db/reference'
 import { searchTextOf, withoutSearch } from '@/db/reports'
-import { readManifest, readRescueFile, RescueFileError, writeRescueFile, type RescueContent, type RescueManifest } from './file'
+import { readManifest, readRescueFile, writeRescueFile, type RescueContent, type RescueManifest } from './file'
 
 /**
  * The rescue file on the phone: everything its member wrote that the endpoint has not
@@ -201,5 +201,3 @@ export async function importRescue(content: RescueContent, now: Date, db: AppDat
     return added
   })
 }
-
-export { RescueFileError }

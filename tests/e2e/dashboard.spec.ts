@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import readExcelFile from 'read-excel-file/node'
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { phone } from '../../playwright.config'
+import { phoneContext } from '../../playwright.config'
 import { startEndpoint, tempDir, type Endpoint } from './endpoint'
 import { expectHeading } from './helpers'
 import { withExif } from '../support/exif'
@@ -30,10 +30,7 @@ async function laptop(browser: Browser): Promise<Page> {
 }
 
 async function phonePage(browser: Browser): Promise<Page> {
-  const { launchOptions, trace, ...settings } = phone
-  void launchOptions
-  void trace
-  const context = await browser.newContext({ ...settings, baseURL: endpoint.url })
+  const context = await browser.newContext({ ...phoneContext, baseURL: endpoint.url })
   return context.newPage()
 }
 

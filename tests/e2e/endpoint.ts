@@ -54,11 +54,11 @@ export async function startEndpoint(script: string, port: number, env: NodeJS.Pr
   }
 }
 
-/** What `npm start` prints for a first start on the demo: the admin's password and the demo cadre's enrollment link. */
+/** What `npm start` prints for a first start on the demo: the admin's password and the demo cadre's enrollment link; an error, with the output, when either is missing. */
 export function demoAccess(endpoint: Endpoint): { adminPassword: string; enrollLink: string } {
   const output = endpoint.output()
-  return {
-    adminPassword: /Username: admin {2}Password: (\S+)/.exec(output)?.[1] ?? '',
-    enrollLink: /(http:\/\/localhost:\d+\/enroll#code=[0-9A-Z-]+)/.exec(output)?.[1] ?? '',
-  }
+  const adminPassword = /Username: admin {2}Password: (\S+)/.exec(output)?.[1]
+  const enrollLink = /(http:\/\/localhost:\d+\/enroll#code=[0-9A-Z-]+)/.exec(output)?.[1]
+  if (!adminPassword || !enrollLink) throw new Error(`no admin password or enrollment link in the output:\n${output}`)
+  return { adminPassword, enrollLink }
 }

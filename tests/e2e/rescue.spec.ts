@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { phone } from '../../playwright.config'
+import { phoneContext } from '../../playwright.config'
 import { enroll, phoneWaiting, Rig, seedQueue } from '../faults/rig'
 import Database from 'better-sqlite3'
 import { tempDir } from './endpoint'
@@ -24,10 +24,7 @@ test.afterAll(async () => {
 })
 
 async function newPhone(browser: Browser): Promise<Page> {
-  const { launchOptions, trace, ...settings } = phone
-  void launchOptions
-  void trace
-  return (await browser.newContext(settings)).newPage()
+  return (await browser.newContext(phoneContext)).newPage()
 }
 
 /** What the phone holds to send, and how many reports it has. */

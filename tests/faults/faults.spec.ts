@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { tempDir } from '../e2e/endpoint'
 import { expect, test, type Page } from '@playwright/test'
-import { phone } from '../../playwright.config'
+import { phoneContext } from '../../playwright.config'
 import { buildRelease, enroll, Rig, row, seedQueue, settle, type FaultRow, type SeedOptions, type Seeded } from './rig'
 
 // Every scenario queues reports and photos on a phone with no network, breaks the link or the
@@ -166,10 +166,9 @@ test('endpoint killed and restarted mid-sync', async ({ page }) => {
 
 test('endpoint killed while three phones send at once', async ({ browser, page }) => {
   test.setTimeout(300_000)
-  const { launchOptions, trace, ...settings } = phone
-  void launchOptions
-  void trace
-  const others = await Promise.all(['Hoàng Văn Minh', 'Lò Văn Thắng'].map(async (name) => ({ link: await rig.enrollmentLink(name), context: await browser.newContext(settings) })))
+  const others = await Promise.all(
+    ['Hoàng Văn Minh', 'Lò Văn Thắng'].map(async (name) => ({ link: await rig.enrollmentLink(name), context: await browser.newContext(phoneContext) })),
+  )
   const phones = [{ page, link: rig.link }, ...(await Promise.all(others.map(async ({ link, context }) => ({ page: await context.newPage(), link }))))]
   const seeded: Seeded[] = []
   for (const { page: each, link } of phones) {
