@@ -10,6 +10,9 @@ const loadOutbox = () => import('@/db/outbox')
 const loadSync = () => import('@/sync/outbox')
 const loadPhotos = () => import('@/sync/uploads')
 
+/** How soon to look again when another tab or the service worker was sending. */
+const BUSY_RETRY_MS = 2000
+
 /**
  * The outbox as the screens see it: how much waits, when the last sync succeeded, the sync
  * under way and its progress. It sends whenever there is a chance: at start, when the network
@@ -22,6 +25,8 @@ export const useOutboxStore = defineStore('outbox', () => {
   const lastOutcome = ref<SyncOutcome | 'failed' | null>(null)
   const waiting = computed(() => summary.value.reports + summary.value.photos)
   let retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** A chance to send that came while a sync was under way: taken once it ends. */
+  let missed = false
   let stopWatching: (() => void) | null = null
 
   function start(): void {
@@ -54,19 +59,23 @@ export const useOutboxStore = defineStore('outbox', () => {
     void field.start().then(() => send())
   }
 
-  /** A timer for the earliest retry, while something waits. */
-  function schedule(): void {
+  /** A timer for the earliest retry, while something waits, not sooner than `atLeastMs`. */
+  function schedule(atLeastMs = 0): void {
     clearTimeout(retryTimer)
     if (waiting.value === 0) return
     const at = summary.value.nextAttemptAt
     const delay = at === null ? 0 : Math.max(0, Date.parse(at) - Date.now())
-    retryTimer = setTimeout(() => void send(), delay + 250)
+    retryTimer = setTimeout(() => void send(), Math.max(delay, atLeastMs) + 250)
   }
 
   /** Send what waits, if the phone is enrolled and online. Never throws. */
   async function send(ignoreBackoff = false): Promise<SyncOutcome | 'failed' | 'skipped'> {
     const field = useFieldStore()
-    if (!field.enrolled || field.revoked || !useAppStore().online || syncing.value) return 'skipped'
+    if (syncing.value) {
+      missed = true
+      return 'skipped'
+    }
+    if (!field.enrolled || field.revoked || !useAppStore().online) return 'skipped'
     // Nothing waits: no need to load the sync code at all.
     if (waiting.value === 0 && !ignoreBackoff) return 'skipped'
     syncing.value = true
@@ -80,6 +89,10 @@ export const useOutboxStore = defineStore('outbox', () => {
       syncing.value = false
       progress.value = null
     }
+    // The retry timer is armed by the outbox's changes; one that fired during this sync, or while
+    // another tab or the service worker held the outbox, would otherwise wait for the next change.
+    if (missed || lastOutcome.value === 'busy') schedule(lastOutcome.value === 'busy' ? BUSY_RETRY_MS : 0)
+    missed = false
     return lastOutcome.value
   }
 
