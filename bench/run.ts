@@ -16,6 +16,7 @@ const benchmarks: Record<string, () => Promise<Figure[]>> = {
   'sync-batch': async () => (await import('./sync-batch')).run(),
   'photo-resume': async () => (await import('./photo-resume')).run(),
   ingest: async () => (await import('./ingest')).run(),
+  'mixed-day': async () => (await import('./mixed-day')).run(),
 }
 
 const RESULTS = 'bench/results.json'

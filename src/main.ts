@@ -9,6 +9,7 @@ import { useSettingsStore } from './stores/settings'
 import { useFieldStore } from './stores/field'
 import { useOutboxStore } from './stores/outbox'
 import { MARKS } from './composables/marks'
+import { takeOverFirstScreen } from './composables/first-screen'
 import './styles.css'
 
 listenForInstallPrompt()
@@ -20,7 +21,10 @@ const fieldReady = useFieldStore().start()
 useOutboxStore().start()
 void useSettingsStore()
   .setLocale(storedLocale(globalThis.localStorage))
-  .finally(() => app.mount('#app'))
+  .finally(() => {
+    app.mount('#app')
+    takeOverFirstScreen(document.querySelector('#app'), router)
+  })
   // For `npm run bench` (cold-start-offline): the first screen shows the phone's data from here.
   .then(() => Promise.all([fieldReady, router.isReady()]))
   .then(() => nextTick())

@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 /** An endpoint process of its own, for tests that must restart it or change what it serves. */
 export interface Endpoint {
   url: string
+  /** The endpoint's process. */
+  pid: number
   /** Everything it printed so far. */
   output: () => string
   /** SIGTERM, then the exit code once it has stopped. */
@@ -42,6 +44,7 @@ export async function startEndpoint(script: string, port: number, env: NodeJS.Pr
 
   return {
     url,
+    pid: child.pid ?? 0,
     output: () => output,
     stop: () => {
       if (child.exitCode === null) child.kill('SIGTERM')

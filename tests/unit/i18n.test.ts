@@ -52,7 +52,8 @@ describe.each([
 
 it('writes Vietnamese with its diacritics', () => {
   expect(vi.nav.communes).toBe('Xã phụ trách')
-  expect(vi.settings.persist).toBe('Giữ dữ liệu trên máy')
+  expect(vi.settings.install).toBe('Cài ứng dụng')
+  expect(laterViText).toContain('"persist": "Giữ dữ liệu trên máy"')
   expect(vi.network.offline).toBe('Không có mạng')
   expect(dashboardViText).toContain('"title": "Nhật ký thao tác"')
 })
