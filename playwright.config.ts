@@ -42,7 +42,7 @@ export default defineConfig({
   webServer: {
     command: 'node --import tsx server/server.ts',
     url: `http://localhost:${port}/api/health`,
-    env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: process.env.E2E_DATA_DIR, LOG_LEVEL: 'warn', SEED_DEMO_THIS_YEAR: 'false' },
+    env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: process.env.E2E_DATA_DIR, LOG_LEVEL: 'warn', SEED_DEMO_THIS_YEAR: 'false', UNIT_FIGURES_MAX_AGE_MS: '0' },
     reuseExistingServer: false,
     timeout: 60_000,
   },

@@ -8,6 +8,8 @@ import { expectStatus, type Planned } from './open-loop'
 export interface Fleet {
   url: string
   tokens: string[]
+  /** Each phone's cursor after its first pull, made once every phone was enrolled. */
+  cursors: number[]
   pulled: Pulled
 }
 
@@ -41,7 +43,10 @@ export async function enrollFleet(rig: Rig, devices: number): Promise<Fleet> {
   const admin = await rig.admin()
   // One after another: the endpoint counts enrollment attempts per address.
   while (tokens.length < devices) tokens.push(await enroll((await call<{ code: string }>(`${url}/api/enrollment-codes`, { memberId: pulled.member?.id }, admin)).code))
-  return { url, tokens, pulled }
+  // A phone pulls everything once, as it is enrolled; from then on only what changed.
+  const cursors: number[] = []
+  for (const token of tokens) cursors.push((await call<Pulled>(`${url}/api/pull`, undefined, token)).cursor)
+  return { url, tokens, cursors, pulled }
 }
 
 /** A photo as a report lists it (`PushedPhoto` of src/protocol/push.ts). */
@@ -131,7 +136,7 @@ export function phoneDay(fleet: Fleet, options: DayOptions = {}): { plan: Planne
   const reportIds: string[] = []
   const periodMs = (OFFERED.devices / OFFERED.pushesPerSecond) * 1000
   for (const [device, token] of fleet.tokens.entries()) {
-    let cursor = fleet.pulled.cursor
+    let cursor = fleet.cursors[device] ?? 0
     for (let at = (device * 1000) / OFFERED.pushesPerSecond; at < OFFERED.seconds * 1000; at += periodMs) {
       const planned = { index: pushes.length, at, device, photo: options.photo?.(pushes.length) }
       pushes.push(planned)

@@ -39,6 +39,12 @@ export function percentile(values: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? 0
 }
 
+/** An error as said, with its cause: fetch's own message ("fetch failed") says nothing. */
+function said(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Send every planned request at its time, then wait for every answer. */
@@ -61,7 +67,7 @@ export async function runOpenLoop(plan: readonly Planned[]): Promise<OpenLoopRes
     answered.push(
       item.send().then(
         () => void latencies.get(item.route)?.push(performance.now() - due),
-        (error: unknown) => void errors.get(item.route)?.push(error instanceof Error ? error.message : String(error)),
+        (error: unknown) => void errors.get(item.route)?.push(said(error)),
       ),
     )
   }

@@ -62,7 +62,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(health, { version: pkg.version })
   await app.register(auth)
   await app.register(enrollment, { publicUrl: config.publicUrl })
-  await app.register(pull)
+  await app.register(pull, { figuresMaxAgeMs: config.UNIT_FIGURES_MAX_AGE_MS })
   await app.register(push)
   await app.register(uploads, {
     uploadsDir: config.uploadsDir,

@@ -30,6 +30,12 @@ const ConfigSchema = Type.Object({
     description: 'requests one phone may make in a minute (pull, push, uploads) before 429 with Retry-After',
   }),
   DEVICE_PHOTOS_PER_DAY: Type.Integer({ minimum: 1, default: 20_000, description: 'photo uploads one phone may begin in a day before 429 with Retry-After' }),
+  UNIT_FIGURES_MAX_AGE_MS: Type.Integer({
+    minimum: 0,
+    maximum: 3_600_000,
+    default: 15_000,
+    description: 'how long a unit’s figures, as phones pull them, are kept before they are read again, in ms; 0 reads them on every pull',
+  }),
   TRUST_PROXY: Type.Optional(
     Type.String({
       pattern: '^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$',

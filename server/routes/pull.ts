@@ -2,9 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorResponse, PullQuery, PullResponse } from '../../src/protocol'
 import { deviceOf } from '../plugins/access'
 import { pullFor } from '../services/reference'
+import { UnitTallies } from '../services/tallies'
+
+export interface PullOptions {
+  /** UNIT_FIGURES_MAX_AGE_MS */
+  figuresMaxAgeMs: number
+}
 
 /** `GET /api/pull`: the reference data of the device's unit changed since a cursor. */
-const pull: FastifyPluginAsyncTypebox = (app) => {
+const pull: FastifyPluginAsyncTypebox<PullOptions> = (app, { figuresMaxAgeMs }) => {
+  const tallies = new UnitTallies(app.db, figuresMaxAgeMs)
   app.get(
     '/api/pull',
     {
@@ -20,7 +27,7 @@ const pull: FastifyPluginAsyncTypebox = (app) => {
     async (request, reply) => {
       const { member } = deviceOf(request)
       void reply.header('cache-control', 'no-store')
-      return pullFor(app.db, member.id, request.query.cursor ?? 0)
+      return pullFor(app.db, tallies, member.id, request.query.cursor ?? 0)
     },
   )
   return Promise.resolve()

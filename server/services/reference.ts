@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { Assignment, Bloc, Commitment, Commune, Covenant, HeldFigure, Member, Review, Unit } from '../../src/domain'
+import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '../../src/domain'
 import type { HeldReport, PullResponse, PushedReport, Removal, UnitName } from '../../src/protocol'
+import type { UnitTallies } from './tallies'
 import type { BlocTable, CommitmentTable, CommuneTable, CovenantTable, Database, Db, MemberTable, ReviewTable, UnitTable } from '../db/schema'
 
 /** Move the revision counter on and answer its new value: stamp every changed reference row with it. */
@@ -73,8 +74,8 @@ export async function activeCovenant(db: Db, blocId: string): Promise<Selectable
  * the active covenant changed: a change that removes rows (a commune no longer assigned, a
  * member moved) must stamp one of those, and phones then drop what they should no longer hold.
  */
-export async function pullFor(db: Kysely<Database>, memberId: string, cursor: number, now = new Date()): Promise<PullResponse> {
-  return db.transaction().execute(async (trx) => {
+export async function pullFor(db: Kysely<Database>, tallies: UnitTallies, memberId: string, cursor: number, now = new Date()): Promise<PullResponse> {
+  const { answer, unitId, covenantId } = await db.transaction().execute(async (trx) => {
     const { value: revision } = await trx.selectFrom('revision').select('value').where('id', '=', 1).executeTakeFirstOrThrow()
     const member = await trx.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow()
     const unit = await trx.selectFrom('unit').selectAll().where('id', '=', member.unit_id).executeTakeFirstOrThrow()
@@ -108,19 +109,9 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
     const reviews = await reviewsSince(trx, unit.id, since)
     const removed = await removalsSince(trx, unit.id, since)
     const evaluating = await trx.selectFrom('covenant').select(['id', 'year']).where('bloc_id', '=', bloc.id).where('status', '=', 'evaluating').orderBy('year').execute()
-    const held = covenant ? await heldFigures(trx, unit.id, member.id, covenant.id) : []
     const ownReports = full ? await heldReports(trx, member.id, [...(covenant ? [covenant.id] : []), ...evaluating.map((row) => row.id)]) : []
-    const lastVisits = covenant
-      ? await trx
-          .selectFrom('report')
-          .select((eb) => ['commune_id', eb.fn.max<string>('visit_date').as('date')])
-          .where('unit_id', '=', unit.id)
-          .where('covenant_id', '=', covenant.id)
-          .groupBy('commune_id')
-          .execute()
-      : []
 
-    return {
+    const answer = {
       cursor: revision,
       full,
       ...(bloc.rev > since && { bloc: toBloc(bloc) }),
@@ -134,47 +125,12 @@ export async function pullFor(db: Kysely<Database>, memberId: string, cursor: nu
       reviews,
       removed,
       evaluating: evaluating.map((row) => ({ covenantId: row.id, year: row.year })),
-      held,
-      lastVisits: lastVisits.map((row) => ({ communeId: row.commune_id, date: row.date })),
       ...(full && { ownReports }),
     }
+    return { answer, unitId: unit.id, covenantId: covenant?.id }
   })
-}
-
-/**
- * What the reports of the unit's other members bring to the covenant, by commune and
- * commitment: the member's phone adds its own reports, which it holds, to make the unit's figure.
- */
-async function heldFigures(db: Db, unitId: string, memberId: string, covenantId: string): Promise<HeldFigure[]> {
-  const rows = await db
-    .selectFrom('report_entry')
-    .innerJoin('report', 'report.id', 'report_entry.report_id')
-    .innerJoin('commitment', 'commitment.id', 'report_entry.commitment_id')
-    .select((eb) => [
-      'report.commune_id',
-      'report_entry.commitment_id',
-      'commitment.measure',
-      eb.fn.countAll<number>().as('reports'),
-      eb.fn.sum<number | null>('report_entry.amount').as('total'),
-      eb.fn.max<number | null>('report_entry.amount').as('highest'),
-      eb.fn.max<number>(eb.case().when('report_entry.status', '=', 'done').then(1).else(0).end()).as('done'),
-    ])
-    .where('report.unit_id', '=', unitId)
-    .where('report.covenant_id', '=', covenantId)
-    .where('report.author_id', '!=', memberId)
-    .where('report_entry.status', '!=', 'not_started')
-    .groupBy(['report.commune_id', 'report_entry.commitment_id', 'commitment.measure'])
-    .execute()
-  return rows.map((row) => {
-    const amount = row.measure === 'percent' ? row.highest : row.total
-    return {
-      communeId: row.commune_id,
-      commitmentId: row.commitment_id,
-      reports: Number(row.reports),
-      amount: amount === null ? null : Number(amount),
-      done: Number(row.done) === 1,
-    }
-  })
+  // The unit's figures are not part of the cursor's picture: read apart, and kept a while.
+  return { ...answer, ...(covenantId ? await tallies.figuresFor(unitId, covenantId, memberId) : { held: [], lastVisits: [] }) }
 }
 
 /**
@@ -211,11 +167,16 @@ async function heldReports(db: Db, memberId: string, covenantIds: string[]): Pro
   })
 }
 
-/** The latest review of each of the unit's reports, among those made since `since`. */
+/**
+ * The latest review of each of the unit's reports, among those made since `since`. Read from the
+ * reviews (few since any cursor) to their reports, never from the unit's reports (a year of them):
+ * SQLite keeps a CROSS JOIN's order, and PostgreSQL plans it as any join.
+ */
 async function reviewsSince(db: Db, unitId: string, since: number): Promise<Review[]> {
   const rows = await db
     .selectFrom('review')
-    .innerJoin('report', 'report.id', 'review.report_id')
+    .crossJoin('report')
+    .whereRef('report.id', '=', 'review.report_id')
     .innerJoin('member', 'member.id', 'review.reviewer_id')
     .selectAll('review')
     .select('member.name as reviewer_name')

@@ -49,7 +49,7 @@ export function fakeBuiltApp(): string {
 /** The endpoint in-process, on a real SQLite file in a temp folder, closed after the test (or the file). */
 export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
   // Without last year's demo reports unless a test asks: most count what they pushed themselves.
-  const config = loadConfig({ DATA_DIR: tempDir(), APP_DIR: fakeBuiltApp(), SEED_DEMO_LAST_YEAR: 'false', SEED_DEMO_THIS_YEAR: 'false', ...env })
+  const config = loadConfig({ DATA_DIR: tempDir(), APP_DIR: fakeBuiltApp(), SEED_DEMO_LAST_YEAR: 'false', SEED_DEMO_THIS_YEAR: 'false', UNIT_FIGURES_MAX_AGE_MS: '0', ...env })
   const app = await buildApp(config, { logStream: false })
   later(() => app.close())
   return app

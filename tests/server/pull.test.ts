@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { PullResponse } from '../../src/protocol'
 import { nextRevision } from '../../server/services/reference'
+import { UnitTallies } from '../../server/services/tallies'
 import { buildTestApp, enrolledAs } from './helper'
 import { commitmentOf, fieldOf, pushOne, reportOf } from './field'
 
@@ -103,6 +104,40 @@ describe('GET /api/pull', () => {
     expect((await pull(app, dua.headers, cursor)).json<PullResponse>().lastVisits).toEqual([{ communeId, date: new Date().toISOString().slice(0, 10) }])
     const heldByOther = (await pull(app, other.headers)).json<PullResponse>().held ?? []
     expect(heldByOther.find((figure) => figure.commitmentId === count.id)).toEqual({ communeId, commitmentId: count.id, reports: 1, amount: 10, done: false })
+  })
+
+  it('reads the unit’s figures once per UNIT_FIGURES_MAX_AGE_MS, however often its phones pull', async () => {
+    const app = await buildTestApp({ UNIT_FIGURES_MAX_AGE_MS: '60000' })
+    const dua = await fieldOf(app, 'Lý Thị Dua')
+    const colleague = await app.db
+      .selectFrom('member')
+      .select('name')
+      .where('unit_id', '=', dua.unitId)
+      .where('role', '=', 'cadre')
+      .where('name', '!=', 'Lý Thị Dua')
+      .executeTakeFirstOrThrow()
+    const other = await fieldOf(app, colleague.name)
+    const communeId = dua.communes[0]?.id ?? ''
+    const count = commitmentOf(dua, 'count')
+    const counted = async () => (await pull(app, dua.headers)).json<PullResponse>().held?.find((figure) => figure.commitmentId === count.id)?.reports ?? 0
+    const report = () => reportOf(other, { communeId, entries: [{ commitmentId: count.id, status: 'in_progress', amount: 1, note: '' }] })
+    // The first pulls read the unit's figures a moment ago: a report that arrives now is in them once they are read again.
+    expect((await pushOne(app, other, report())).outcome).toBe('accepted')
+    expect(await counted()).toBe(0)
+
+    let now = 0
+    const tallies = new UnitTallies(app.db, 60_000, () => now)
+    const held = async () => (await tallies.figuresFor(dua.unitId, dua.covenant.id, 'not-an-author')).held.find((figure) => figure.commitmentId === count.id)?.reports ?? 0
+    expect(await held()).toBe(1)
+    expect((await pushOne(app, other, report())).outcome).toBe('accepted')
+    now = 59_999
+    expect(await held()).toBe(1)
+    // Past its age, a pull is answered at once with the figures kept, and the next with those read meanwhile.
+    now = 60_000
+    expect(await held()).toBe(1)
+    await vi.waitFor(async () => expect(await held()).toBe(2))
+    // 0 keeps nothing: every pull reads afresh.
+    expect(await new UnitTallies(app.db, 0).figuresFor(dua.unitId, dua.covenant.id, 'not-an-author')).toMatchObject({ lastVisits: [{ communeId }] })
   })
 
   it('names the years being evaluated in every pull, whole, so a cadre can still put forward exemplary cases for them', async () => {
