@@ -8,8 +8,8 @@ import { machineLoad, withRig } from './phone'
 
 /** One push in `PHOTO_EVERY` carries a photo: five uploads a second at the offered rate. */
 const PHOTO_EVERY = 8
-/** Dashboard reads a second, the progress matrix and a page of the report list in turn. */
-const DASHBOARD_PER_SECOND = 2
+/** How often the dashboard is read: the progress matrix (the whole year, read a page at a time) and a page of the report list. */
+const DASHBOARD_EVERY_MS = { progress: 60_000, reports: 2000 } as const
 /** The app's `CHUNK_BYTES` (src/sync/uploads.ts). */
 const CHUNK_BYTES = 256 * 1024
 const PHOTO = { width: 1280, height: 960 } as const
@@ -22,7 +22,7 @@ function basePhoto(): Buffer {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      const grain = (seed >> 16) % 40
+      const grain = (seed >> 16) % 44
       const at = (y * width + x) * 4
       data[at] = (x * 200) / width + grain
       data[at + 1] = (y * 180) / height + grain
@@ -30,7 +30,7 @@ function basePhoto(): Buffer {
       data[at + 3] = 255
     }
   }
-  return jpeg.encode({ data, width, height }, 85).data
+  return jpeg.encode({ data, width, height }, 80).data
 }
 
 /** `base` made unique by a comment segment after its start-of-image marker: new bytes, the same picture. */
@@ -111,15 +111,16 @@ export function run(): Promise<Figure[]> {
         },
       ]
     })
-    const reads: Planned[] = Array.from({ length: OFFERED.seconds * DASHBOARD_PER_SECOND }, (_, index) => {
-      const progress = index % 2 === 0
-      const path = progress ? `/api/progress?year=${year}` : `/api/reports?year=${year}&limit=50&offset=0`
-      return {
-        at: (index * 1000) / DASHBOARD_PER_SECOND + 250,
-        route: progress ? 'progress matrix' : 'report list',
-        send: async () => void (await expectStatus(`${fleet.url}${path}`, { headers: { authorization: `Bearer ${admin}` } }, 200)).arrayBuffer(),
-      }
-    })
+    const reads: Planned[] = (['progress', 'reports'] as const).flatMap((kind) =>
+      Array.from({ length: (OFFERED.seconds * 1000) / DASHBOARD_EVERY_MS[kind] }, (_, index) => {
+        const path = kind === 'progress' ? `/api/progress?year=${year}` : `/api/reports?year=${year}&limit=50&offset=0`
+        return {
+          at: index * DASHBOARD_EVERY_MS[kind] + 250,
+          route: kind === 'progress' ? 'progress matrix' : 'report list',
+          send: async () => void (await expectStatus(`${fleet.url}${path}`, { headers: { authorization: `Bearer ${admin}` } }, 200)).arrayBuffer(),
+        }
+      }),
+    )
     const loadBefore = machineLoad()
     const result = await runOpenLoop([...plan, ...uploads, ...reads])
     const loadAfter = machineLoad()
@@ -127,7 +128,7 @@ export function run(): Promise<Figure[]> {
     await rig.endpoint.stop()
     const stored = storedOf(rig.dataDir, reportIds)
     const errors = result.routes.reduce((sum, route) => sum + route.errors, 0) + reportIds.length - stored
-    const setup = `${OFFERED.devices} devices offering ${(OFFERED.pushesPerSecond * BATCH).toLocaleString('en')} reports a second (${OFFERED.pushesPerSecond} pushes of ${BATCH}), pulling between pushes, one push in ${PHOTO_EVERY} with a ${Math.round(base.length / 1024)} KB JPEG uploaded by tus in ${CHUNK_BYTES / 1024} KB chunks, the dashboard reading the progress matrix and the report list ${DASHBOARD_PER_SECOND} times a second in turn, for ${OFFERED.seconds} s, open loop; generator at most ${result.maxLagMs} ms late; ${loadBefore} before, ${loadAfter} after`
+    const setup = `${OFFERED.devices} devices offering ${(OFFERED.pushesPerSecond * BATCH).toLocaleString('en')} reports a second (${OFFERED.pushesPerSecond} pushes of ${BATCH}), pulling between pushes, one push in ${PHOTO_EVERY} with a ${Math.round(base.length / 1024)} KB JPEG uploaded by tus in ${CHUNK_BYTES / 1024} KB chunks, the dashboard reading the progress matrix every ${DASHBOARD_EVERY_MS.progress / 1000} s and a page of the report list every ${DASHBOARD_EVERY_MS.reports / 1000} s, for ${OFFERED.seconds} s, open loop; generator at most ${result.maxLagMs} ms late; ${loadBefore} before, ${loadAfter} after`
     return [
       ...result.routes.map((route) => ({
         name: `mixed-day.${route.route.replace(/ /g, '-')}`,

@@ -11,7 +11,7 @@ describe('GET /api/health', () => {
     expect(response.json()).toEqual({
       status: 'ok',
       version: pkg.version,
-      database: { status: 'ok', dialect: 'sqlite', migration: '0011-unit-tallies' },
+      database: { status: 'ok', dialect: 'sqlite', migration: '0011-year-indexes' },
     })
   })
 

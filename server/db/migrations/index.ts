@@ -9,7 +9,7 @@ import * as m0007 from './0007-report-revisions'
 import * as m0008 from './0008-removals'
 import * as m0009 from './0009-demo'
 import * as m0010 from './0010-photo-evidence'
-import * as m0011 from './0011-unit-tallies'
+import * as m0011 from './0011-year-indexes'
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -23,5 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-removals': m0008,
   '0009-demo': m0009,
   '0010-photo-evidence': m0010,
-  '0011-unit-tallies': m0011,
+  '0011-year-indexes': m0011,
 }
