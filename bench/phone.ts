@@ -77,3 +77,45 @@ export async function throttleCpu(page: Page, rate: number): Promise<void> {
 export function machineLoad(): string {
   return `load ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} cores`
 }
+
+/**
+ * Slow every thread of the browser's renderer processes (the page's, its workers', the image
+ * decoders') `rate` times, as a cheap phone's CPU is: each is let run one part of every 40 ms and
+ * stopped (SIGSTOP) for the rest. DevTools' throttling reaches only a page's main thread: asked
+ * to slow a worker it answers "Operation is only supported for pages, not workers". Returns the
+ * function that lets them run at full speed again.
+ */
+export async function slowRenderers(browser: Browser, rate: number): Promise<() => void> {
+  const session = await browser.newBrowserCDPSession()
+  const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
+  await session.detach()
+  const renderers = processInfo.filter((info) => info.type === 'renderer').map((info) => info.id)
+  const signal = (name: NodeJS.Signals) => {
+    for (const pid of renderers) {
+      try {
+        process.kill(pid, name)
+      } catch {
+        // A renderer that has gone needs no slowing.
+      }
+    }
+  }
+  const periodMs = 40
+  let running = true
+  let timer: ReturnType<typeof setTimeout>
+  const cycle = () => {
+    signal('SIGSTOP')
+    timer = setTimeout(
+      () => {
+        signal('SIGCONT')
+        if (running) timer = setTimeout(cycle, periodMs / rate)
+      },
+      periodMs - periodMs / rate,
+    )
+  }
+  timer = setTimeout(cycle, periodMs / rate)
+  return () => {
+    running = false
+    clearTimeout(timer)
+    signal('SIGCONT')
+  }
+}

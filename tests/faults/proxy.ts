@@ -38,6 +38,8 @@ export interface Seen {
   hungUp: boolean
   /** Milliseconds since the proxy started. */
   at: number
+  /** When the endpoint's answer began to come back, as `at`; null while none has. */
+  answeredAt: number | null
 }
 
 /**
@@ -107,6 +109,7 @@ export class FaultProxy {
       status: null,
       hungUp: false,
       at: Date.now() - this.started,
+      answeredAt: null,
     }
     this.seen.push(seen)
     const fault = this.take(request)
@@ -128,6 +131,7 @@ export class FaultProxy {
 
     const upstream = http.request({ host: '127.0.0.1', port: this.upstreamPort, method: request.method, path: request.url, headers: request.headers }, (answer) => {
       seen.status = answer.statusCode ?? null
+      seen.answeredAt = Date.now() - this.started
       if (fault?.kind === 'lose-answer') {
         answer.resume()
         answer.on('end', () => request.socket.destroy())
