@@ -9,7 +9,7 @@ import { machineLoad, withRig } from './phone'
 /** One push in `PHOTO_EVERY` carries a photo: five uploads a second at the offered rate. */
 const PHOTO_EVERY = 8
 /** How often the dashboard is read: the progress matrix (the whole year, read a page at a time) and a page of the report list. */
-const DASHBOARD_EVERY_MS = { progress: 60_000, reports: 2000 } as const
+const DASHBOARD_EVERY_MS = { progress: 20_000, reports: 2000 } as const
 /** The app's `CHUNK_BYTES` (src/sync/uploads.ts). */
 const CHUNK_BYTES = 256 * 1024
 const PHOTO = { width: 1280, height: 960 } as const

@@ -5,8 +5,8 @@ import { machineLoad, withPhone, withRig } from './phone'
 
 const CUT_EVERY = 1024 * 1024
 const CHUNK = 256 * 1024
-/** About 5 MB: seedQueue's drawing at this size and quality, with grain. */
-const PHOTO = { width: 6000, height: 4500, quality: 0.99, noise: true }
+/** About 5 MB: seedQueue's drawing at this size and quality, with grain, within the 4096 px a side the endpoint takes. */
+const PHOTO = { width: 4000, height: 3000, quality: 0.99, noise: true }
 const UPLOAD = /^\/api\/uploads\/[^/]+$/
 
 /**

@@ -72,7 +72,7 @@ export function keepFirstScreen(): void {
   const field = useFieldStore()
   const outbox = useOutboxStore()
   const { locale } = useI18n()
-  watch([() => field.data, () => outbox.summary, locale], changed, { flush: 'post' })
+  watch([() => field.data, () => field.pulling, () => outbox.summary, () => outbox.syncing, locale], changed, { flush: 'post' })
 }
 
 /** In the first screen's view: on display while `element` is mounted. */
