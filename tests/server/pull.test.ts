@@ -12,6 +12,19 @@ async function pull(app: App, headers: Record<string, string>, cursor?: number |
   return app.inject({ method: 'GET', url, headers })
 }
 
+/** Lý Thị Dua's phone and a phone of another cadre of her unit. */
+async function duaAndColleague(app: App) {
+  const dua = await fieldOf(app, 'Lý Thị Dua')
+  const colleague = await app.db
+    .selectFrom('member')
+    .select('name')
+    .where('unit_id', '=', dua.unitId)
+    .where('role', '=', 'cadre')
+    .where('name', '!=', 'Lý Thị Dua')
+    .executeTakeFirstOrThrow()
+  return { dua, other: await fieldOf(app, colleague.name) }
+}
+
 describe('GET /api/pull', () => {
   it('from no cursor, answers everything the unit needs and nothing of other units but names', async () => {
     const app = await buildTestApp()
@@ -67,15 +80,7 @@ describe('GET /api/pull', () => {
 
   it('gives, in every pull, what the unit’s other members’ reports bring, by commune and commitment, never the member’s own; and the unit’s last visit to each commune', async () => {
     const app = await buildTestApp()
-    const dua = await fieldOf(app, 'Lý Thị Dua')
-    const colleague = await app.db
-      .selectFrom('member')
-      .select('name')
-      .where('unit_id', '=', dua.unitId)
-      .where('role', '=', 'cadre')
-      .where('name', '!=', 'Lý Thị Dua')
-      .executeTakeFirstOrThrow()
-    const other = await fieldOf(app, colleague.name)
+    const { dua, other } = await duaAndColleague(app)
     const { cursor } = (await pull(app, dua.headers)).json<PullResponse>()
     const count = commitmentOf(dua, 'count')
     const done = commitmentOf(dua, 'done')
@@ -108,15 +113,7 @@ describe('GET /api/pull', () => {
 
   it('reads the unit’s figures once per UNIT_FIGURES_MAX_AGE_MS, however often its phones pull', async () => {
     const app = await buildTestApp({ UNIT_FIGURES_MAX_AGE_MS: '60000' })
-    const dua = await fieldOf(app, 'Lý Thị Dua')
-    const colleague = await app.db
-      .selectFrom('member')
-      .select('name')
-      .where('unit_id', '=', dua.unitId)
-      .where('role', '=', 'cadre')
-      .where('name', '!=', 'Lý Thị Dua')
-      .executeTakeFirstOrThrow()
-    const other = await fieldOf(app, colleague.name)
+    const { dua, other } = await duaAndColleague(app)
     const communeId = dua.communes[0]?.id ?? ''
     const count = commitmentOf(dua, 'count')
     const counted = async () => (await pull(app, dua.headers)).json<PullResponse>().held?.find((figure) => figure.commitmentId === count.id)?.reports ?? 0
