@@ -27,8 +27,10 @@ interface UnitTally {
  * unit's members changes them, and phones pull far more often than a figure needs to move:
  * reading the unit's year on each pull would cost the endpoint most of its time once the year is
  * large. A pull after `maxAgeMs` is answered with the figures kept while they are read again, a
- * page of reports at a time, so no pull waits for a year to be read but the unit's first. A phone counts its own reports itself; it sees another member's in the unit's figure
- * about `maxAgeMs` after they arrived. With 0, every pull reads them afresh and waits.
+ * page of reports at a time, so no pull waits for a year to be read but the unit's first; a read
+ * that fails leaves the kept figures in use, and the next pull tries again. A phone counts its
+ * own reports itself; it sees another member's in the unit's figure about `maxAgeMs` after they
+ * arrived. With 0, every pull reads them afresh and waits.
  */
 export class UnitTallies {
   private readonly kept = new Map<string, UnitTally>()
@@ -60,7 +62,9 @@ export class UnitTallies {
         .finally(() => this.reading.delete(key))
       this.reading.set(key, reading)
     }
-    return kept ? Promise.resolve(kept) : reading
+    if (!kept) return reading
+    reading.catch(() => undefined)
+    return Promise.resolve(kept)
   }
 
   /** The unit's reports on the covenant, summed in the database a page of reports at a time. */
@@ -93,18 +97,18 @@ export class UnitTallies {
         .execute()
       for (const row of rows) {
         const key = `${row.author_id} ${row.commune_id} ${row.commitment_id}`
-        const figure = figures.get(key)
-        const total = row.total === null ? null : Number(row.total)
-        const highest = row.highest === null ? null : Number(row.highest)
-        figures.set(key, {
-          authorId: row.author_id,
-          communeId: row.commune_id,
-          commitmentId: row.commitment_id,
-          reports: (figure?.reports ?? 0) + Number(row.reports),
-          total: plus(figure?.total ?? null, total),
-          highest: most(figure?.highest ?? null, highest),
-          done: (figure?.done ?? false) || Number(row.done) === 1,
-        })
+        figures.set(
+          key,
+          summed(figures.get(key), {
+            authorId: row.author_id,
+            communeId: row.commune_id,
+            commitmentId: row.commitment_id,
+            reports: Number(row.reports),
+            total: row.total === null ? null : Number(row.total),
+            highest: row.highest === null ? null : Number(row.highest),
+            done: Number(row.done) === 1,
+          }),
+        )
       }
       const visits = await inPage
         .select((eb) => ['report.commune_id', eb.fn.max<string>('report.visit_date').as('date')])
@@ -127,17 +131,19 @@ const PAGE = 500
 const plus = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : a + b)
 const most = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b))
 
+/** `row` added to `sum` (none yet: `row` itself); the names are the row's. */
+function summed(sum: AuthorFigure | undefined, row: AuthorFigure): AuthorFigure {
+  if (!sum) return row
+  return { ...row, reports: sum.reports + row.reports, total: plus(sum.total, row.total), highest: most(sum.highest, row.highest), done: sum.done || row.done }
+}
+
 /** The unit's figures without the member's own reports, which the member's phone adds itself. */
 function heldBy(tally: UnitTally, memberId: string): HeldFigure[] {
   const sums = new Map<string, AuthorFigure>()
   for (const row of tally.figures) {
     if (row.authorId === memberId) continue
     const key = `${row.communeId} ${row.commitmentId}`
-    const sum = sums.get(key)
-    sums.set(
-      key,
-      sum ? { ...sum, reports: sum.reports + row.reports, total: plus(sum.total, row.total), highest: most(sum.highest, row.highest), done: sum.done || row.done } : row,
-    )
+    sums.set(key, summed(sums.get(key), row))
   }
   return [...sums.values()].map((sum) => ({
     communeId: sum.communeId,

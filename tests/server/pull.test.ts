@@ -133,6 +133,25 @@ describe('GET /api/pull', () => {
     now = 60_000
     expect(await held()).toBe(1)
     await vi.waitFor(async () => expect(await held()).toBe(2))
+    // A read that fails leaves the kept figures in use, and nothing is left unhandled.
+    let broken = false
+    const failing = new Proxy(app.db, {
+      get: (target, key) => {
+        if (key === 'selectFrom' && broken) {
+          return () => {
+            throw new Error('disk gone')
+          }
+        }
+        const value = Reflect.get(target, key) as unknown
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+      },
+    })
+    const kept = new UnitTallies(failing, 60_000, () => now)
+    expect((await kept.figuresFor(dua.unitId, dua.covenant.id, 'not-an-author')).held).toHaveLength(1)
+    broken = true
+    now += 60_000
+    expect((await kept.figuresFor(dua.unitId, dua.covenant.id, 'not-an-author')).held).toHaveLength(1)
+    await new Promise((resolve) => setTimeout(resolve, 50))
     // 0 keeps nothing: every pull reads afresh.
     expect(await new UnitTallies(app.db, 0).figuresFor(dua.unitId, dua.covenant.id, 'not-an-author')).toMatchObject({ lastVisits: [{ communeId }] })
   })
