@@ -171,6 +171,7 @@ export default defineConfig({
           name: 'server',
           include: ['tests/server/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['tests/server/postgres-template.ts'],
         },
       },
     ],

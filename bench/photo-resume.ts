@@ -22,7 +22,7 @@ export function run(): Promise<Figure[]> {
       rig.proxy.cutUploadsEvery = CUT_EVERY
       const started = performance.now()
       await context.setOffline(false)
-      while (rig.held(seeded.reportIds, seeded.photoIds).photos.size < 1) {
+      while ((await rig.held(seeded.reportIds, seeded.photoIds)).photos.size < 1) {
         if (performance.now() - started > 90_000) throw new Error('the photo did not reach the endpoint within 90 s')
         await sleep(100)
       }

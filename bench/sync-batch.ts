@@ -23,8 +23,8 @@ export async function run(): Promise<Figure[]> {
           const { reportIds } = await seedQueue(page, { reports: REPORTS })
           const started = performance.now()
           await context.setOffline(false)
-          while (rig.held(reportIds, []).reports.size < REPORTS) {
-            if (performance.now() - started > 60_000) throw new Error(`the endpoint held ${rig.held(reportIds, []).reports.size} of ${REPORTS} reports after 60 s`)
+          while ((await rig.held(reportIds, [])).reports.size < REPORTS) {
+            if (performance.now() - started > 60_000) throw new Error(`the endpoint held ${(await rig.held(reportIds, [])).reports.size} of ${REPORTS} reports after 60 s`)
             await sleep(20)
           }
           const ms = performance.now() - started

@@ -48,7 +48,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.setErrorHandler(answerError)
 
   await app.register(securityHeaders, { publicUrl: config.publicUrl })
-  await app.register(database, { file: config.databaseFile })
+  await app.register(database, { url: config.DATABASE_URL, file: config.databaseFile, poolSize: config.DATABASE_POOL_SIZE })
   await app.register(bootstrap, {
     seedDemo: config.SEED_DEMO,
     seedLastYear: config.SEED_DEMO_LAST_YEAR,

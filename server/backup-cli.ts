@@ -14,6 +14,12 @@ async function main(): Promise<void> {
     process.stderr.write('Usage: npm run backup -- DEST   or   npm run restore -- SRC   (DATA_DIR names the data folder, ./data by default)\n')
     process.exit(2)
   }
+  if (process.env.DATABASE_URL) {
+    process.stderr.write(
+      'DATABASE_URL is set: this endpoint keeps its data in PostgreSQL. Back it up with pg_dump, and the photos with their store’s own tools (README, “Backups on PostgreSQL”).\n',
+    )
+    process.exit(2)
+  }
   process.umask(0o077)
   const target = path.resolve(folder)
   const manifest = command === 'backup' ? await backup(dataDir, target) : await restore(target, dataDir)

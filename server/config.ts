@@ -6,6 +6,13 @@ const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port to listen on' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 for every interface' }),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Folder for the database and photos' }),
+  DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'a PostgreSQL database to use instead of the SQLite file in DATA_DIR, as postgres://user:password@host:5432/database',
+    }),
+  ),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'with DATABASE_URL, connections each endpoint process keeps open at most' }),
   PHOTO_MAX_BYTES: Type.Integer({
     minimum: 1,
     maximum: 100 * 1024 * 1024,

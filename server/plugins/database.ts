@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema'
-import { migrateToLatest, openSqlite } from '../db/sqlite'
+import { migrateDatabase, openDatabase, dialectOf, type DatabaseTarget, type Dialect } from '../db/database'
 
 export interface DatabaseStatus {
   status: 'ok' | 'error'
-  dialect: 'sqlite'
+  dialect: Dialect
   migration: string | null
 }
 
@@ -17,25 +17,22 @@ declare module 'fastify' {
   }
 }
 
-export interface DatabaseOptions {
-  file: string
-}
-
 /** The database, migrated before the endpoint takes any request, closed with the endpoint. */
-export default fp<DatabaseOptions>(
-  async (app, { file }) => {
-    const db = openSqlite(file)
-    const migration = await migrateToLatest(db)
-    app.log.info({ file, migration }, 'database ready')
+export default fp<DatabaseTarget>(
+  async (app, target) => {
+    const db = openDatabase(target)
+    const dialect = dialectOf(db)
+    const migration = await migrateDatabase(db)
+    app.log.info({ dialect, ...(dialect === 'sqlite' && { file: target.file }), migration }, 'database ready')
 
     app.decorate('db', db)
     app.decorate('databaseStatus', async (): Promise<DatabaseStatus> => {
       try {
         const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db)
-        return { status: 'ok', dialect: 'sqlite', migration: rows[0]?.name ?? null }
+        return { status: 'ok', dialect, migration: rows[0]?.name ?? null }
       } catch (error) {
         app.log.error({ err: error }, 'database check failed')
-        return { status: 'error', dialect: 'sqlite', migration }
+        return { status: 'error', dialect, migration }
       }
     })
     app.addHook('onClose', async () => {

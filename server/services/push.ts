@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely'
 import { checkReport, isTouched, type Commitment, type Member, type Problem, type Report } from '../../src/domain'
 import type { DeviceStatus, PushedReport, PushRequest, PushResponse, PushResult, RejectionCode } from '../../src/protocol'
 import type { CovenantTable, Database, ReportTable } from '../db/schema'
+import { inTransaction } from '../db/database'
 import { pushMessages } from '../messages'
 import { missingPhotos } from './photos'
 import { pushExemplars } from './exemplars'
@@ -54,7 +55,7 @@ const DAY = 24 * 60 * 60 * 1000
  */
 export async function pushReports(db: Kysely<Database>, pusher: Pusher, request: PushRequest, now = new Date()): Promise<PushResponse> {
   const at = now.toISOString()
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const ids = [...new Set(request.reports.map((report) => report.id))]
     const exemplars = request.exemplars ?? []
     const named = [...request.reports, ...exemplars].map((item) => item.covenantId)

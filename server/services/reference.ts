@@ -1,17 +1,44 @@
-import type { Kysely, Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import { dialectOf } from '../db/database'
 import type { Assignment, Bloc, Commitment, Commune, Covenant, Member, Review, Unit } from '../../src/domain'
 import type { HeldReport, PullResponse, PushedReport, Removal, UnitName } from '../../src/protocol'
 import type { UnitTallies } from './tallies'
 import type { BlocTable, CommitmentTable, CommuneTable, CovenantTable, Database, Db, MemberTable, ReviewTable, UnitTable } from '../db/schema'
 
-/** Move the revision counter on and answer its new value: stamp every changed reference row with it. */
-export async function nextRevision(db: Db): Promise<number> {
-  const { value } = await db
+/**
+ * The number to stamp every reference row a transaction changes with (`rev`), so that a pull
+ * finds what changed since its cursor. SQLite has one writer at a time: a counter moved on in
+ * the transaction. On PostgreSQL, where writers run side by side, a counter row would hold
+ * every writer up and could commit out of order; the stamp is the transaction's own id instead,
+ * and a pull's cursor stays below every transaction still running (`pullCursor`).
+ */
+export async function nextRevision(trx: Transaction<Database>): Promise<number> {
+  if (dialectOf(trx) === 'postgres') {
+    const { rows } = await sql<{ value: number }>`select pg_current_xact_id()::text::bigint as value`.execute(trx)
+    return rows[0]!.value
+  }
+  const { value } = await trx
     .updateTable('revision')
     .set((eb) => ({ value: eb('value', '+', 1) }))
     .where('id', '=', 1)
     .returning('value')
     .executeTakeFirstOrThrow()
+  return value
+}
+
+/**
+ * The cursor a pull answers with: every row stamped above it is one the next pull sends. On
+ * SQLite, the counter. On PostgreSQL, just below the oldest transaction still running when the
+ * pull's snapshot was taken: a writer that began before and commits after has a larger id, so
+ * its rows come with the next pull, whatever order writers commit in. A row may come twice;
+ * a phone takes it again as it is.
+ */
+async function pullCursor(trx: Transaction<Database>): Promise<number> {
+  if (dialectOf(trx) === 'postgres') {
+    const { rows } = await sql<{ value: number }>`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1 as value`.execute(trx)
+    return rows[0]!.value
+  }
+  const { value } = await trx.selectFrom('revision').select('value').where('id', '=', 1).executeTakeFirstOrThrow()
   return value
 }
 
@@ -75,60 +102,66 @@ export async function activeCovenant(db: Db, blocId: string): Promise<Selectable
  * member moved) must stamp one of those, and phones then drop what they should no longer hold.
  */
 export async function pullFor(db: Kysely<Database>, tallies: UnitTallies, memberId: string, cursor: number, now = new Date()): Promise<PullResponse> {
-  const { answer, unitId, covenantId } = await db.transaction().execute(async (trx) => {
-    const { value: revision } = await trx.selectFrom('revision').select('value').where('id', '=', 1).executeTakeFirstOrThrow()
-    const member = await trx.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow()
-    const unit = await trx.selectFrom('unit').selectAll().where('id', '=', member.unit_id).executeTakeFirstOrThrow()
-    const bloc = await trx.selectFrom('bloc').selectAll().where('id', '=', unit.bloc_id).executeTakeFirstOrThrow()
-    const covenant = await activeCovenant(trx, bloc.id)
-    const full = cursor === 0 || cursor > revision || [member.rev, unit.rev, covenant?.rev ?? 0].some((rev) => rev > cursor)
-    const since = full ? -1 : cursor
-    const year = covenant?.year ?? now.getFullYear()
+  // One snapshot for every read (PostgreSQL's default gives each statement its own).
+  const { answer, unitId, covenantId } = await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const revision = await pullCursor(trx)
+      const member = await trx.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow()
+      const unit = await trx.selectFrom('unit').selectAll().where('id', '=', member.unit_id).executeTakeFirstOrThrow()
+      const bloc = await trx.selectFrom('bloc').selectAll().where('id', '=', unit.bloc_id).executeTakeFirstOrThrow()
+      const covenant = await activeCovenant(trx, bloc.id)
+      const full = cursor === 0 || cursor > revision || [member.rev, unit.rev, covenant?.rev ?? 0].some((rev) => rev > cursor)
+      const since = full ? -1 : cursor
+      const year = covenant?.year ?? now.getFullYear()
 
-    const units: UnitName[] = (
-      await trx.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', bloc.id).where('rev', '>', since).orderBy('name').execute()
-    ).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name }))
-    const commitments = covenant ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).where('rev', '>', since).orderBy('position').execute() : []
-    const assignments = await trx.selectFrom('assignment').selectAll().where('unit_id', '=', unit.id).where('year', '=', year).execute()
-    const assignedSince = new Set(assignments.filter((row) => row.rev > since).map((row) => row.commune_id))
-    const communes = assignments.length
-      ? (
-          await trx
-            .selectFrom('commune')
-            .selectAll()
-            .where(
-              'id',
-              'in',
-              assignments.map((row) => row.commune_id),
-            )
-            .orderBy('name')
-            .execute()
-        ).filter((row) => row.rev > since || assignedSince.has(row.id))
-      : []
+      const units: UnitName[] = (
+        await trx.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', bloc.id).where('rev', '>', since).orderBy('name').execute()
+      ).map((row) => ({ id: row.id, name: row.name, shortName: row.short_name }))
+      const commitments = covenant
+        ? await trx.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).where('rev', '>', since).orderBy('position').execute()
+        : []
+      const assignments = await trx.selectFrom('assignment').selectAll().where('unit_id', '=', unit.id).where('year', '=', year).execute()
+      const assignedSince = new Set(assignments.filter((row) => row.rev > since).map((row) => row.commune_id))
+      const communes = assignments.length
+        ? (
+            await trx
+              .selectFrom('commune')
+              .selectAll()
+              .where(
+                'id',
+                'in',
+                assignments.map((row) => row.commune_id),
+              )
+              .orderBy('name')
+              .execute()
+          ).filter((row) => row.rev > since || assignedSince.has(row.id))
+        : []
 
-    const reviews = await reviewsSince(trx, unit.id, since)
-    const removed = await removalsSince(trx, unit.id, since)
-    const evaluating = await trx.selectFrom('covenant').select(['id', 'year']).where('bloc_id', '=', bloc.id).where('status', '=', 'evaluating').orderBy('year').execute()
-    const ownReports = full ? await heldReports(trx, member.id, [...(covenant ? [covenant.id] : []), ...evaluating.map((row) => row.id)]) : []
+      const reviews = await reviewsSince(trx, unit.id, since)
+      const removed = await removalsSince(trx, unit.id, since)
+      const evaluating = await trx.selectFrom('covenant').select(['id', 'year']).where('bloc_id', '=', bloc.id).where('status', '=', 'evaluating').orderBy('year').execute()
+      const ownReports = full ? await heldReports(trx, member.id, [...(covenant ? [covenant.id] : []), ...evaluating.map((row) => row.id)]) : []
 
-    const answer = {
-      cursor: revision,
-      full,
-      ...(bloc.rev > since && { bloc: toBloc(bloc) }),
-      units,
-      ...(unit.rev > since && { unit: toUnit(unit) }),
-      ...(member.rev > since && { member: toMember(member) }),
-      communes: communes.map(toCommune),
-      assignments: assignments.filter((row) => assignedSince.has(row.commune_id)).map((row): Assignment => ({ unitId: row.unit_id, communeId: row.commune_id, year: row.year })),
-      ...(covenant && covenant.rev > since && { covenant: toCovenant(covenant) }),
-      commitments: commitments.map(toCommitment),
-      reviews,
-      removed,
-      evaluating: evaluating.map((row) => ({ covenantId: row.id, year: row.year })),
-      ...(full && { ownReports }),
-    }
-    return { answer, unitId: unit.id, covenantId: covenant?.id }
-  })
+      const answer = {
+        cursor: revision,
+        full,
+        ...(bloc.rev > since && { bloc: toBloc(bloc) }),
+        units,
+        ...(unit.rev > since && { unit: toUnit(unit) }),
+        ...(member.rev > since && { member: toMember(member) }),
+        communes: communes.map(toCommune),
+        assignments: assignments.filter((row) => assignedSince.has(row.commune_id)).map((row): Assignment => ({ unitId: row.unit_id, communeId: row.commune_id, year: row.year })),
+        ...(covenant && covenant.rev > since && { covenant: toCovenant(covenant) }),
+        commitments: commitments.map(toCommitment),
+        reviews,
+        removed,
+        evaluating: evaluating.map((row) => ({ covenantId: row.id, year: row.year })),
+        ...(full && { ownReports }),
+      }
+      return { answer, unitId: unit.id, covenantId: covenant?.id }
+    })
   // The unit's figures are not part of the cursor's picture: read apart, and kept a while.
   return { ...answer, ...(covenantId ? await tallies.figuresFor(unitId, covenantId, memberId) : { held: [], lastVisits: [] }) }
 }

@@ -103,7 +103,7 @@ test('unsent work saved to a file reaches the endpoint from another phone, once;
 
   // The phone is lost with its data: nothing of it ever reached the endpoint.
   await lost.context().close()
-  expect(rig.held(seeded.reportIds, seeded.photoIds).reportRows).toBe(0)
+  expect((await rig.held(seeded.reportIds, seeded.photoIds)).reportRows).toBe(0)
 
   const next = await newPhone(browser)
   await enroll(next, await rig.enrollmentLink(member))
@@ -116,7 +116,7 @@ test('unsent work saved to a file reaches the endpoint from another phone, once;
   await expect
     .poll(
       async () => {
-        const held = rig.held(seeded.reportIds, seeded.photoIds)
+        const held = await rig.held(seeded.reportIds, seeded.photoIds)
         return { reports: held.reports.size, photos: held.photos.size, waiting: (await queueOf(next)).waiting.length }
       },
       { timeout: 60_000 },
@@ -146,6 +146,6 @@ test('unsent work saved to a file reaches the endpoint from another phone, once;
   await expect(dashboard.getByTestId('rescue-done')).toContainText('Đã nhận tệp: 0 báo cáo mới, 3 báo cáo máy chủ đã có, 0 đề xuất mới, 0 ảnh mới lưu.')
   await expectAccessible(dashboard, 'a backup file uploaded')
 
-  const held = rig.held(seeded.reportIds, seeded.photoIds)
+  const held = await rig.held(seeded.reportIds, seeded.photoIds)
   expect({ reportRows: held.reportRows, photoFiles: held.photoFiles, blobs: held.blobs }).toEqual({ reportRows: 3, photoFiles: 3, blobs: 3 })
 })

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { tempDir } from '../e2e/endpoint'
 import { expect, test, type Page } from '@playwright/test'
 import { phoneContext } from '../../playwright.config'
-import { buildRelease, enroll, Rig, row, seedQueue, settle, type FaultRow, type SeedOptions, type Seeded } from './rig'
+import { buildRelease, enroll, Rig, row, seedQueue, settle, store, type FaultRow, type SeedOptions, type Seeded } from './rig'
 
 // Every scenario queues reports and photos on a phone with no network, breaks the link or the
 // endpoint in one way, lets the signal come back, and counts what arrived: all of it, once.
@@ -21,8 +21,11 @@ test.afterEach(async () => {
 })
 
 test.afterAll(() => {
+  // One file for both stores: this run's rows replace its store's from an earlier run.
+  const file = 'test-results/faults.json'
+  const earlier = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<FaultRow>[]) : []
   fs.mkdirSync('test-results', { recursive: true })
-  fs.writeFileSync('test-results/faults.json', `${JSON.stringify(rows, null, 2)}\n`)
+  fs.writeFileSync(file, `${JSON.stringify([...earlier.filter((entry) => entry.store !== undefined && entry.store !== store), ...rows], null, 2)}\n`)
   const width = Math.max(...rows.map((entry) => entry.scenario.length), 8)
   const line = (cells: (string | number)[]) =>
     `${String(cells[0]).padEnd(width)}  ${cells
@@ -31,7 +34,7 @@ test.afterAll(() => {
       .join('')}`
   // The table is the suite's output: printed whatever the reporter.
   process.stdout.write(
-    `${['', line(['scenario', 'queued', 'stored', 'duplicates', 'lost']), ...rows.map((entry) => line([entry.scenario, entry.queued, entry.stored, entry.duplicates, entry.lost]))].join('\n')}\n`,
+    `${['', `On ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'}:`, line(['scenario', 'queued', 'stored', 'duplicates', 'lost']), ...rows.map((entry) => line([entry.scenario, entry.queued, entry.stored, entry.duplicates, entry.lost]))].join('\n')}\n`,
   )
 })
 
@@ -148,7 +151,7 @@ test('a 12-megapixel photo over a link cut every 1 MB', async ({ page }) => {
   await page.context().setOffline(false)
   await record('12 MP photo, link cut every 1 MB', page, seeded)
   // Whole and once: the endpoint checked its SHA-256 before storing it.
-  expect(rig.held(seeded.reportIds, seeded.photoIds).blobs).toBe(1)
+  expect((await rig.held(seeded.reportIds, seeded.photoIds)).blobs).toBe(1)
   expect(resent(seeded)).toBeLessThanOrEqual(CHUNK_BYTES * Math.ceil((seeded.photoBytes[0] ?? 0) / (1024 * 1024)))
 })
 
@@ -195,7 +198,7 @@ test('answers slower than the phone waits', async ({ page }) => {
   await page.context().setOffline(false)
   await expect.poll(() => rig.proxy.count('POST', /^\/api\/push/), { timeout: 30_000 }).toBe(1)
   // The endpoint has committed; the phone gives up waiting, then sends again and hears "duplicate".
-  await expect.poll(() => rig.held(seeded.reportIds, []).reports.size).toBe(5)
+  await expect.poll(async () => (await rig.held(seeded.reportIds, [])).reports.size).toBe(5)
   await page.clock.fastForward(61_000)
   await record('answers slower than the timeout', page, seeded)
   expect(rig.proxy.count('POST', /^\/api\/push/)).toBeGreaterThanOrEqual(2)
@@ -244,8 +247,8 @@ test('app closed: the service worker sends reports and photos on Background Sync
   await devtools.send('ServiceWorker.dispatchSyncEvent', { origin: new URL(rig.url).origin, registrationId, tag: 'giao-uoc-outbox', lastChance: false })
   await expect
     .poll(
-      () => {
-        const held = rig.held(seeded.reportIds, seeded.photoIds)
+      async () => {
+        const held = await rig.held(seeded.reportIds, seeded.photoIds)
         return held.reports.size + held.photos.size
       },
       { timeout: 60_000 },

@@ -2,14 +2,21 @@ import { execFileSync, execSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import pg from 'pg'
+import type { Kysely } from 'kysely'
+import { openDatabase } from '../../server/db/database'
+import type { Database } from '../../server/db/schema'
 import { expect, type Page } from '@playwright/test'
 import { startEndpoint, tempDir, type Endpoint } from '../e2e/endpoint'
 import { FaultProxy } from './proxy'
 
+/** Where the endpoint keeps its data in this run: PostgreSQL when `npm run test:faults:pg` gives a server. */
+export const store: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'
+
 /** One row of the fault table: what the phone queued, and what the endpoint ended up holding. */
 export interface FaultRow {
   scenario: string
+  store: typeof store
   queued: number
   stored: number
   duplicates: number
@@ -25,6 +32,30 @@ async function freePort(): Promise<number> {
   return port
 }
 
+let databases = 0
+
+/** On PostgreSQL, an empty database of the rig's own (the endpoint migrates it as it starts); on SQLite, none. */
+async function createDatabase(): Promise<string | undefined> {
+  const base = process.env.TEST_DATABASE_URL
+  if (!base) return undefined
+  const name = `giao_uoc_faults_${process.pid}_${++databases}`
+  await onServer(base, `create database ${name}`)
+  const url = new URL(base)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function dropDatabase(url: string | undefined): Promise<void> {
+  const base = process.env.TEST_DATABASE_URL
+  if (base && url) await onServer(base, `drop database if exists ${new URL(url).pathname.slice(1)} with (force)`)
+}
+
+async function onServer(base: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: base })
+  await client.connect()
+  await client.query(statement).finally(() => client.end())
+}
+
 /**
  * A real endpoint process on its own data folder, behind a fault proxy: the browser only ever
  * talks to the proxy, as a phone talks to the endpoint through a weak link.
@@ -36,6 +67,9 @@ export class Rig {
   proxy!: FaultProxy
   /** The first enrollment link the endpoint printed, through the proxy. */
   link = ''
+  /** On PostgreSQL, the rig's own database. */
+  databaseUrl: string | undefined
+  private db: Kysely<Database> | undefined
 
   constructor(private readonly env: NodeJS.ProcessEnv = {}) {}
 
@@ -44,6 +78,7 @@ export class Rig {
   }
 
   async start(): Promise<void> {
+    this.databaseUrl = await createDatabase()
     this.endpointPort = await freePort()
     await this.startEndpoint()
     this.proxy = new FaultProxy(this.endpointPort)
@@ -54,35 +89,47 @@ export class Rig {
   }
 
   async startEndpoint(): Promise<void> {
-    this.endpoint = await startEndpoint('server.ts', this.endpointPort, { DATA_DIR: this.dataDir, ADMIN_PASSWORD: 'mat-khau-thu-nghiem', ...this.env })
+    this.endpoint = await startEndpoint('server.ts', this.endpointPort, {
+      DATA_DIR: this.dataDir,
+      ADMIN_PASSWORD: 'mat-khau-thu-nghiem',
+      ...(this.databaseUrl && { DATABASE_URL: this.databaseUrl }),
+      ...this.env,
+    })
   }
 
   async stop(): Promise<void> {
     await this.proxy.close()
     await this.endpoint.stop()
+    await this.db?.destroy()
+    await dropDatabase(this.databaseUrl)
   }
 
-  /** What the endpoint holds of these reports and photos, read from its SQLite file. */
-  held(reportIds: readonly string[], photoIds: readonly string[]): { reports: Set<string>; reportRows: number; photos: Set<string>; photoFiles: number; blobs: number } {
-    const db = new Database(path.join(this.dataDir, 'giao-uoc.sqlite'), { readonly: true, fileMustExist: true })
-    try {
-      const list = (ids: readonly string[]) => (ids.length ? ids.map((id) => `'${id}'`).join(',') : "''")
-      const reportRows = db.prepare(`select id from report where id in (${list(reportIds)})`).all() as { id: string }[]
-      const photoRows = db.prepare(`select id from photo where received_at is not null and id in (${list(photoIds)})`).all() as { id: string }[]
-      const blobs = db.prepare('select count(*) as n from photo_blob').get() as { n: number }
-      const photoDir = path.join(this.dataDir, 'photos')
-      const photoFiles = fs.existsSync(photoDir) ? fs.readdirSync(photoDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length : 0
-      return { reports: new Set(reportRows.map((r) => r.id)), reportRows: reportRows.length, photos: new Set(photoRows.map((r) => r.id)), photoFiles, blobs: blobs.n }
-    } finally {
-      db.close()
-    }
+  /** The endpoint's database, read beside it. */
+  private database(): Kysely<Database> {
+    this.db ??= openDatabase({ url: this.databaseUrl, file: path.join(this.dataDir, 'giao-uoc.sqlite'), poolSize: 2 })
+    return this.db
+  }
+
+  /** What the endpoint holds of these reports and photos, read from its database and photo folder. */
+  async held(
+    reportIds: readonly string[],
+    photoIds: readonly string[],
+  ): Promise<{ reports: Set<string>; reportRows: number; photos: Set<string>; photoFiles: number; blobs: number }> {
+    const db = this.database()
+    const reportRows = reportIds.length ? await db.selectFrom('report').select('id').where('id', 'in', reportIds).execute() : []
+    const photoRows = photoIds.length ? await db.selectFrom('photo').select('id').where('received_at', 'is not', null).where('id', 'in', photoIds).execute() : []
+    const { blobs } = await db
+      .selectFrom('photo_blob')
+      .select((eb) => eb.fn.countAll<number>().as('blobs'))
+      .executeTakeFirstOrThrow()
+    const photoDir = path.join(this.dataDir, 'photos')
+    const photoFiles = fs.existsSync(photoDir) ? fs.readdirSync(photoDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length : 0
+    return { reports: new Set(reportRows.map((r) => r.id)), reportRows: reportRows.length, photos: new Set(photoRows.map((r) => r.id)), photoFiles, blobs: Number(blobs) }
   }
 
   /** A new enrollment link for the named member of the demo bloc, through the proxy, made by the admin. */
   async enrollmentLink(memberName: string): Promise<string> {
-    const db = new Database(path.join(this.dataDir, 'giao-uoc.sqlite'), { readonly: true, fileMustExist: true })
-    const member = db.prepare('select id from member where name = ?').get(memberName) as { id: string } | undefined
-    db.close()
+    const member = await this.database().selectFrom('member').select('id').where('name', '=', memberName).executeTakeFirst()
     if (!member) throw new Error(`no member ${memberName}`)
     const answer = await fetch(`http://localhost:${this.endpointPort}/api/enrollment-codes`, {
       method: 'POST',
@@ -296,7 +343,7 @@ export async function settle(scenario: string, rig: Rig, page: Page, seeded: See
   const settled = await expect
     .poll(
       async () => {
-        const held = rig.held(seeded.reportIds, seeded.photoIds)
+        const held = await rig.held(seeded.reportIds, seeded.photoIds)
         // A page between two loads cannot be asked: ask again.
         const phone = await phoneWaiting(page).catch(() => null)
         return (
@@ -314,11 +361,11 @@ export async function settle(scenario: string, rig: Rig, page: Page, seeded: See
 }
 
 export async function row(scenario: string, rig: Rig, page: Page, seeded: Seeded): Promise<FaultRow> {
-  const held = rig.held(seeded.reportIds, seeded.photoIds)
+  const held = await rig.held(seeded.reportIds, seeded.photoIds)
   const { waiting } = await phoneWaiting(page)
   const ids = [...seeded.reportIds, ...seeded.photoIds]
   const stored = seeded.reportIds.filter((id) => held.reports.has(id)).length + seeded.photoIds.filter((id) => held.photos.has(id)).length
   const lost = ids.filter((id) => !held.reports.has(id) && !held.photos.has(id) && !waiting.has(id)).length
   const duplicates = held.reportRows - held.reports.size + (held.photoFiles - held.blobs)
-  return { scenario, queued: ids.length, stored, duplicates, lost }
+  return { scenario, store, queued: ids.length, stored, duplicates, lost }
 }

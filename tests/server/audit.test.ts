@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import type { InjectOptions } from 'fastify'
-import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_EVALUATION_RULES } from '../../src/domain'
 import {
@@ -14,7 +13,7 @@ import {
   type SetupResponse,
 } from '../../src/protocol'
 import { exemplarOf, jpeg, photoOf, pushExemplars, pushOne, reportOf } from './field'
-import { enrolledAs } from './helper'
+import { enrolledAs, refuseInserts } from './helper'
 import { testBloc, type TestBloc } from './managers'
 import { writeRescueFile } from '../../src/rescue/file'
 
@@ -431,7 +430,7 @@ describe('an entry and its change', () => {
     const device = await bloc.app.db.selectFrom('device').select('id').where('member_id', '=', cadre.id).orderBy('enrolled_at', 'desc').executeTakeFirstOrThrow()
     const codes = async () => (await bloc.app.db.selectFrom('enrollment_code').select('code_hash').execute()).length
     const before = await codes()
-    await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END`.execute(bloc.app.db)
+    await refuseInserts(bloc.app.db, 'audit_log')
 
     const code = await bloc.app.inject({ method: 'POST', url: '/api/enrollment-codes', headers: bloc.own.lead, payload: { memberId: cadre.id } })
     expect(code.statusCode).toBe(500)

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { InjectOptions } from 'fastify'
 import { testBloc, type TestBloc } from './managers'
+import { onPostgres } from './helper'
 
 /**
  * Every operation in the OpenAPI document, called with generated path parameters, query
@@ -80,7 +81,8 @@ describe('every operation, fuzzed', () => {
     expect(sent).toBe(operations.length * 100)
   }, 300_000)
 
-  it('leaves the database whole', async () => {
+  // SQLite's own checks; PostgreSQL checks every key as it writes.
+  it.skipIf(onPostgres)('leaves the database whole', async () => {
     expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(bloc.app.db)).rows).toEqual([{ integrity_check: 'ok' }])
     expect((await sql`pragma foreign_key_check`.execute(bloc.app.db)).rows).toEqual([])
   })

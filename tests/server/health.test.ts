@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
-import { buildTestApp } from './helper'
+import { buildTestApp, onPostgres } from './helper'
 
 describe('GET /api/health', () => {
   it('answers ok with the version and the migrated database', async () => {
@@ -11,7 +11,7 @@ describe('GET /api/health', () => {
     expect(response.json()).toEqual({
       status: 'ok',
       version: pkg.version,
-      database: { status: 'ok', dialect: 'sqlite', migration: '0011-year-indexes' },
+      database: onPostgres ? { status: 'ok', dialect: 'postgres', migration: '0011-baseline' } : { status: 'ok', dialect: 'sqlite', migration: '0011-year-indexes' },
     })
   })
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { dialectOf } from '../../server/db/database'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ProgressResponse } from '../../src/protocol'
 import { fieldOf, pushOne, reportOf, type Field } from './field'
@@ -20,9 +21,15 @@ const COUNT = 100_000
 
 /** `COUNT` copies of one pushed report with its entries, made in SQL: pushing them would take minutes. */
 async function copiesOf(reportId: string): Promise<void> {
-  const columns = async (table: string) => (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(app.db)).rows.map((row) => row.name)
-  const id = `printf('%08x-0000-4000-8000-000000000000', n.i)`
-  const report = (await columns('report')).map((name) => (name === 'id' ? id : name === 'receipt_number' ? `printf('99-%06d', n.i)` : name))
+  const postgres = dialectOf(app.db) === 'postgres'
+  const columns = async (table: string) =>
+    (postgres
+      ? await sql<{ name: string }>`select column_name as name from information_schema.columns where table_name = ${table} order by ordinal_position`.execute(app.db)
+      : await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(app.db)
+    ).rows.map((row) => row.name)
+  const id = postgres ? `lpad(to_hex(n.i), 8, '0') || '-0000-4000-8000-000000000000'` : `printf('%08x-0000-4000-8000-000000000000', n.i)`
+  const receipt = postgres ? `'99-' || lpad(n.i::text, 6, '0')` : `printf('99-%06d', n.i)`
+  const report = (await columns('report')).map((name) => (name === 'id' ? id : name === 'receipt_number' ? receipt : name))
   const entry = (await columns('report_entry')).map((name) => (name === 'report_id' ? id : name))
   const numbers = `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${COUNT})`
   await sql

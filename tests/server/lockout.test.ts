@@ -3,7 +3,7 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import type { AuditResponse } from '../../src/protocol'
 import { resetPassword } from '../../server/services/members'
-import { buildTestApp, tempDir } from './helper'
+import { buildTestApp, tempDir, testDatabase } from './helper'
 import { ADMIN_PASSWORD, logIn } from './managers'
 
 /**
@@ -70,10 +70,10 @@ describe('a locked-out admin', () => {
   })
 
   it('runs from npm, printing the new password once', async () => {
-    const dataDir = tempDir()
-    const app = await buildTestApp({ DATA_DIR: dataDir, ADMIN_PASSWORD })
+    const env = { DATA_DIR: tempDir(), DATABASE_URL: await testDatabase() }
+    const app = await buildTestApp({ ...env, ADMIN_PASSWORD })
     await app.close()
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', 'reset-password'], { env: { ...process.env, DATA_DIR: dataDir } })
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', 'reset-password'], { env: { ...process.env, ...env } })
     const password = /New password for .*: (\S+)/.exec(stdout)?.[1] ?? ''
     expect(password).toHaveLength(16)
   }, 60_000)

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from 'vitest'
+import type { Transaction } from 'kysely'
 import type { PullResponse } from '../../src/protocol'
+import type { Database } from '../../server/db/schema'
 import { nextRevision } from '../../server/services/reference'
 import { UnitTallies } from '../../server/services/tallies'
-import { buildTestApp, enrolledAs } from './helper'
+import { buildTestApp, enrolledAs, cursorAt } from './helper'
 import { commitmentOf, fieldOf, pushOne, reportOf } from './field'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
@@ -10,6 +12,15 @@ type App = Awaited<ReturnType<typeof buildTestApp>>
 async function pull(app: App, headers: Record<string, string>, cursor?: number | string) {
   const url = cursor === undefined ? '/api/pull' : `/api/pull?cursor=${cursor}`
   return app.inject({ method: 'GET', url, headers })
+}
+
+/** Change reference rows in a transaction of their own, stamped as the endpoint stamps them; answers the stamp. */
+async function stamped(app: App, change: (trx: Transaction<Database>, rev: number) => Promise<unknown>): Promise<number> {
+  return app.db.transaction().execute(async (trx) => {
+    const rev = await nextRevision(trx)
+    await change(trx, rev)
+    return rev
+  })
 }
 
 /** Lý Thị Dua's phone and a phone of another cadre of her unit. */
@@ -55,7 +66,7 @@ describe('GET /api/pull', () => {
     const same = (await pull(app, headers, first.cursor)).json<PullResponse>()
     expect(first.full).toBe(true)
     expect(same).toEqual({
-      cursor: first.cursor,
+      cursor: cursorAt(app, first.cursor),
       full: false,
       units: [],
       communes: [],
@@ -69,10 +80,9 @@ describe('GET /api/pull', () => {
     })
 
     const communeId = first.communes[0]?.id ?? ''
-    const rev = await nextRevision(app.db)
-    await app.db.updateTable('commune').set({ name: 'Sủng Thài (mới)', rev }).where('id', '=', communeId).execute()
+    const rev = await stamped(app, (trx, stamp) => trx.updateTable('commune').set({ name: 'Sủng Thài (mới)', rev: stamp }).where('id', '=', communeId).execute())
     const changed = (await pull(app, headers, first.cursor)).json<PullResponse>()
-    expect(changed.cursor).toBe(rev)
+    expect(changed.cursor).toEqual(cursorAt(app, rev))
     expect(changed.communes).toEqual([expect.objectContaining({ id: communeId, name: 'Sủng Thài (mới)' })])
     expect(changed.commitments).toEqual([])
     expect(changed.covenant).toBeUndefined()
@@ -172,8 +182,7 @@ describe('GET /api/pull', () => {
     const headers = await enrolledAs(app, 'Lý Thị Dua')
     const first = (await pull(app, headers)).json<PullResponse>()
     const office = await app.db.selectFrom('unit').select('id').where('name', '=', 'Văn phòng Tỉnh ủy').executeTakeFirstOrThrow()
-    const rev = await nextRevision(app.db)
-    await app.db.updateTable('member').set({ unit_id: office.id, rev }).where('name', '=', 'Lý Thị Dua').execute()
+    await stamped(app, (trx, rev) => trx.updateTable('member').set({ unit_id: office.id, rev }).where('name', '=', 'Lý Thị Dua').execute())
     const moved = (await pull(app, headers, first.cursor)).json<PullResponse>()
     expect(moved.full).toBe(true)
     expect(moved.unit?.name).toBe('Văn phòng Tỉnh ủy')
@@ -194,8 +203,7 @@ describe('GET /api/pull', () => {
     const app = await buildTestApp()
     const headers = await enrolledAs(app, 'Lý Thị Dua')
     const first = (await pull(app, headers)).json<PullResponse>()
-    const rev = await nextRevision(app.db)
-    await app.db.updateTable('commune').set({ rev }).where('name', '=', 'Lũng Cú').execute()
+    await stamped(app, (trx, rev) => trx.updateTable('commune').set({ rev }).where('name', '=', 'Lũng Cú').execute())
     const next = (await pull(app, headers, first.cursor)).json<PullResponse>()
     expect(next.communes).toEqual([])
   })

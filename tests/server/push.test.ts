@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { PushedReport, PushResponse, PushResult } from '../../src/protocol'
 import { recordPhotoBlob } from '../../server/services/photos'
 import { commitmentOf, fieldOf, isoDay, jpeg, photoOf, push, pushOne, reportOf, type Field } from './field'
-import { buildTestApp } from './helper'
+import { buildTestApp, refuseInserts } from './helper'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 type Outcome<O extends PushResult['outcome']> = Extract<PushResult, { outcome: O }>
@@ -310,7 +309,7 @@ describe('POST /api/push transactions', () => {
     const app = await buildTestApp()
     const field = await fieldOf(app)
     // The database refuses the second report, after the first is written in the same transaction.
-    await sql`create trigger refuse_boom before insert on report when new.summary = 'boom' begin select raise(abort, 'boom'); end`.execute(app.db)
+    await refuseInserts(app.db, 'report', "new.summary = 'boom'")
     const response = await push(app, field, [reportOf(field), reportOf(field, { summary: 'boom' })], { appVersion: '0.2.0', waiting: 2, freeBytes: null })
     expect(response.statusCode).toBe(500)
     expect(await app.db.selectFrom('report').select('id').execute()).toEqual([])
