@@ -53,7 +53,7 @@ async function offlineWithQueue(page: Page, seed: SeedOptions): Promise<Seeded> 
 async function record(scenario: string, page: Page, seeded: Seeded, timeoutMs?: number): Promise<FaultRow> {
   const { row: result, settled } = await settle(scenario, rig, page, seeded, timeoutMs)
   rows.push(result)
-  expect(result).toEqual({ scenario, queued: result.queued, stored: result.queued, duplicates: 0, lost: 0 })
+  expect(result).toEqual({ scenario, store, queued: result.queued, stored: result.queued, duplicates: 0, lost: 0 })
   expect(settled, 'the phone still had something to send').toBe(true)
   return result
 }
