@@ -10,11 +10,13 @@ import type { BlocTable, CommitmentTable, CommuneTable, CovenantTable, Database,
  * finds what changed since its cursor. SQLite has one writer at a time: a counter moved on in
  * the transaction. On PostgreSQL, where writers run side by side, a counter row would hold
  * every writer up and could commit out of order; the stamp is the transaction's own id instead,
- * and a pull's cursor stays below every transaction still running (`pullCursor`).
+ * and a pull's cursor stays below every transaction still running (`pullCursor`). Both are
+ * raised by the `revision` row's value there: 0, or the SQLite counter a move brought, so that
+ * every stamp after a move is above every stamp before it.
  */
 export async function nextRevision(trx: Transaction<Database>): Promise<number> {
   if (dialectOf(trx) === 'postgres') {
-    const { rows } = await sql<{ value: number }>`select pg_current_xact_id()::text::bigint as value`.execute(trx)
+    const { rows } = await sql<{ value: number }>`select pg_current_xact_id()::text::bigint + value as value from revision where id = 1`.execute(trx)
     return rows[0]!.value
   }
   const { value } = await trx
@@ -35,7 +37,7 @@ export async function nextRevision(trx: Transaction<Database>): Promise<number> 
  */
 async function pullCursor(trx: Transaction<Database>): Promise<number> {
   if (dialectOf(trx) === 'postgres') {
-    const { rows } = await sql<{ value: number }>`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1 as value`.execute(trx)
+    const { rows } = await sql<{ value: number }>`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1 + value as value from revision where id = 1`.execute(trx)
     return rows[0]!.value
   }
   const { value } = await trx.selectFrom('revision').select('value').where('id', '=', 1).executeTakeFirstOrThrow()

@@ -78,10 +78,10 @@ async function unitWithReport(app: App, dataDir: string, cadre: string, leadName
   return { unitId: field.unitId, lead: lead.headers, leadId: lead.id, field, report, photoId: photo.id }
 }
 
-/** The demo bloc on a real SQLite file, with the admin and two units' leads signed in and a report in each unit. */
-export async function testBloc(): Promise<TestBloc> {
+/** The demo bloc on a real SQLite file (or the test run's PostgreSQL), with the admin and two units' leads signed in and a report in each unit; `env` adds settings. */
+export async function testBloc(env: NodeJS.ProcessEnv = {}): Promise<TestBloc> {
   const dataDir = tempDir()
-  const app = await buildTestApp({ DATA_DIR: dataDir, ADMIN_PASSWORD })
+  const app = await buildTestApp({ DATA_DIR: dataDir, ADMIN_PASSWORD, ...env })
   const admin = await logIn(app, 'admin', ADMIN_PASSWORD)
   const own = await unitWithReport(app, dataDir, 'Lý Thị Dua', 'Phạm Thị Lan', 'lan.danvan')
   const other = await unitWithReport(app, dataDir, 'Vàng Thị Mai', 'Trần Quốc Tuấn', 'tuan.tuyengiao')

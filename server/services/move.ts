@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { sql, type Kysely } from 'kysely'
+import { pipeline } from 'node:stream/promises'
+import type { Database } from '../db/schema'
+import { blobPath } from './photo-store'
+
+/**
+ * Moving a deployment from its SQLite file to PostgreSQL: every row of every table copied in
+ * one transaction (nothing half-moved if it fails), then counted and hashed on both sides, and
+ * every photo the database names read back and hashed. Photos stay where they are: the folder
+ * in DATA_DIR serves both engines.
+ */
+
+/** Every table, each after the tables its rows refer to. */
+export const TABLES = [
+  'meta',
+  'revision',
+  'bloc',
+  'unit',
+  'commune',
+  'assignment',
+  'covenant',
+  'commitment',
+  'member',
+  'device',
+  'session',
+  'enrollment_code',
+  'receipt_sequence',
+  'report',
+  'report_entry',
+  'photo_blob',
+  'photo',
+  'review',
+  'audit_log',
+  'evaluation',
+  'self_assessment',
+  'score',
+  'score_item',
+  'vote',
+  'exemplar',
+  'proposal',
+  'report_revision',
+  'exemplar_photo',
+  'removal',
+] as const satisfies readonly (keyof Database)[]
+
+type Table = (typeof TABLES)[number]
+type Row = Record<string, unknown>
+
+/** Tables whose key PostgreSQL numbers itself: after rows come with their own, it goes on from the largest. */
+const NUMBERED: readonly Table[] = ['audit_log', 'score_item']
+
+const BATCH = 500
+
+export interface MoveSummary {
+  /** Rows in each table, the same on both sides. */
+  rows: Record<Table, number>
+  /** Photos read back whole. */
+  photos: number
+}
+
+export class MoveError extends Error {
+  override name = 'MoveError'
+}
+
+/** A table's row count and the SHA-256 of its rows, each as JSON with its columns in name order, in sorted order: the same on both engines for the same rows. */
+async function digestOf(db: Kysely<Database>, table: Table): Promise<{ count: number; sha256: string }> {
+  const rows = (await db.selectFrom(table).selectAll().execute()) as Row[]
+  const lines = rows.map((row) => JSON.stringify(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1)))).sort()
+  const hash = createHash('sha256')
+  for (const line of lines) hash.update(`${line}\n`)
+  return { count: rows.length, sha256: hash.digest('hex') }
+}
+
+const fileHash = async (file: string): Promise<string> => {
+  const hash = createHash('sha256')
+  await pipeline(createReadStream(file), hash)
+  return hash.digest('hex')
+}
+
+/**
+ * Copy everything in `source` (SQLite, migrated) into `target` (PostgreSQL, migrated and empty),
+ * then check. Refuses a target that holds anything beyond what its migrations made.
+ */
+export async function moveToPostgres(source: Kysely<Database>, target: Kysely<Database>, photosDir: string, log: (line: string) => void = () => {}): Promise<MoveSummary> {
+  for (const table of TABLES.filter((name) => name !== 'revision')) {
+    const held = await target
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    if (Number(held.n) > 0) throw new MoveError(`The PostgreSQL database already holds data (table ${table}): move into a new, empty database.`)
+  }
+
+  await target.transaction().execute(async (trx) => {
+    for (const table of TABLES) {
+      const rows = (await source.selectFrom(table).selectAll().execute()) as Row[]
+      // The migration made the revision row; the move brings SQLite's counter (see `nextRevision`).
+      if (table === 'revision') await trx.deleteFrom('revision').execute()
+      for (let at = 0; at < rows.length; at += BATCH)
+        await trx
+          .insertInto(table)
+          .values(rows.slice(at, at + BATCH))
+          .execute()
+      log(`${table}: ${rows.length} rows`)
+    }
+    for (const table of NUMBERED) {
+      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(trx)
+    }
+  })
+
+  const rows = {} as Record<Table, number>
+  for (const table of TABLES) {
+    const [before, after] = [await digestOf(source, table), await digestOf(target, table)]
+    if (before.count !== after.count || before.sha256 !== after.sha256) {
+      throw new MoveError(`Table ${table} differs after the move (${before.count} rows before, ${after.count} after)`)
+    }
+    rows[table] = after.count
+  }
+
+  const blobs = await target.selectFrom('photo_blob').select('sha256').execute()
+  for (const { sha256 } of blobs) {
+    const found = await fileHash(blobPath(photosDir, sha256)).catch(() => null)
+    if (found !== sha256) throw new MoveError(`Photo ${sha256} is ${found === null ? 'missing' : 'damaged'} in ${photosDir}`)
+  }
+  log(`${blobs.length} photos read back whole`)
+  return { rows, photos: blobs.length }
+}
