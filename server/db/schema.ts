@@ -31,6 +31,7 @@ export interface Database {
   report_revision: ReportRevisionTable
   exemplar_photo: ExemplarPhotoTable
   removal: RemovalTable
+  attempt: AttemptTable
 }
 
 /** The database, or a transaction on it: what a query that may run inside one takes. */
@@ -386,4 +387,11 @@ export interface RemovalTable {
   removed_by: string
   removed_at: string
   rev: number
+}
+
+/** An attempt counted against a limit, where processes share the counts (PostgreSQL): `at` in ms since 1970. */
+export interface AttemptTable {
+  limiter: string
+  key: string
+  at: number
 }

@@ -4,7 +4,7 @@ import type { Member } from '../../src/domain'
 import { ErrorResponse } from '../../src/protocol'
 import { identify, type Caller, type DeviceCaller } from '../services/access'
 import { forbidden, tooManyAttempts, unauthorized } from '../services/errors'
-import { FailureLimiter } from '../services/failures'
+import { limiter } from '../services/failures'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,14 +44,14 @@ export interface AccessOptions {
 export default fp<AccessOptions>(
   (app, { deviceRequestsPerMinute }) => {
     app.decorateRequest('caller', null)
-    const requests = new FailureLimiter(deviceRequestsPerMinute, 60_000)
+    const requests = limiter(app.db, 'device-requests', deviceRequestsPerMinute, 60_000)
 
     app.decorate('requireDevice', async (request: FastifyRequest) => {
       const caller = await identify(app.db, bearer(request))
       if (caller.kind !== 'device') throw forbidden('This route is for enrolled devices')
-      const wait = requests.retryAfter(caller.deviceId)
+      const wait = await requests.retryAfter(caller.deviceId)
       if (wait > 0) throw tooManyAttempts(wait, `Too many requests from this device; try again in ${wait} seconds`)
-      requests.count(caller.deviceId)
+      await requests.count(caller.deviceId)
       request.caller = caller
     })
     app.decorate('requireManager', async (request: FastifyRequest) => {

@@ -7,7 +7,7 @@ import { UPLOADS_PATH } from '../../src/protocol'
 import { deviceOf } from '../plugins/access'
 import type { Caller } from '../services/access'
 import { errorBody, Refusal, statusRefusal, tooManyAttempts } from '../services/errors'
-import { FailureLimiter } from '../services/failures'
+import { limiter } from '../services/failures'
 import { photoUploads } from '../services/uploads'
 
 export interface UploadsOptions {
@@ -102,13 +102,13 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
   app.addContentTypeParser('*', (_request, _payload, done) => done(null))
 
   // Each upload begun counts against the phone's photos of the day.
-  const begun = new FailureLimiter(photosPerDay, 24 * 3600 * 1000)
+  const begun = limiter(app.db, 'device-photos', photosPerDay, 24 * 3600 * 1000)
   const requireDeviceWithin = async (request: FastifyRequest) => {
     await app.requireDevice(request)
     const { deviceId } = deviceOf(request)
-    const wait = begun.retryAfter(deviceId)
+    const wait = await begun.retryAfter(deviceId)
     if (wait > 0) throw tooManyAttempts(wait, `This device has begun ${photosPerDay} photo uploads today; try again in ${Math.ceil(wait / 60)} minutes`)
-    begun.count(deviceId)
+    await begun.count(deviceId)
   }
 
   app.route({

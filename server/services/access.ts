@@ -3,7 +3,7 @@ import type { Member, Unit } from '../../src/domain'
 import { ERROR_CODES } from '../../src/protocol'
 import type { Database, Db, MemberTable } from '../db/schema'
 import { Refusal, unauthorized } from './errors'
-import { FailureLimiter, limitFailures } from './failures'
+import { limiter, limitFailures } from './failures'
 import { hashPassword, hashToken, newToken, TOKEN_PREFIX, verifyPassword } from './secrets'
 import { toMember, toUnit } from './reference'
 
@@ -59,8 +59,8 @@ export async function logIn(db: Kysely<Database>, username: string, password: st
  * password (`npm run admin -- reset-password`, or one the admin sets) starts the name afresh.
  */
 export function guardedLogIn(db: Kysely<Database>) {
-  const perName = new FailureLimiter(5, HOUR / 4)
-  const perAddress = new FailureLimiter(30, HOUR / 4)
+  const perName = limiter(db, 'login-name', 5, HOUR / 4)
+  const perAddress = limiter(db, 'login-address', 30, HOUR / 4)
   return async (ip: string, username: string, password: string) => {
     const name = username.trim().toLowerCase()
     const stored = await db.selectFrom('member').select('password_hash').where('username', '=', name).executeTakeFirst()

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema'
 import { HOUR, memberWithUnit } from './access'
 import { audit } from './audit'
 import { forbidden, invalid, notFound, Refusal } from './errors'
-import { FailureLimiter, limitFailures } from './failures'
+import { limiter, limitFailures } from './failures'
 import { mayManage } from './scope'
 import { hashToken, newToken } from './secrets'
 
@@ -138,7 +138,7 @@ export async function enroll(db: Kysely<Database>, input: EnrollRequest, now = n
  * from one address in an hour, then wait. 50-bit codes cannot be guessed that way.
  */
 export function guardedEnroll(db: Kysely<Database>) {
-  const failures = new FailureLimiter(20, HOUR)
+  const failures = limiter(db, 'enrollment-codes', 20, HOUR)
   return (ip: string, input: EnrollRequest) => limitFailures([[failures, ip]], 'wrong codes', () => enroll(db, input))
 }
 

@@ -1,12 +1,34 @@
+import type { Kysely } from 'kysely'
+import { dialectOf } from '../db/database'
+import type { Database } from '../db/schema'
 import { tooManyAttempts } from './errors'
 
 /**
  * Counts attempts per key within a window: attempts that may fail (a password, an enrollment
- * code), so that guessing is slow, and what one phone sends, so that a runaway is held back. An attempt counts from the moment it starts, so many sent at once
- * are limited like many sent one after another; a success clears its key. Kept in memory: one
- * endpoint process, and a restart forgetting the counts gives a guesser little.
+ * code), so that guessing is slow, and what one phone sends, so that a runaway is held back. An
+ * attempt counts from the moment it starts, so many sent at once are limited like many sent
+ * one after another; a success clears its key.
  */
-export class FailureLimiter {
+export interface Limiter {
+  /** Seconds until `key` may try again, or 0 when it may now. */
+  retryAfter(key: string): number | Promise<number>
+  /** Count an attempt as it starts: it stays counted unless it succeeds. */
+  count(key: string): void | Promise<void>
+  /** The attempt succeeded: forget what was counted against `key`. */
+  succeed(key: string): void | Promise<void>
+}
+
+/**
+ * The limiter `name` allowing `maxFailures` attempts in `windowMs`: in this process's memory on
+ * SQLite (one endpoint process; a restart forgetting the counts gives a guesser little), in the
+ * database on PostgreSQL, where several processes share the counts.
+ */
+export function limiter(db: Kysely<Database>, name: string, maxFailures: number, windowMs: number): Limiter {
+  return dialectOf(db) === 'postgres' ? new SharedLimiter(db, name, maxFailures, windowMs) : new FailureLimiter(maxFailures, windowMs)
+}
+
+/** Counts kept in memory. */
+export class FailureLimiter implements Limiter {
   /** Beyond this many keys, stale ones are swept on the next attempt. */
   static maxKeys = 10_000
   private readonly attempts = new Map<string, number[]>()
@@ -45,8 +67,58 @@ export class FailureLimiter {
   }
 }
 
+/**
+ * Counts kept in the `attempt` table, one row per attempt, for every process alike. Two processes
+ * checking the same key at the same moment may both let an attempt through before either
+ * counts it: a limit may be passed by the number of processes, never more.
+ */
+export class SharedLimiter implements Limiter {
+  /** Every this many attempts counted, this process sweeps the limiter's rows past its window. */
+  static sweepEvery = 1000
+  private counted = 0
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly name: string,
+    readonly maxFailures: number,
+    readonly windowMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async retryAfter(key: string): Promise<number> {
+    const now = this.clock()
+    const recent = await this.db
+      .selectFrom('attempt')
+      .select('at')
+      .where('limiter', '=', this.name)
+      .where('key', '=', key)
+      .where('at', '>', now - this.windowMs)
+      .orderBy('at', 'desc')
+      .limit(this.maxFailures)
+      .execute()
+    const oldest = recent[this.maxFailures - 1]?.at
+    return oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000))
+  }
+
+  async count(key: string): Promise<void> {
+    const now = this.clock()
+    await this.db.insertInto('attempt').values({ limiter: this.name, key, at: now }).execute()
+    if (++this.counted % SharedLimiter.sweepEvery === 0) {
+      await this.db
+        .deleteFrom('attempt')
+        .where('limiter', '=', this.name)
+        .where('at', '<=', now - this.windowMs)
+        .execute()
+    }
+  }
+
+  async succeed(key: string): Promise<void> {
+    await this.db.deleteFrom('attempt').where('limiter', '=', this.name).where('key', '=', key).execute()
+  }
+}
+
 /** A limiter and its key for one attempt; `keepOnSuccess`: a success does not wipe what was counted (an address's count). */
-export type LimitKey = readonly [FailureLimiter, string, { keepOnSuccess?: boolean }?]
+export type LimitKey = readonly [Limiter, string, { keepOnSuccess?: boolean }?]
 
 /**
  * `attempt`, counted against each limiter's key before it starts and, unless the key says to
@@ -54,10 +126,10 @@ export type LimitKey = readonly [FailureLimiter, string, { keepOnSuccess?: boole
  * keys must wait.
  */
 export async function limitFailures<T>(keys: readonly LimitKey[], what: string, attempt: () => Promise<T>): Promise<T> {
-  const wait = Math.max(...keys.map(([limiter, key]) => limiter.retryAfter(key)))
+  const wait = Math.max(...(await Promise.all(keys.map(([counts, key]) => Promise.resolve(counts.retryAfter(key))))))
   if (wait > 0) throw tooManyAttempts(wait, `Too many ${what}; try again in ${Math.ceil(wait / 60)} minutes`)
-  for (const [limiter, key] of keys) limiter.count(key)
+  for (const [counts, key] of keys) await counts.count(key)
   const result = await attempt()
-  for (const [limiter, key, options] of keys) if (!options?.keepOnSuccess) limiter.succeed(key)
+  for (const [counts, key, options] of keys) if (!options?.keepOnSuccess) await counts.succeed(key)
   return result
 }

@@ -43,6 +43,7 @@ export const TABLES = [
   'report_revision',
   'exemplar_photo',
   'removal',
+  'attempt',
 ] as const satisfies readonly (keyof Database)[]
 
 type Table = (typeof TABLES)[number]

@@ -11,7 +11,7 @@ describe('GET /api/health', () => {
     expect(response.json()).toEqual({
       status: 'ok',
       version: pkg.version,
-      database: onPostgres ? { status: 'ok', dialect: 'postgres', migration: '0011-baseline' } : { status: 'ok', dialect: 'sqlite', migration: '0011-year-indexes' },
+      database: { status: 'ok', dialect: onPostgres ? 'postgres' : 'sqlite', migration: '0012-attempts' },
     })
   })
 

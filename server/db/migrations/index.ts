@@ -10,6 +10,7 @@ import * as m0008 from './0008-removals'
 import * as m0009 from './0009-demo'
 import * as m0010 from './0010-photo-evidence'
 import * as m0011 from './0011-year-indexes'
+import * as m0012 from './0012-attempts'
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-demo': m0009,
   '0010-photo-evidence': m0010,
   '0011-year-indexes': m0011,
+  '0012-attempts': m0012,
 }

@@ -1,10 +1,13 @@
 import type { Migration } from 'kysely'
 import * as m0011 from './0011-baseline'
+import * as m0012 from '../migrations/0012-attempts'
 
 /**
  * PostgreSQL's migrations, by name. The baseline stands for SQLite's 0001 to 0011; a later change
- * comes as a file here and one in `../migrations` under the same name.
+ * comes under the same name in both lists: one file for both engines where Kysely's schema
+ * builder says it for both, else a file here beside the one in `../migrations`.
  */
 export const postgresMigrations: Record<string, Migration> = {
   '0011-baseline': m0011,
+  '0012-attempts': m0012,
 }
