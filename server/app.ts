@@ -70,6 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     photoMaxBytes: config.PHOTO_MAX_BYTES,
     photosPerDay: config.DEVICE_PHOTOS_PER_DAY,
     publicUrl: config.publicUrl,
+    databaseUrl: config.DATABASE_URL,
   })
   await app.register(setup, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })
   await app.register(members)

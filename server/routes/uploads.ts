@@ -8,6 +8,7 @@ import { deviceOf } from '../plugins/access'
 import type { Caller } from '../services/access'
 import { errorBody, Refusal, statusRefusal, tooManyAttempts } from '../services/errors'
 import { limiter } from '../services/failures'
+import { uploadLocks } from '../services/upload-locks'
 import { photoUploads } from '../services/uploads'
 
 export interface UploadsOptions {
@@ -18,6 +19,8 @@ export interface UploadsOptions {
   photoMaxBytes: number
   /** Photo uploads one phone may begin in a day: far above a month's backlog or a restored file, so that only a runaway or stolen token meets it. */
   photosPerDay: number
+  /** With PostgreSQL, uploads are locked there too, for every endpoint process (`services/upload-locks.ts`). */
+  databaseUrl: string | undefined
   /** The app's address: the only origin whose pages may upload. */
   publicUrl: string
 }
@@ -46,7 +49,7 @@ const UploadParams = Type.Object({ uploadId: Type.String({ pattern: '^[0-9a-f]{3
  * on creation, on the last byte and on HEAD, PATCH and DELETE is `services/uploads.ts`'s. Fastify
  * parses no body here: tus reads each request's bytes itself, as they arrive.
  */
-const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photosDir, photoMaxBytes, photosPerDay, publicUrl }) => {
+const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photosDir, photoMaxBytes, photosPerDay, publicUrl, databaseUrl }) => {
   // Uploads left unfinished (a reset phone, a photo edited out) go after a day, so that
   // abandoned ones do not fill the disk; a phone that comes back to one later starts it again.
   const datastore = new FileStore({ directory: uploadsDir, expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS })
@@ -58,9 +61,12 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
     return deviceOf({ caller: (raw && callers.get(raw)) ?? null }).member.unitId
   }
 
+  const locks = uploadLocks(databaseUrl)
+  app.addHook('onClose', () => locks.close())
   const tus = new PhotoUploads({
     path: UPLOADS_PATH,
     datastore,
+    locker: locks.locker,
     // Relative, so the address stays right behind a reverse proxy with HTTPS.
     relativeLocation: true,
     allowedOrigins: [new URL(publicUrl).origin],

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { App } from '../../server/app'
 import { migrateToLatest, openSqlite } from '../../server/db/sqlite'
 import { SharedLimiter } from '../../server/services/failures'
+import { uploadLocks } from '../../server/services/upload-locks'
 import { buildTestApp, enrolledAs, onPostgres, tempDir, testDatabase } from './helper'
 
 /**
@@ -62,5 +63,30 @@ describe.skipIf(!onPostgres)('two endpoint processes on one PostgreSQL database'
     const refused = await pull(apps[1])
     expect(refused.statusCode).toBe(429)
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+  })
+})
+
+describe.skipIf(!onPostgres)('upload locks on PostgreSQL', () => {
+  it('keep a second process from writing to an upload another is writing, until that one lets go', async () => {
+    const url = (await testDatabase()) ?? ''
+    const [first, second] = [uploadLocks(url, 500), uploadLocks(url, 500)]
+    const id = 'a3f1c2d4e5b60718293a4b5c6d7e8f90'
+    const never = new AbortController().signal
+    try {
+      const held = first.locker.newLock(id)
+      await held.lock(never, () => {})
+      await expect(second.locker.newLock(id).lock(never, () => {})).rejects.toMatchObject({ status_code: 500, body: 'failed to acquire lock before timeout' })
+      // Another upload is not held up.
+      const other = second.locker.newLock('0'.repeat(32))
+      await other.lock(never, () => {})
+      await other.unlock()
+      await held.unlock()
+      const after = second.locker.newLock(id)
+      await after.lock(never, () => {})
+      await after.unlock()
+    } finally {
+      await first.close()
+      await second.close()
+    }
   })
 })
