@@ -5,6 +5,9 @@ import type { Figure } from './figure'
 import { BATCH, enrollFleet, OFFERED, phoneDay, pushBody, reports, storedOf, type Pulled } from './fleet'
 import { runOpenLoop } from './open-loop'
 import { machineLoad, withRig } from './phone'
+import { postgresInsertRate } from './postgres-rate'
+import { startPostgres } from '../tests/support/postgres.mjs'
+import type { Rig } from '../tests/faults/rig'
 import { sqliteInsertRate } from './sqlite-rate'
 
 const CONNECTIONS = 200
@@ -15,53 +18,63 @@ function pushTemplate(pulled: Pulled): string[] {
   return pushBody(reports(pulled).map((report) => ({ ...report, id: '@ID@' }))).split('"@ID@"')
 }
 
+interface Ceiling {
+  /** Accepted reports a second. */
+  rate: number
+  /** How the run went, for a figure's conditions. */
+  conditions: string
+}
+
 /**
- * The push route's ceiling, closed loop: autocannon with `CONNECTIONS` connections, each request
- * `BATCH` new reports from one of the enrolled devices, for `SECONDS`; then, in the same run, raw
- * SQLite inserts into the endpoint's database file with its durability settings.
+ * The push route's ceiling, closed loop: autocannon with `CONNECTIONS` connections (shared
+ * between the rig's endpoint processes), each request `BATCH` new reports from one of the
+ * enrolled devices, for `SECONDS`. The endpoints are killed after, not stopped: a graceful stop
+ * would first answer what is still queued.
  */
+async function ceiling(rig: Rig): Promise<Ceiling> {
+  const { tokens, pulled } = await enrollFleet(rig, OFFERED.devices)
+  const parts = pushTemplate(pulled)
+  const loadBefore = machineLoad()
+  let accepted = 0
+  let sent = 0
+  const result = await autocannon({
+    // autocannon shares the connections between the URLs of an array (its types say one string).
+    url: rig.endpointPorts.map((port) => `http://127.0.0.1:${port}`) as unknown as string,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/push',
+        setupRequest: (request) => {
+          const body = parts.reduce((text, part) => `${text}"${randomUUID()}"${part}`)
+          const token = tokens[sent++ % tokens.length] ?? ''
+          return { ...request, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body }
+        },
+        onResponse: (status, body) => {
+          if (status === 200) accepted += (JSON.parse(body) as { results: { outcome: string }[] }).results.filter((item) => item.outcome === 'accepted').length
+        },
+      },
+    ],
+  })
+  const loadAfter = machineLoad()
+  for (const endpoint of rig.endpoints) await endpoint.kill()
+  const answers = `${result.requests.total} answers (${result['2xx']} 2xx, ${result.non2xx} other, ${result.errors} errors, ${result.timeouts} timeouts)`
+  const processes = rig.endpoints.length === 1 ? 'real endpoint process' : `${rig.endpoints.length} endpoint processes, connections split evenly between them,`
+  return {
+    rate: accepted / result.duration,
+    conditions: `the ceiling, closed loop: accepted reports / ${result.duration.toFixed(1)} s; ${answers}; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ${processes} on loopback, autocannon 9 in the bench process, POST /api/push, ${CONNECTIONS} connections, ${SECONDS} s, ${BATCH} new reports per request (1 entry each) from ${OFFERED.devices} devices; ${loadBefore} before, ${loadAfter} after`,
+  }
+}
+
+/** The ceiling on the SQLite file, beside raw SQLite inserts into the same file with the endpoint's durability settings. */
 function closedLoop(): Promise<Figure[]> {
   return withRig(async (rig) => {
-    const { url, tokens, pulled } = await enrollFleet(rig, OFFERED.devices)
-    const parts = pushTemplate(pulled)
-    const loadBefore = machineLoad()
-    let accepted = 0
-    let sent = 0
-    const result = await autocannon({
-      url,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      timeout: 30,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/push',
-          setupRequest: (request) => {
-            const body = parts.reduce((text, part) => `${text}"${randomUUID()}"${part}`)
-            const token = tokens[sent++ % tokens.length] ?? ''
-            return { ...request, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body }
-          },
-          onResponse: (status, body) => {
-            if (status === 200) accepted += (JSON.parse(body) as { results: { outcome: string }[] }).results.filter((item) => item.outcome === 'accepted').length
-          },
-        },
-      ],
-    })
-    const loadAfter = machineLoad()
-    // Killed, not stopped: a graceful stop would first answer what is still queued.
-    await rig.endpoint.kill()
+    const { rate, conditions } = await ceiling(rig)
     const raw = sqliteInsertRate(path.join(rig.dataDir, 'giao-uoc.sqlite'), 5000, BATCH)
-
-    const rate = accepted / result.duration
-    const answers = `${result.requests.total} answers (${result['2xx']} 2xx, ${result.non2xx} other, ${result.errors} errors, ${result.timeouts} timeouts)`
     return [
-      {
-        name: 'ingest.rate',
-        value: Math.round(rate),
-        unit: 'reports/s',
-        budget: { min: 2000 },
-        conditions: `the ceiling, closed loop: accepted reports / ${result.duration.toFixed(1)} s; ${answers}; p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; real endpoint process on loopback, autocannon 9 in the bench process, POST /api/push, ${CONNECTIONS} connections, ${SECONDS} s, ${BATCH} new reports per request (1 entry each) from ${OFFERED.devices} devices; ${loadBefore} before, ${loadAfter} after`,
-      },
+      { name: 'ingest.rate', value: Math.round(rate), unit: 'reports/s', budget: { min: 2000 }, conditions },
       {
         name: 'ingest.sqlite',
         value: Math.round(raw.reportsPerSecond),
@@ -72,6 +85,61 @@ function closedLoop(): Promise<Figure[]> {
       { name: 'ingest.ratio', value: Number((rate / raw.reportsPerSecond).toFixed(2)), unit: '×', budget: null, conditions: 'ingest.rate / ingest.sqlite, same run' },
     ]
   })
+}
+
+const RAW_CONNECTIONS = 4
+
+/**
+ * The same ceiling on PostgreSQL, with one endpoint process (`ingest.pg1`) and with two
+ * (`ingest.pg2`), each on a new database of a durable cluster made for the run (fsync on, as a
+ * real server); beside raw PostgreSQL inserts of the same rows into the first one's database.
+ */
+async function postgresLoops(): Promise<Figure[]> {
+  const cluster = await startPostgres({ durable: true })
+  try {
+    const figures: Figure[] = []
+    let raw: { reportsPerSecond: number; entriesPerReport: number } | undefined
+    for (const processes of [1, 2]) {
+      const { rate, conditions } = await withRig(
+        async (rig) => {
+          const measured = await ceiling(rig)
+          raw ??= await postgresInsertRate(rig.databaseUrl ?? '', 5000, BATCH, RAW_CONNECTIONS)
+          return measured
+        },
+        {},
+        processes,
+        cluster.url,
+      )
+      figures.push({
+        name: `ingest.pg${processes}`,
+        value: Math.round(rate),
+        unit: 'reports/s',
+        budget: null,
+        conditions: `PostgreSQL, DATABASE_POOL_SIZE 10 per process; ${conditions}`,
+      })
+    }
+    if (!raw) throw new Error('no raw PostgreSQL rate was measured')
+    const floor = raw.reportsPerSecond
+    figures.push(
+      {
+        name: 'ingest.postgres',
+        value: Math.round(floor),
+        unit: 'reports/s',
+        budget: null,
+        conditions: `pg on ingest.pg1's database once its endpoint was killed: copies of a stored report row and its ${raw.entriesPerReport} entry row, ${BATCH} per transaction, prepared statements, ${RAW_CONNECTIONS} connections at once, for 5 s; PostgreSQL ${cluster.version} on this machine, fsync on, synchronous_commit on`,
+      },
+      ...[1, 2].map((processes) => ({
+        name: `ingest.pg${processes}.ratio`,
+        value: Number(((figures.find((figure) => figure.name === `ingest.pg${processes}`)?.value ?? 0) / floor).toFixed(2)),
+        unit: '×',
+        budget: null,
+        conditions: `ingest.pg${processes} / ingest.postgres, same run`,
+      })),
+    )
+    return figures
+  } finally {
+    cluster.stop()
+  }
 }
 
 /**
@@ -111,5 +179,5 @@ function openLoop(): Promise<Figure[]> {
 }
 
 export async function run(): Promise<Figure[]> {
-  return [...(await closedLoop()), ...(await openLoop())]
+  return [...(await closedLoop()), ...(await openLoop()), ...(await postgresLoops())]
 }

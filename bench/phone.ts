@@ -4,8 +4,6 @@ import path from 'node:path'
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test'
 import { phone } from '../playwright.config'
 import { enroll, Rig } from '../tests/faults/rig'
-import type { Endpoint } from '../tests/e2e/endpoint'
-import type { FaultProxy } from '../tests/faults/proxy'
 
 // Importing playwright.config.ts makes an empty data folder for the test runner's endpoint,
 // which no benchmark starts: remove it again.
@@ -24,18 +22,18 @@ export interface Phone {
 }
 
 /**
- * The fault suite's rig for the time `use` runs: a real endpoint process (`server/server.ts`)
- * on a free port and a fresh data folder with the demo bloc, behind the fault proxy (no fault
- * unless told). Then both are stopped and the folder removed.
+ * The fault suite's rig for the time `use` runs: a real endpoint process (`server/server.ts`),
+ * or `processes` of them, on free ports and a fresh data folder with the demo bloc (on SQLite,
+ * or a new database on the PostgreSQL server whose `postgres` database is `postgres`), behind
+ * the fault proxy (no fault unless told). Then all is stopped and the folder removed.
  */
-export async function withRig<T>(use: (rig: Rig) => Promise<T>, env: NodeJS.ProcessEnv = {}): Promise<T> {
-  const rig = new Rig(env)
+export async function withRig<T>(use: (rig: Rig) => Promise<T>, env: NodeJS.ProcessEnv = {}, processes = 1, postgres?: string): Promise<T> {
+  const rig = new Rig(env, processes, postgres)
   try {
     await rig.start()
     return await use(rig)
   } finally {
-    await (rig.proxy as FaultProxy | undefined)?.close()
-    await (rig.endpoint as Endpoint | undefined)?.stop()
+    await rig.stop()
     fs.rmSync(rig.dataDir, { recursive: true, force: true })
   }
 }

@@ -6,6 +6,8 @@ import type { Config } from './config'
 import { errorBody, reasonOf, Refusal, statusRefusal } from './services/errors'
 import { loggedRequest, serverWithTimeouts, strictBodies } from './http'
 import database from './plugins/database'
+import { PhotoBucket } from './services/photo-bucket'
+import { PhotoStore } from './services/photo-store'
 import bootstrap from './plugins/bootstrap'
 import access from './plugins/access'
 import openapi from './plugins/openapi'
@@ -46,6 +48,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     schemaController: { compilersFactory: { buildValidator: strictBodies } },
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setErrorHandler(answerError)
+  const photos = new PhotoStore(config.photosDir, config.photoBucket && (await PhotoBucket.open(config.photoBucket)))
+  app.addHook('onClose', () => photos.close())
+  const photoDirs = { photos, thumbsDir: config.thumbsDir }
 
   await app.register(securityHeaders, { publicUrl: config.publicUrl })
   await app.register(database, { url: config.DATABASE_URL, file: config.databaseFile, poolSize: config.DATABASE_POOL_SIZE })
@@ -53,7 +58,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     seedDemo: config.SEED_DEMO,
     seedLastYear: config.SEED_DEMO_LAST_YEAR,
     seedThisYear: config.SEED_DEMO_THIS_YEAR,
-    photosDir: config.photosDir,
+    photos,
     adminPassword: config.ADMIN_PASSWORD,
     publicUrl: config.publicUrl,
   })
@@ -66,17 +71,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(push)
   await app.register(uploads, {
     uploadsDir: config.uploadsDir,
-    photosDir: config.photosDir,
+    photos,
     photoMaxBytes: config.PHOTO_MAX_BYTES,
     photosPerDay: config.DEVICE_PHOTOS_PER_DAY,
     publicUrl: config.publicUrl,
     databaseUrl: config.DATABASE_URL,
   })
-  await app.register(setup, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })
+  await app.register(setup, photoDirs)
   await app.register(members)
-  await app.register(rescue, { photosDir: config.photosDir, uploadsDir: config.uploadsDir, photoMaxBytes: config.PHOTO_MAX_BYTES })
+  await app.register(rescue, { photos, uploadsDir: config.uploadsDir, photoMaxBytes: config.PHOTO_MAX_BYTES })
   await app.register(progress)
-  await app.register(evidence, { photosDir: config.photosDir, thumbsDir: config.thumbsDir })
+  await app.register(evidence, photoDirs)
   await app.register(exports)
   await app.register(audit)
   await app.register(evaluation)

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import type { BucketSettings } from './services/photo-bucket'
 
 const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port to listen on' }),
@@ -11,6 +12,19 @@ const ConfigSchema = Type.Object({
       pattern: '^postgres(ql)?://',
       description: 'a PostgreSQL database to use instead of the SQLite file in DATA_DIR, as postgres://user:password@host:5432/database',
     }),
+  ),
+  PHOTO_STORE: Type.Optional(
+    Type.String({
+      pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$',
+      description: 'an S3-compatible bucket to keep received photos in, as s3://bucket or s3://bucket/prefix; the photos folder in DATA_DIR when unset',
+    }),
+  ),
+  S3_ENDPOINT: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'with PHOTO_STORE, the S3 API address of a server other than AWS (MinIO, Garage, Ceph), as https://s3.example.vn' }),
+  ),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1', description: 'with PHOTO_STORE, the bucket’s region' }),
+  S3_FORCE_PATH_STYLE: Type.Optional(
+    Type.Boolean({ description: 'with PHOTO_STORE, true to name the bucket in the path (https://host/bucket/key); true by default with S3_ENDPOINT' }),
   ),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'with DATABASE_URL, connections each endpoint process keeps open at most' }),
   PHOTO_MAX_BYTES: Type.Integer({
@@ -64,8 +78,10 @@ export interface Config extends RawConfig {
   databaseFile: string
   /** Photo uploads under way (tus). */
   uploadsDir: string
-  /** Received photos, by SHA-256. */
+  /** Received photos, by SHA-256 (with a bucket, the copies this machine holds). */
   photosDir: string
+  /** PHOTO_STORE's bucket and how to reach it; null for the photos folder alone. */
+  photoBucket: BucketSettings | null
   /** Thumbnails of received photos for the dashboard, made on first request. */
   thumbsDir: string
   /** PUBLIC_URL, or the local address the endpoint listens on. */
@@ -111,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     databaseFile: path.join(dataDir, 'giao-uoc.sqlite'),
     uploadsDir: path.join(dataDir, 'uploads'),
     photosDir: path.join(dataDir, 'photos'),
+    photoBucket: raw.PHOTO_STORE
+      ? { url: raw.PHOTO_STORE, endpoint: raw.S3_ENDPOINT, region: raw.S3_REGION, forcePathStyle: raw.S3_FORCE_PATH_STYLE ?? raw.S3_ENDPOINT !== undefined }
+      : null,
     thumbsDir: path.join(dataDir, 'thumbs'),
     publicUrl: (raw.PUBLIC_URL ?? `http://${localName(raw.HOST)}:${raw.PORT}`).replace(/\/$/, ''),
     trustProxy: trustProxyOf(raw.TRUST_PROXY),

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely, type Transaction } from 'kysely'
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely'
 import type { Database, Db } from './schema'
 import { migratePostgres, openPostgres } from './postgres'
 import { migrateToLatest, openSqlite } from './sqlite'
@@ -38,4 +38,21 @@ export async function inTransaction<T>(db: Kysely<Database>, work: (trx: Transac
       if (attempt >= 3 || typeof code !== 'string' || !CLASHES.has(code)) throw error
     }
   }
+}
+
+/**
+ * Run `work` while no other endpoint process runs work under the same `name`: a PostgreSQL
+ * advisory lock, held on a connection of its own meanwhile (released if the process dies).
+ * SQLite serves one process: `work` just runs.
+ */
+export async function exclusively<T>(db: Kysely<Database>, name: string, work: () => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== 'postgres') return work()
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtextextended(${name}, 0))`.execute(connection)
+    try {
+      return await work()
+    } finally {
+      await sql`select pg_advisory_unlock(hashtextextended(${name}, 0))`.execute(connection)
+    }
+  })
 }

@@ -1,5 +1,7 @@
 import fs from 'node:fs'
 import fp from 'fastify-plugin'
+import { exclusively } from '../db/database'
+import type { PhotoStore } from '../services/photo-store'
 import { createEnrollmentCode } from '../services/enrollment'
 import { demoCadre, ensureAdmin, loadDemoData, type DemoData } from '../services/bootstrap'
 import { loadDemoThisYear, loadDemoYear } from '../services/demo-year'
@@ -21,9 +23,9 @@ export interface BootstrapOptions {
   seedDemo: boolean
   /** With the demo bloc, last year's covenant and a year of its reports, being evaluated. */
   seedLastYear: boolean
-  /** With the demo bloc, this year's visits so far, with photos drawn for them into `photosDir`. */
+  /** With the demo bloc, this year's visits so far, with photos drawn for them into the store. */
   seedThisYear: boolean
-  photosDir: string
+  photos: PhotoStore
   adminPassword: string | undefined
   publicUrl: string
 }
@@ -32,18 +34,21 @@ const demoFile = new URL('../demo/demo-data.json', import.meta.url)
 
 /** Demo data into an empty database (unless turned off), the bloc admin, and a demo enrollment link. */
 export default fp<BootstrapOptions>(
-  async (app, { seedDemo, seedLastYear, seedThisYear, photosDir, adminPassword, publicUrl }) => {
+  async (app, { seedDemo, seedLastYear, seedThisYear, photos, adminPassword, publicUrl }) => {
     let demoCadreRow: { id: string; name: string } | undefined
-    if (seedDemo) {
-      const data = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as DemoData
-      if (await loadDemoData(app.db, data)) {
-        if (seedLastYear) await loadDemoYear(app.db)
-        if (seedThisYear) await loadDemoThisYear(app.db, photosDir)
-        app.log.info({ lastYear: seedLastYear, thisYear: seedThisYear }, 'demo data loaded into the new database')
+    // Processes starting together on a new PostgreSQL database: one seeds, the others then find it done.
+    const admin = await exclusively(app.db, 'giao-uoc:first-start', async () => {
+      if (seedDemo) {
+        const data = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as DemoData
+        if (await loadDemoData(app.db, data)) {
+          if (seedLastYear) await loadDemoYear(app.db)
+          if (seedThisYear) await loadDemoThisYear(app.db, photos)
+          app.log.info({ lastYear: seedLastYear, thisYear: seedThisYear }, 'demo data loaded into the new database')
+        }
+        demoCadreRow = await demoCadre(app.db, data)
       }
-      demoCadreRow = await demoCadre(app.db, data)
-    }
-    const admin = await ensureAdmin(app.db, adminPassword)
+      return ensureAdmin(app.db, adminPassword)
+    })
     let demoEnrollment: FirstStart['demoEnrollment'] = null
     if (demoCadreRow) {
       const created = await createEnrollmentCode(app.db, 'endpoint', demoCadreRow.id, { publicUrl })

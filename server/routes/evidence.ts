@@ -24,20 +24,17 @@ import {
 import { deviceOf, managerErrors, managerOf } from '../plugins/access'
 import { gallery, listReports, ownPhoto, photoInScope, reportDetail, reviewReport } from '../services/evidence'
 import { editExemplar, exemplarPhotoInScope, listExemplars } from '../services/exemplars'
-import { removePhoto, removeReport } from '../services/removals'
+import { removePhoto, removeReport, type PhotoDirs } from '../services/removals'
 import { Thumbnails } from '../services/thumbnails'
 
-export interface EvidenceOptions {
-  photosDir: string
-  thumbsDir: string
-}
+export type EvidenceOptions = PhotoDirs
 
 const meta = { tags: ['evidence'], security: [{ bearer: [] }] }
 
 /** Reports, their photos and reviews, and the exemplary cases put forward from the field, for the unit's lead and the admin. */
-const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, thumbsDir }) => {
+const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, dirs) => {
   const manager = { preHandler: app.requireManager }
-  const thumbnails = new Thumbnails(photosDir, thumbsDir)
+  const thumbnails = new Thumbnails(dirs.photos, dirs.thumbsDir)
   app.addHook('onClose', () => thumbnails.close())
   const photoSchema = { ...meta, summary: 'A photo’s bytes, or with size=thumb a small JPEG of it', querystring: PhotoQuery, response: { 200: Type.Unknown(), ...managerErrors } }
 
@@ -99,7 +96,7 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
       },
     },
     async (request, reply) => {
-      await removeReport(app.db, { photosDir, thumbsDir }, managerOf(request), request.params.reportId, request.body)
+      await removeReport(app.db, dirs, managerOf(request), request.params.reportId, request.body)
       return reply.code(204).send(null)
     },
   )
@@ -116,7 +113,7 @@ const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, { photosDir, 
       },
     },
     async (request, reply) => {
-      await removePhoto(app.db, { photosDir, thumbsDir }, managerOf(request), request.params.reportId, request.params.photoId, request.body)
+      await removePhoto(app.db, dirs, managerOf(request), request.params.reportId, request.params.photoId, request.body)
       return reply.code(204).send(null)
     },
   )

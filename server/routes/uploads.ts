@@ -9,13 +9,14 @@ import type { Caller } from '../services/access'
 import { errorBody, Refusal, statusRefusal, tooManyAttempts } from '../services/errors'
 import { limiter } from '../services/failures'
 import { uploadLocks } from '../services/upload-locks'
+import type { PhotoStore } from '../services/photo-store'
 import { photoUploads } from '../services/uploads'
 
 export interface UploadsOptions {
   /** Uploads under way, as tus keeps them (a file and its `.json`). */
   uploadsDir: string
   /** Received photos, by SHA-256. */
-  photosDir: string
+  photos: PhotoStore
   photoMaxBytes: number
   /** Photo uploads one phone may begin in a day: far above a month's backlog or a restored file, so that only a runaway or stolen token meets it. */
   photosPerDay: number
@@ -49,11 +50,11 @@ const UploadParams = Type.Object({ uploadId: Type.String({ pattern: '^[0-9a-f]{3
  * on creation, on the last byte and on HEAD, PATCH and DELETE is `services/uploads.ts`'s. Fastify
  * parses no body here: tus reads each request's bytes itself, as they arrive.
  */
-const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photosDir, photoMaxBytes, photosPerDay, publicUrl, databaseUrl }) => {
+const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, photos, photoMaxBytes, photosPerDay, publicUrl, databaseUrl }) => {
   // Uploads left unfinished (a reset phone, a photo edited out) go after a day, so that
   // abandoned ones do not fill the disk; a phone that comes back to one later starts it again.
   const datastore = new FileStore({ directory: uploadsDir, expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS })
-  const checks = photoUploads({ db: app.db, store: datastore, uploadsDir, photosDir, photoMaxBytes, log: app.log })
+  const checks = photoUploads({ db: app.db, store: datastore, uploadsDir, photos, photoMaxBytes, log: app.log })
   // tus hands its hooks its own request object; this finds the caller requireDevice found.
   const callers = new WeakMap<object, Caller>()
   const unitOf = (request: TusRequest) => {

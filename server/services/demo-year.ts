@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { PushedPhoto, PushedReport } from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { DEMO_PHOTO, demoPhoto } from './demo-photos'
-import { storePhotoBytes } from './photo-store'
+import type { PhotoStore } from './photo-store'
 import { recordPhotoBlob } from './photos'
 import { pushReports, type Pusher } from './push'
 import { nextRevision, toMember } from './reference'
@@ -204,7 +204,7 @@ const CAPTIONS = ['Trao quà cho hộ nghèo', 'Làm việc với UBND xã', 'Kh
  * new endpoint look like a bloc at work. Each visit reaches the endpoint on its own day.
  * Answers false when the demo's people already reported this year.
  */
-export async function loadDemoThisYear(db: Kysely<Database>, photosDir: string, now = new Date()): Promise<boolean> {
+export async function loadDemoThisYear(db: Kysely<Database>, photos: PhotoStore, now = new Date()): Promise<boolean> {
   const covenant = await db.selectFrom('covenant').selectAll().where('year', '=', now.getFullYear()).where('status', '=', 'signed').where('demo', '=', 1).executeTakeFirst()
   if (!covenant) return false
   if (await db.selectFrom('report').select('id').where('covenant_id', '=', covenant.id).limit(1).executeTakeFirst()) return false
@@ -260,7 +260,7 @@ export async function loadDemoThisYear(db: Kysely<Database>, photosDir: string, 
       for (const photo of report.photos) {
         const jpeg = bytes.get(photo.id)
         if (!jpeg) continue
-        await storePhotoBytes(jpeg, photosDir, photosDir, photo.sha256)
+        await photos.putBytes(jpeg, photos.dir, { sha256: photo.sha256, type: 'image/jpeg' })
         await recordPhotoBlob(db, { sha256: photo.sha256, size: jpeg.length, type: 'image/jpeg' }, receivedAt(report))
       }
   }

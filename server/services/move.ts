@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { sql, type Kysely } from 'kysely'
-import { pipeline } from 'node:stream/promises'
 import type { Database } from '../db/schema'
-import { blobPath } from './photo-store'
+import { blobPath, type PhotoStore } from './photo-store'
 
 /**
  * Moving a deployment from its SQLite file to PostgreSQL: every row of every table copied in
  * one transaction (nothing half-moved if it fails), then counted and hashed on both sides, and
- * every photo the database names read back and hashed. Photos stay where they are: the folder
- * in DATA_DIR serves both engines.
+ * every photo the database names read back from the photo store and hashed. Photos in the
+ * folder stay where they are; with a bucket (PHOTO_STORE), they are put there first.
  */
 
 /** Every table, each after the tables its rows refer to. */
@@ -74,17 +72,11 @@ async function digestOf(db: Kysely<Database>, table: Table): Promise<{ count: nu
   return { count: rows.length, sha256: hash.digest('hex') }
 }
 
-const fileHash = async (file: string): Promise<string> => {
-  const hash = createHash('sha256')
-  await pipeline(createReadStream(file), hash)
-  return hash.digest('hex')
-}
-
 /**
  * Copy everything in `source` (SQLite, migrated) into `target` (PostgreSQL, migrated and empty),
  * then check. Refuses a target that holds anything beyond what its migrations made.
  */
-export async function moveToPostgres(source: Kysely<Database>, target: Kysely<Database>, photosDir: string, log: (line: string) => void = () => {}): Promise<MoveSummary> {
+export async function moveToPostgres(source: Kysely<Database>, target: Kysely<Database>, photos: PhotoStore, log: (line: string) => void = () => {}): Promise<MoveSummary> {
   for (const table of TABLES.filter((name) => name !== 'revision')) {
     const held = await target
       .selectFrom(table)
@@ -119,11 +111,12 @@ export async function moveToPostgres(source: Kysely<Database>, target: Kysely<Da
     rows[table] = after.count
   }
 
-  const blobs = await target.selectFrom('photo_blob').select('sha256').execute()
-  for (const { sha256 } of blobs) {
-    const found = await fileHash(blobPath(photosDir, sha256)).catch(() => null)
-    if (found !== sha256) throw new MoveError(`Photo ${sha256} is ${found === null ? 'missing' : 'damaged'} in ${photosDir}`)
+  const blobs = await target.selectFrom('photo_blob').select(['sha256', 'type']).execute()
+  for (const blob of blobs) {
+    if (photos.bucket) await photos.put(blobPath(photos.dir, blob.sha256), blob)
+    const found = await photos.hashOf(blob.sha256)
+    if (found !== blob.sha256) throw new MoveError(`Photo ${blob.sha256} is ${found === null ? 'missing' : 'damaged'} in ${photos.bucket?.describe(blob.sha256) ?? photos.dir}`)
   }
-  log(`${blobs.length} photos read back whole`)
+  log(`${blobs.length} photos read back whole${photos.bucket ? ` from s3://${photos.bucket.bucket}` : ''}`)
   return { rows, photos: blobs.length }
 }

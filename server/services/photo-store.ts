@@ -4,6 +4,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { imageSize, isJpegFrame, sniffImageType, type ImageSize, type ImageType } from '../../src/domain'
+import type { PhotoBucket } from './photo-bucket'
 
 /** Where a received photo lives: `photos/<first two hex>/<sha256>`, so that no folder grows huge. */
 export function blobPath(photosDir: string, sha256: string): string {
@@ -93,16 +94,92 @@ export async function storePhoto(file: string, photosDir: string, sha256: string
   await flush(path.dirname(target))
 }
 
-/** Bytes held in memory into the store: written in `scratchDir` (on the store's disk, for the link), then stored as a checked upload is. */
-export async function storePhotoBytes(bytes: Uint8Array, photosDir: string, scratchDir: string, sha256: string): Promise<void> {
-  await fs.mkdir(scratchDir, { recursive: true })
-  const file = path.join(scratchDir, `.bytes-${randomUUID()}`)
-  await fs.writeFile(file, bytes)
-  try {
-    await storePhoto(file, photosDir, sha256)
-  } finally {
-    await fs.rm(file, { force: true })
+/**
+ * The received photos. Files under `dir` by SHA-256 (`ab/<sha256>`); with a bucket
+ * (`PHOTO_STORE=s3://…`), objects there too under the same names, and the bucket is the store:
+ * every photo is put there before the database says it is held, and the folder keeps a copy of
+ * each photo this machine received or served, fetched again (and checked against its hash)
+ * when it is missing. Endpoint processes on several machines then share the bucket, not a
+ * disk, and the folder may be emptied at any time.
+ */
+export class PhotoStore {
+  constructor(
+    readonly dir: string,
+    readonly bucket: PhotoBucket | null = null,
+  ) {}
+
+  /** A checked file into the store, under its SHA-256. */
+  async put(file: string, photo: { sha256: string; type: string }): Promise<void> {
+    await storePhoto(file, this.dir, photo.sha256)
+    await this.bucket?.put(blobPath(this.dir, photo.sha256), photo.sha256, photo.type)
   }
+
+  /** Bytes held in memory into the store: written in `scratchDir` (on the folder's disk, for the link), then stored as a checked upload is. */
+  async putBytes(bytes: Uint8Array, scratchDir: string, photo: { sha256: string; type: string }): Promise<void> {
+    await fs.mkdir(scratchDir, { recursive: true })
+    const file = path.join(scratchDir, `.bytes-${randomUUID()}`)
+    await fs.writeFile(file, bytes)
+    try {
+      await this.put(file, photo)
+    } finally {
+      await fs.rm(file, { force: true })
+    }
+  }
+
+  /**
+   * The photo as a file on this machine, fetched from the bucket first when the folder has no
+   * copy. A missing photo answers the path all the same: reading it fails as for a lost file.
+   */
+  async file(sha256: string): Promise<string> {
+    const file = blobPath(this.dir, sha256)
+    if (
+      !this.bucket ||
+      (await fs.access(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return file
+    await fs.mkdir(path.dirname(file), { recursive: true })
+    const partial = `${file}.${process.pid}.${randomUUID()}.part`
+    try {
+      if (!(await this.bucket.download(sha256, partial))) return file
+      const found = await hashOfFile(partial)
+      if (found !== sha256) throw new Error(`${this.bucket.describe(sha256)} does not hold the bytes of its name (SHA-256 ${found})`)
+      await fs.rename(partial, file)
+      return file
+    } finally {
+      await fs.rm(partial, { force: true })
+    }
+  }
+
+  /** The SHA-256 of the bytes the store holds under `sha256` (the bucket's, when there is one), or null when it holds none. */
+  async hashOf(sha256: string): Promise<string | null> {
+    if (!this.bucket) return hashOfFile(blobPath(this.dir, sha256)).catch(() => null)
+    const scratch = path.join(this.dir, `.check-${randomUUID()}`)
+    await fs.mkdir(this.dir, { recursive: true })
+    try {
+      return (await this.bucket.download(sha256, scratch)) ? await hashOfFile(scratch) : null
+    } finally {
+      await fs.rm(scratch, { force: true })
+    }
+  }
+
+  /** Bytes no row names any more: out of the folder and the bucket. */
+  async remove(sha256: string): Promise<void> {
+    await fs.rm(blobPath(this.dir, sha256), { force: true })
+    await this.bucket?.remove(sha256)
+  }
+
+  close(): void {
+    this.bucket?.close()
+  }
+}
+
+async function hashOfFile(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  await pipeline(createReadStream(file), hash)
+  return hash.digest('hex')
 }
 
 /** Write a file's (or a folder's) changes through to the disk, as SQLite does with `synchronous=FULL`. */

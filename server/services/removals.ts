@@ -6,13 +6,13 @@ import type { PushedReport, RemovalRequest } from '../../src/protocol'
 import type { Database, Db } from '../db/schema'
 import { audit } from './audit'
 import { invalid, notFound } from './errors'
-import { blobPath } from './photo-store'
+import { blobPath, type PhotoStore } from './photo-store'
 import { nextRevision } from './reference'
 import { assertAdmin } from './scope'
 
 /** Where the bytes of received photos and their thumbnails are kept. */
 export interface PhotoDirs {
-  photosDir: string
+  photos: PhotoStore
   thumbsDir: string
 }
 
@@ -162,8 +162,9 @@ export async function dropUnheldBlobs(trx: Transaction<Database>, shas: string[]
 }
 
 /** After the commit: the files of bytes no row names any more, and their thumbnails. */
-export async function deleteBlobFiles({ photosDir, thumbsDir }: PhotoDirs, shas: string[]): Promise<void> {
+export async function deleteBlobFiles({ photos, thumbsDir }: PhotoDirs, shas: string[]): Promise<void> {
   for (const sha256 of shas) {
-    for (const file of [blobPath(photosDir, sha256), `${blobPath(thumbsDir, sha256)}.jpg`, `${blobPath(thumbsDir, sha256)}.failed`]) await fs.rm(file, { force: true })
+    await photos.remove(sha256)
+    for (const file of [`${blobPath(thumbsDir, sha256)}.jpg`, `${blobPath(thumbsDir, sha256)}.failed`]) await fs.rm(file, { force: true })
   }
 }

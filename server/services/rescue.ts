@@ -5,14 +5,14 @@ import { readRescueFile, RescueFileError, type RescueContent, type RescueProblem
 import type { Database } from '../db/schema'
 import { audit } from './audit'
 import { notFound, Refusal } from './errors'
-import { storePhotoBytes } from './photo-store'
+import type { PhotoStore } from './photo-store'
 import { recordPhotoBlob } from './photos'
 import { pushReports } from './push'
 import { toMember } from './reference'
 import { mayManage } from './scope'
 
 export interface RescueOptions {
-  photosDir: string
+  photos: PhotoStore
   /** Beside the photo store, on its disk: files are written here, then linked in. */
   uploadsDir: string
   photoMaxBytes: number
@@ -105,7 +105,7 @@ export async function receiveRescue(
       answer.photos.refused += 1
       continue
     }
-    await storePhotoBytes(bytes, options.photosDir, options.uploadsDir, photo.sha256)
+    await options.photos.putBytes(bytes, options.uploadsDir, photo)
     await recordPhotoBlob(db, { sha256: photo.sha256, size: bytes.length, type: photo.type }, now)
     answer.photos.stored += 1
   }

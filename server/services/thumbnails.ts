@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { blobPath, jpegDimensionsOf } from './photo-store'
+import { blobPath, jpegDimensionsOf, type PhotoStore } from './photo-store'
 
 const exists = (file: string) =>
   fs.access(file).then(
@@ -40,7 +40,7 @@ export class Thumbnails {
   private nextId = 0
 
   constructor(
-    private readonly photosDir: string,
+    private readonly photos: PhotoStore,
     private readonly thumbsDir: string,
   ) {}
 
@@ -49,7 +49,7 @@ export class Thumbnails {
    * (a JPEG that decodes, bigger than a thumbnail), else the photo itself, with its real type.
    */
   async served(photo: { sha256: string; type: string }, thumb: boolean, onFailure: (error: unknown) => void): Promise<{ file: string; type: string }> {
-    const original = blobPath(this.photosDir, photo.sha256)
+    const original = await this.photos.file(photo.sha256)
     if (thumb && photo.type === 'image/jpeg' && !(await isThumbnailSized(original))) {
       try {
         return { file: await this.fileFor(photo.sha256), type: 'image/jpeg' }
@@ -72,7 +72,7 @@ export class Thumbnails {
     if (await exists(failed)) throw new Error(`no thumbnail can be made of ${sha256}`)
     let made: Uint8Array
     try {
-      made = await this.make(await fs.readFile(blobPath(this.photosDir, sha256)))
+      made = await this.make(await fs.readFile(await this.photos.file(sha256)))
     } catch (error) {
       // Only the picture's own fault is remembered; a worker that stopped is tried again next time.
       if (error instanceof UndecodablePhoto) {

@@ -7,7 +7,7 @@ import { UPLOAD_ERROR_CODES, UPLOAD_METADATA } from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { uploadMessages } from '../messages'
 import { forbidden, invalid, Refusal } from './errors'
-import { inspectPhoto, storePhoto, type InspectedPhoto } from './photo-store'
+import { inspectPhoto, type InspectedPhoto, type PhotoStore } from './photo-store'
 import { isUnitReport, listedPhoto, photoProgress, recordPhotoBlob } from './photos'
 
 /** What the uploads' checks need: the database, tus's store of uploads, where photos go, and the limit. */
@@ -18,7 +18,7 @@ export interface PhotoUploadsOptions {
   /** Where the store keeps each upload's bytes, in a file named by its id. */
   uploadsDir: string
   /** Received photos, by SHA-256. */
-  photosDir: string
+  photos: PhotoStore
   photoMaxBytes: number
   log: FastifyBaseLogger
 }
@@ -38,7 +38,7 @@ function metadataOf(upload: Upload): Metadata {
  * is created, when its last byte arrives, and when a phone asks about one. Every refusal is a
  * `Refusal` with a Vietnamese message, which tus answers like every other route's error.
  */
-export function photoUploads({ db, store, uploadsDir, photosDir, photoMaxBytes, log }: PhotoUploadsOptions) {
+export function photoUploads({ db, store, uploadsDir, photos, photoMaxBytes, log }: PhotoUploadsOptions) {
   const tooLarge = () => new Refusal(413, UPLOAD_ERROR_CODES.photoTooLarge, uploadMessages.tooLarge(photoMaxBytes))
 
   /** The bytes are the photo announced: not too big (the limit may have been lowered since), an image of a phone's dimensions, the right SHA-256. */
@@ -66,7 +66,7 @@ export function photoUploads({ db, store, uploadsDir, photosDir, photoMaxBytes, 
     const file = path.join(uploadsDir, upload.id)
     try {
       const photo = await checkedPhoto(file, sha256)
-      await storePhoto(file, photosDir, photo.sha256)
+      await photos.put(file, photo)
       await recordPhotoBlob(db, photo)
     } catch (error) {
       await store.remove(upload.id)

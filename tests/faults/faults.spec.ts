@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import { tempDir } from '../e2e/endpoint'
+import { randomUUID } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
+import type { PullResponse, PushedReport, PushResponse } from '../../src/protocol'
 import { phoneContext } from '../../playwright.config'
 import { buildRelease, enroll, Rig, row, seedQueue, settle, store, type FaultRow, type SeedOptions, type Seeded } from './rig'
 
@@ -11,8 +13,11 @@ let rig: Rig
 /** The app as the phone holds it before an update, and as the endpoint serves it. */
 let served: string | undefined
 
-test.beforeEach(async () => {
-  rig = new Rig(served ? { APP_DIR: served } : {})
+/** Scenarios tagged so run against two endpoint processes on one PostgreSQL database. */
+const TWO_PROCESSES = '@two-processes'
+
+test.beforeEach(async ({}, testInfo) => {
+  rig = new Rig(served ? { APP_DIR: served } : {}, testInfo.tags.includes(TWO_PROCESSES) ? 2 : 1)
   await rig.start()
 })
 
@@ -322,5 +327,82 @@ test.describe('a new app version installed with a full queue', () => {
     await record('new app version with a full queue', page, seeded)
     // Upgraded past the release's schema 3 (Dexie reports version n as n × 10).
     expect(await page.evaluate(() => indexedDB.databases().then((all) => all.find((db) => db.name === 'giao-uoc')?.version))).toBeGreaterThan(30)
+  })
+})
+
+// Two endpoint processes on one PostgreSQL database, behind a proxy that sends each request to
+// the next process in turn: a phone's pushes, and the chunks of one photo, alternate between them.
+test.describe('two endpoint processes', () => {
+  test.skip(store !== 'postgres', 'several endpoint processes need PostgreSQL')
+
+  test('requests alternating between them, photo uploads resumed on the other', { tag: TWO_PROCESSES }, async ({ page }) => {
+    const seeded = await offlineWithQueue(page, { reports: 60, photos: [1, 1, 1], photo: { width: 2400, height: 1800, quality: 0.9 } })
+    rig.proxy.cutUploadsEvery = 300 * 1024
+    await page.context().setOffline(false)
+    await record('two processes, requests alternating', page, seeded)
+    const upstreams = (method: string) => new Set(rig.proxy.seen.filter((entry) => entry.method === method && entry.status !== null).map((entry) => entry.upstream))
+    expect(upstreams('POST').size).toBe(2)
+    expect(upstreams('PATCH').size).toBe(2)
+  })
+
+  test('one of them killed mid-push and restarted', { tag: TWO_PROCESSES }, async ({ page }) => {
+    test.setTimeout(300_000)
+    const seeded = await offlineWithQueue(page, { reports: 120, photos: [1, 1], photo: { width: 2400, height: 1800, quality: 0.9 } })
+    rig.proxy.uploadBytesPerSecond = 400 * 1024
+    await page.context().setOffline(false)
+    await expect.poll(() => rig.proxy.count('POST', /^\/api\/push/), { timeout: 30_000 }).toBeGreaterThan(0)
+    await rig.endpoints[0]?.kill()
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await rig.startEndpoint(0)
+    await record('two processes, one killed mid-push', page, seeded, 180_000)
+  })
+
+  test('the same report sent to both at once', { tag: TWO_PROCESSES }, async () => {
+    const [first, second] = rig.endpointPorts.map((port) => `http://localhost:${port}`)
+    const code = new URL(await rig.enrollmentLink('Lý Thị Dua')).hash.replace('#code=', '')
+    const enrolled = await fetch(`${first}/api/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'Máy thử' }) })
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${((await enrolled.json()) as { deviceToken: string }).deviceToken}` }
+    const pulled = (await (await fetch(`${second}/api/pull`, { headers })).json()) as PullResponse
+    const done = pulled.commitments.find((item) => item.measure === 'done')
+    if (!pulled.unit || !pulled.covenant || !done) throw new Error('the cadre has no unit, covenant or commitment')
+    const now = new Date().toISOString()
+    const reports: PushedReport[] = Array.from({ length: 20 }, () => ({
+      id: randomUUID(),
+      unitId: pulled.unit?.id ?? '',
+      communeId: pulled.communes[0]?.id ?? '',
+      covenantId: pulled.covenant?.id ?? '',
+      visitDate: now.slice(0, 10),
+      visitTime: '08:30',
+      summary: 'Thăm hộ nghèo, gửi cùng lúc tới hai tiến trình.',
+      location: null,
+      entries: [{ commitmentId: done.id, status: 'done', amount: null, note: '' }],
+      photos: [],
+      revision: 1,
+      createdAt: now,
+      updatedAt: now,
+    }))
+    const push = async (url: string | undefined, report: PushedReport) => {
+      const answer = await fetch(`${url}/api/push`, { method: 'POST', headers, body: JSON.stringify({ reports: [report] }) })
+      expect(answer.status).toBe(200)
+      return ((await answer.json()) as PushResponse).results[0]
+    }
+    for (const report of reports) {
+      const answers = await Promise.all([push(first, report), push(second, report)])
+      expect(answers.map((answer) => answer?.outcome).sort()).toEqual(['accepted', 'duplicate'])
+      const receipts = answers.map((answer) => (answer && answer.outcome !== 'rejected' ? answer.receipt.number : null))
+      expect(receipts[0]).toBe(receipts[1])
+    }
+    const ids = reports.map((report) => report.id)
+    const held = await rig.held(ids, [])
+    const result: FaultRow = {
+      scenario: 'same report to both processes at once',
+      store,
+      queued: ids.length,
+      stored: held.reports.size,
+      duplicates: held.reportRows - held.reports.size,
+      lost: ids.length - held.reports.size,
+    }
+    rows.push(result)
+    expect(result).toEqual({ scenario: result.scenario, store, queued: 20, stored: 20, duplicates: 0, lost: 0 })
   })
 })

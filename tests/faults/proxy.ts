@@ -40,13 +40,16 @@ export interface Seen {
   at: number
   /** When the endpoint's answer began to come back, as `at`; null while none has. */
   answeredAt: number | null
+  /** The endpoint process's port it went to. */
+  upstream: number
 }
 
 /**
  * A fault-injecting HTTP proxy between the browser and the endpoint, like a weak 2G link or a
  * failing reverse proxy: it cuts requests part way, loses answers after the endpoint has
  * committed, delays them, answers errors itself, and can cut every upload every N bytes. When
- * the endpoint is down it answers 502, as a real proxy does.
+ * the endpoint is down it answers 502, as a real proxy does. With several endpoint processes
+ * behind it, each request goes to the next in turn, as a load balancer's round robin does.
  */
 export class FaultProxy {
   readonly seen: Seen[] = []
@@ -60,7 +63,11 @@ export class FaultProxy {
   private readonly started = Date.now()
   port = 0
 
-  constructor(private readonly upstreamPort: number) {
+  private readonly upstreamPorts: number[]
+  private turn = 0
+
+  constructor(upstream: number | number[]) {
+    this.upstreamPorts = Array.isArray(upstream) ? upstream : [upstream]
     this.server = http.createServer((request, response) => this.handle(request, response))
   }
 
@@ -110,6 +117,7 @@ export class FaultProxy {
       hungUp: false,
       at: Date.now() - this.started,
       answeredAt: null,
+      upstream: this.upstreamPorts[this.turn++ % this.upstreamPorts.length] ?? 0,
     }
     this.seen.push(seen)
     const fault = this.take(request)
@@ -129,7 +137,7 @@ export class FaultProxy {
       return
     }
 
-    const upstream = http.request({ host: '127.0.0.1', port: this.upstreamPort, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+    const upstream = http.request({ host: '127.0.0.1', port: seen.upstream, method: request.method, path: request.url, headers: request.headers }, (answer) => {
       seen.status = answer.statusCode ?? null
       seen.answeredAt = Date.now() - this.started
       if (fault?.kind === 'lose-answer') {

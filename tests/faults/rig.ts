@@ -34,9 +34,8 @@ async function freePort(): Promise<number> {
 
 let databases = 0
 
-/** On PostgreSQL, an empty database of the rig's own (the endpoint migrates it as it starts); on SQLite, none. */
-async function createDatabase(): Promise<string | undefined> {
-  const base = process.env.TEST_DATABASE_URL
+/** On PostgreSQL (`base`, a server's `postgres` database), an empty database of the rig's own (the endpoint migrates it as it starts); on SQLite, none. */
+async function createDatabase(base: string | undefined): Promise<string | undefined> {
   if (!base) return undefined
   const name = `giao_uoc_faults_${process.pid}_${++databases}`
   await onServer(base, `create database ${name}`)
@@ -45,8 +44,7 @@ async function createDatabase(): Promise<string | undefined> {
   return url.toString()
 }
 
-async function dropDatabase(url: string | undefined): Promise<void> {
-  const base = process.env.TEST_DATABASE_URL
+async function dropDatabase(base: string | undefined, url: string | undefined): Promise<void> {
   if (base && url) await onServer(base, `drop database if exists ${new URL(url).pathname.slice(1)} with (force)`)
 }
 
@@ -62,8 +60,9 @@ async function onServer(base: string, statement: string): Promise<void> {
  */
 export class Rig {
   readonly dataDir = tempDir('giao-uoc-faults-')
-  endpointPort = 0
-  endpoint!: Endpoint
+  /** Each endpoint process's port; the first is the one tests reach straight. */
+  endpointPorts: number[] = []
+  endpoints: Endpoint[] = []
   proxy!: FaultProxy
   /** The first enrollment link the endpoint printed, through the proxy. */
   link = ''
@@ -71,25 +70,47 @@ export class Rig {
   databaseUrl: string | undefined
   private db: Kysely<Database> | undefined
 
-  constructor(private readonly env: NodeJS.ProcessEnv = {}) {}
+  /**
+   * `processes`: endpoint processes on the same data (more than one needs PostgreSQL), the proxy
+   * sending each request to the next. `postgres`: the PostgreSQL server's `postgres` database to
+   * make the rig's own database on; SQLite when none.
+   */
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = {},
+    private readonly processes = 1,
+    private readonly postgres = process.env.TEST_DATABASE_URL,
+  ) {}
 
   get url(): string {
     return `http://localhost:${this.proxy.port}`
   }
 
+  get endpointPort(): number {
+    return this.endpointPorts[0] ?? 0
+  }
+
+  get endpoint(): Endpoint {
+    const first = this.endpoints[0]
+    if (!first) throw new Error('the rig has not started')
+    return first
+  }
+
   async start(): Promise<void> {
-    this.databaseUrl = await createDatabase()
-    this.endpointPort = await freePort()
-    await this.startEndpoint()
-    this.proxy = new FaultProxy(this.endpointPort)
+    if (this.processes > 1 && !this.postgres) throw new Error('several endpoint processes need PostgreSQL (npm run test:faults:pg)')
+    this.databaseUrl = await createDatabase(this.postgres)
+    for (let index = 0; index < this.processes; index++) this.endpointPorts.push(await freePort())
+    // Together, as processes behind a load balancer start: the first start's seeding is one process's.
+    await Promise.all(this.endpointPorts.map((_, index) => this.startEndpoint(index)))
+    this.proxy = new FaultProxy(this.endpointPorts)
     await this.proxy.listen()
-    const printed = /http:\/\/localhost:\d+(\/enroll#code=[0-9A-Z-]+)/.exec(this.endpoint.output())?.[1]
-    if (!printed) throw new Error(`no enrollment link in:\n${this.endpoint.output()}`)
+    const printed = this.endpoints.map((endpoint) => /http:\/\/localhost:\d+(\/enroll#code=[0-9A-Z-]+)/.exec(endpoint.output())?.[1]).find(Boolean)
+    if (!printed) throw new Error(`no enrollment link in:\n${this.endpoints.map((endpoint) => endpoint.output()).join('\n')}`)
     this.link = `${this.url}${printed}`
   }
 
-  async startEndpoint(): Promise<void> {
-    this.endpoint = await startEndpoint('server.ts', this.endpointPort, {
+  /** Start (or start again) the endpoint process `index`. */
+  async startEndpoint(index = 0): Promise<void> {
+    this.endpoints[index] = await startEndpoint('server.ts', this.endpointPorts[index] ?? 0, {
       DATA_DIR: this.dataDir,
       ADMIN_PASSWORD: 'mat-khau-thu-nghiem',
       ...(this.databaseUrl && { DATABASE_URL: this.databaseUrl }),
@@ -97,11 +118,12 @@ export class Rig {
     })
   }
 
+  /** Stop what was started, also of a rig whose start failed part way. */
   async stop(): Promise<void> {
-    await this.proxy.close()
-    await this.endpoint.stop()
+    await (this.proxy as FaultProxy | undefined)?.close()
+    for (const endpoint of this.endpoints) await endpoint.stop()
     await this.db?.destroy()
-    await dropDatabase(this.databaseUrl)
+    await dropDatabase(this.postgres, this.databaseUrl)
   }
 
   /** The endpoint's database, read beside it. */

@@ -5,6 +5,7 @@ import { loadDemoThisYear } from '../../server/services/demo-year'
 import { blobPath } from '../../server/services/photo-store'
 import { buildTestApp, tempDir } from './helper'
 import { ADMIN_PASSWORD, logIn } from './managers'
+import { PhotoStore } from '../../server/services/photo-store'
 
 /** The demo's current year: visits so far from every unit to every commune it helps, each with photos drawn for it. */
 
@@ -17,7 +18,7 @@ async function demoThisYear() {
   const dataDir = tempDir()
   const app = await buildTestApp({ ADMIN_PASSWORD, DATA_DIR: dataDir })
   const photosDir = path.join(dataDir, 'photos')
-  expect(await loadDemoThisYear(app.db, photosDir, seededOn)).toBe(true)
+  expect(await loadDemoThisYear(app.db, new PhotoStore(photosDir), seededOn)).toBe(true)
   const reports = await app.db
     .selectFrom('report')
     .innerJoin('covenant', 'covenant.id', 'report.covenant_id')
@@ -80,7 +81,7 @@ describe('the demo’s current year', { timeout: 60_000 }, () => {
     const demoCadre = await app.db.selectFrom('member').select('id').where('name', '=', 'Giàng Seo Chứ').executeTakeFirstOrThrow()
     expect(reports.some((report) => report.author_id === demoCadre.id)).toBe(false)
     // Loaded once.
-    expect(await loadDemoThisYear(app.db, photosDir, seededOn)).toBe(false)
+    expect(await loadDemoThisYear(app.db, new PhotoStore(photosDir), seededOn)).toBe(false)
   })
 
   it('goes with the demo when the admin removes it, photos and all', async () => {

@@ -10,6 +10,7 @@ import { Thumbnails } from '../../server/services/thumbnails'
 import { isoDay, jpeg, photoOf, pushOne, reportOf, sha256Of } from './field'
 import { tempDir } from './helper'
 import { receivePhoto, testBloc, type TestBloc } from './managers'
+import { PhotoStore } from '../../server/services/photo-store'
 
 /**
  * What the evidence routes show of what the phones sent: report lists and their filters, one
@@ -315,7 +316,7 @@ describe('reports and photos', () => {
         await allWritten
         return rename(from, to)
       })
-      const thumbnails = new Thumbnails(path.join(bloc.dataDir, 'photos'), tempDir())
+      const thumbnails = new Thumbnails(new PhotoStore(path.join(bloc.dataDir, 'photos')), tempDir())
       try {
         const files = await Promise.all(Array.from({ length: calls }, () => thumbnails.fileFor(sha256)))
         expect(new Set(files).size).toBe(1)
