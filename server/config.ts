@@ -26,7 +26,7 @@ const ConfigSchema = Type.Object({
   S3_FORCE_PATH_STYLE: Type.Optional(
     Type.Boolean({ description: 'with PHOTO_STORE, true to name the bucket in the path (https://host/bucket/key); true by default with S3_ENDPOINT' }),
   ),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'with DATABASE_URL, connections each endpoint process keeps open at most' }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 1000, default: 10, description: 'with DATABASE_URL, connections each endpoint process keeps open at most (2 or more)' }),
   PHOTO_MAX_BYTES: Type.Integer({
     minimum: 1,
     maximum: 100 * 1024 * 1024,

@@ -238,6 +238,8 @@ export interface PhotoBlobTable {
   /** The real type, from the file's first bytes. */
   type: string
   stored_at: Generated<string>
+  /** Why no thumbnail can be made of it, once that was found; never tried again. */
+  thumbnail_error: Generated<string | null>
 }
 
 /** One review of a report: rows are added, never changed, so every change of status is kept. */

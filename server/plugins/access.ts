@@ -49,9 +49,8 @@ export default fp<AccessOptions>(
     app.decorate('requireDevice', async (request: FastifyRequest) => {
       const caller = await identify(app.db, bearer(request))
       if (caller.kind !== 'device') throw forbidden('This route is for enrolled devices')
-      const wait = await requests.retryAfter(caller.deviceId)
+      const wait = await requests.take(caller.deviceId)
       if (wait > 0) throw tooManyAttempts(wait, `Too many requests from this device; try again in ${wait} seconds`)
-      await requests.count(caller.deviceId)
       request.caller = caller
     })
     app.decorate('requireManager', async (request: FastifyRequest) => {

@@ -34,7 +34,7 @@ const meta = { tags: ['evidence'], security: [{ bearer: [] }] }
 /** Reports, their photos and reviews, and the exemplary cases put forward from the field, for the unit's lead and the admin. */
 const evidence: FastifyPluginAsyncTypebox<EvidenceOptions> = (app, dirs) => {
   const manager = { preHandler: app.requireManager }
-  const thumbnails = new Thumbnails(dirs.photos, dirs.thumbsDir)
+  const thumbnails = new Thumbnails(app.db, dirs.photos, dirs.thumbsDir)
   app.addHook('onClose', () => thumbnails.close())
   const photoSchema = { ...meta, summary: 'A photo’s bytes, or with size=thumb a small JPEG of it', querystring: PhotoQuery, response: { 200: Type.Unknown(), ...managerErrors } }
 

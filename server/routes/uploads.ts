@@ -113,9 +113,8 @@ const uploads: FastifyPluginAsyncTypebox<UploadsOptions> = (app, { uploadsDir, p
   const requireDeviceWithin = async (request: FastifyRequest) => {
     await app.requireDevice(request)
     const { deviceId } = deviceOf(request)
-    const wait = await begun.retryAfter(deviceId)
+    const wait = await begun.take(deviceId)
     if (wait > 0) throw tooManyAttempts(wait, `This device has begun ${photosPerDay} photo uploads today; try again in ${Math.ceil(wait / 60)} minutes`)
-    await begun.count(deviceId)
   }
 
   app.route({

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { dialectOf } from '../db/database'
-import type { Database } from '../db/schema'
+import type { Database, Db } from '../db/schema'
 import { tooManyAttempts } from './errors'
 
 /**
@@ -10,10 +10,12 @@ import { tooManyAttempts } from './errors'
  * one after another; a success clears its key.
  */
 export interface Limiter {
-  /** Seconds until `key` may try again, or 0 when it may now. */
-  retryAfter(key: string): number | Promise<number>
-  /** Count an attempt as it starts: it stays counted unless it succeeds. */
-  count(key: string): void | Promise<void>
+  /**
+   * Count an attempt for `key` as it starts, unless `key` must wait: answers the seconds to
+   * wait, or 0 when the attempt was counted and may go on. Checked and counted as one step, so
+   * attempts sent all at once are limited like attempts sent one after another.
+   */
+  take(key: string): number | Promise<number>
   /** The attempt succeeded: forget what was counted against `key`. */
   succeed(key: string): void | Promise<void>
 }
@@ -38,6 +40,12 @@ export class FailureLimiter implements Limiter {
     readonly windowMs: number,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  take(key: string): number {
+    const wait = this.retryAfter(key)
+    if (wait === 0) this.count(key)
+    return wait
+  }
 
   /** Seconds until `key` may try again, or 0 when it may now. */
   retryAfter(key: string): number {
@@ -68,9 +76,10 @@ export class FailureLimiter implements Limiter {
 }
 
 /**
- * Counts kept in the `attempt` table, one row per attempt, for every process alike. Two processes
- * checking the same key at the same moment may both let an attempt through before either
- * counts it: a limit may be passed by the number of processes, never more.
+ * Counts kept in the `attempt` table, one row per attempt, for every process alike. An attempt
+ * is checked and counted in one transaction; on PostgreSQL that transaction first takes an
+ * advisory lock on the limiter and key, so attempts at the same key take turns, whichever
+ * process they reach (SQLite's transactions take turns anyway).
  */
 export class SharedLimiter implements Limiter {
   /** Every this many attempts counted, this process sweeps the limiter's rows past its window. */
@@ -85,9 +94,19 @@ export class SharedLimiter implements Limiter {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async retryAfter(key: string): Promise<number> {
+  async take(key: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      if (dialectOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`${this.name}|${key}`}, 0))`.execute(trx)
+      const wait = await this.retryAfter(key, trx)
+      if (wait === 0) await this.count(key, trx)
+      return wait
+    })
+  }
+
+  /** Seconds until `key` may try again, or 0 when it may now. */
+  async retryAfter(key: string, db: Db = this.db): Promise<number> {
     const now = this.clock()
-    const recent = await this.db
+    const recent = await db
       .selectFrom('attempt')
       .select('at')
       .where('limiter', '=', this.name)
@@ -100,11 +119,12 @@ export class SharedLimiter implements Limiter {
     return oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000))
   }
 
-  async count(key: string): Promise<void> {
+  /** Count an attempt against `key`, whatever its count. */
+  async count(key: string, db: Db = this.db): Promise<void> {
     const now = this.clock()
-    await this.db.insertInto('attempt').values({ limiter: this.name, key, at: now }).execute()
+    await db.insertInto('attempt').values({ limiter: this.name, key, at: now }).execute()
     if (++this.counted % SharedLimiter.sweepEvery === 0) {
-      await this.db
+      await db
         .deleteFrom('attempt')
         .where('limiter', '=', this.name)
         .where('at', '<=', now - this.windowMs)
@@ -126,9 +146,11 @@ export type LimitKey = readonly [Limiter, string, { keepOnSuccess?: boolean }?]
  * keys must wait.
  */
 export async function limitFailures<T>(keys: readonly LimitKey[], what: string, attempt: () => Promise<T>): Promise<T> {
-  const wait = Math.max(...(await Promise.all(keys.map(([counts, key]) => Promise.resolve(counts.retryAfter(key))))))
-  if (wait > 0) throw tooManyAttempts(wait, `Too many ${what}; try again in ${Math.ceil(wait / 60)} minutes`)
-  for (const [counts, key] of keys) await counts.count(key)
+  for (const [counts, key] of keys) {
+    // A key that must wait stops the attempt; what the keys before it counted stays counted.
+    const wait = await counts.take(key)
+    if (wait > 0) throw tooManyAttempts(wait, `Too many ${what}; try again in ${Math.ceil(wait / 60)} minutes`)
+  }
   const result = await attempt()
   for (const [counts, key, options] of keys) if (!options?.keepOnSuccess) await counts.succeed(key)
   return result

@@ -165,6 +165,6 @@ export async function dropUnheldBlobs(trx: Transaction<Database>, shas: string[]
 export async function deleteBlobFiles({ photos, thumbsDir }: PhotoDirs, shas: string[]): Promise<void> {
   for (const sha256 of shas) {
     await photos.remove(sha256)
-    for (const file of [`${blobPath(thumbsDir, sha256)}.jpg`, `${blobPath(thumbsDir, sha256)}.failed`]) await fs.rm(file, { force: true })
+    await fs.rm(`${blobPath(thumbsDir, sha256)}.jpg`, { force: true })
   }
 }

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema'
 import { blobPath, jpegDimensionsOf, type PhotoStore } from './photo-store'
 
 const exists = (file: string) =>
@@ -40,6 +42,7 @@ export class Thumbnails {
   private nextId = 0
 
   constructor(
+    private readonly db: Kysely<Database>,
     private readonly photos: PhotoStore,
     private readonly thumbsDir: string,
   ) {}
@@ -62,23 +65,20 @@ export class Thumbnails {
 
   /**
    * The thumbnail's file, made now if it is not there yet. A photo that cannot be made into one
-   * (damaged, or too big to decode within the worker's bound) is marked beside the thumbnails
-   * and never tried again: the next request fails at once.
+   * (damaged, or too big to decode within the worker's bound) is marked in the database, for
+   * every endpoint process, and never tried again: the next request fails at once.
    */
   async fileFor(sha256: string): Promise<string> {
     const target = `${blobPath(this.thumbsDir, sha256)}.jpg`
-    const failed = `${blobPath(this.thumbsDir, sha256)}.failed`
     if (await exists(target)) return target
-    if (await exists(failed)) throw new Error(`no thumbnail can be made of ${sha256}`)
+    const known = await this.db.selectFrom('photo_blob').select('thumbnail_error').where('sha256', '=', sha256).executeTakeFirst()
+    if (known?.thumbnail_error) throw new Error(`no thumbnail can be made of ${sha256}: ${known.thumbnail_error}`)
     let made: Uint8Array
     try {
       made = await this.make(await fs.readFile(await this.photos.file(sha256)))
     } catch (error) {
       // Only the picture's own fault is remembered; a worker that stopped is tried again next time.
-      if (error instanceof UndecodablePhoto) {
-        await fs.mkdir(path.dirname(failed), { recursive: true })
-        await fs.writeFile(failed, error.message)
-      }
+      if (error instanceof UndecodablePhoto) await this.db.updateTable('photo_blob').set({ thumbnail_error: error.message }).where('sha256', '=', sha256).execute()
       throw error
     }
     await fs.mkdir(path.dirname(target), { recursive: true })

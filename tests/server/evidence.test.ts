@@ -316,7 +316,7 @@ describe('reports and photos', () => {
         await allWritten
         return rename(from, to)
       })
-      const thumbnails = new Thumbnails(new PhotoStore(path.join(bloc.dataDir, 'photos')), tempDir())
+      const thumbnails = new Thumbnails(bloc.app.db, new PhotoStore(path.join(bloc.dataDir, 'photos')), tempDir())
       try {
         const files = await Promise.all(Array.from({ length: calls }, () => thumbnails.fileFor(sha256)))
         expect(new Set(files).size).toBe(1)

@@ -61,9 +61,10 @@ let databases = 0
 
 /**
  * With TEST_DATABASE_URL, a PostgreSQL database of the test's own, copied from the migrated
- * template and dropped after the test (or the file); without it, none (the SQLite file).
+ * template (or `empty`, not migrated) and dropped after the test (or the file); without it,
+ * none (the SQLite file).
  */
-export async function testDatabase(): Promise<string | undefined> {
+export async function testDatabase({ empty = false } = {}): Promise<string | undefined> {
   const base = process.env.TEST_DATABASE_URL
   if (!base) return undefined
   if (!admin) {
@@ -72,7 +73,7 @@ export async function testDatabase(): Promise<string | undefined> {
   }
   const client = admin
   const name = `giao_uoc_test_${process.pid}_${++databases}`
-  await client.query(`create database ${name} template ${TEMPLATE}`)
+  await client.query(empty ? `create database ${name}` : `create database ${name} template ${TEMPLATE}`)
   later(() => client.query(`drop database if exists ${name} with (force)`).then(() => undefined))
   return databaseUrl(base, name)
 }

@@ -51,7 +51,7 @@ describe.skipIf(!onPostgres)('moving a SQLite deployment to PostgreSQL', () => {
   it('copies every row and photo, equal after, and the endpoint goes on from there', async () => {
     const bloc = await blocWithAYear()
     await bloc.app.close()
-    const url = (await testDatabase()) ?? ''
+    const url = (await testDatabase({ empty: true })) ?? ''
 
     const { stdout } = await move(bloc.dataDir, url)
     expect(stdout).toMatch(/Moved .* into PostgreSQL and checked it: \d+ reports, 1 reviews, \d+ scores, \d+ photos/)

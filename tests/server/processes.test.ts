@@ -1,7 +1,9 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { App } from '../../server/app'
-import { migrateToLatest, openSqlite } from '../../server/db/sqlite'
+import { migrateDatabase } from '../../server/db/database'
+import { openPostgres } from '../../server/db/postgres'
+import { openSqlite } from '../../server/db/sqlite'
 import { SharedLimiter } from '../../server/services/failures'
 import { uploadLocks } from '../../server/services/upload-locks'
 import { buildTestApp, enrolledAs, onPostgres, tempDir, testDatabase } from './helper'
@@ -14,24 +16,39 @@ import { buildTestApp, enrolledAs, onPostgres, tempDir, testDatabase } from './h
 const ADMIN_PASSWORD = 'mật khẩu của quản trị'
 
 describe('counts kept in the database', () => {
+  async function database() {
+    const url = await testDatabase()
+    const db = url ? openPostgres(url, 12) : openSqlite(path.join(tempDir(), 'limits.sqlite'))
+    await migrateDatabase(db)
+    return db
+  }
+
   it('allow so many attempts in the window, forget them as it passes, and start afresh on a success', async () => {
-    const db = openSqlite(path.join(tempDir(), 'limits.sqlite'))
-    await migrateToLatest(db)
+    const db = await database()
     let now = 1_000_000
     const limit = new SharedLimiter(db, 'test', 3, 60_000, () => now)
     try {
       for (let i = 0; i < 3; i++) {
-        expect(await limit.retryAfter('máy-1')).toBe(0)
-        await limit.count('máy-1')
+        expect(await limit.take('máy-1')).toBe(0)
         now += 1000
       }
-      expect(await limit.retryAfter('máy-1')).toBe(57)
-      expect(await limit.retryAfter('máy-2')).toBe(0)
+      expect(await limit.take('máy-1')).toBe(57)
+      expect(await limit.take('máy-2')).toBe(0)
       now += 57_000
-      expect(await limit.retryAfter('máy-1')).toBe(0)
-      await limit.count('máy-1')
+      expect(await limit.take('máy-1')).toBe(0)
       await limit.succeed('máy-1')
       expect(await db.selectFrom('attempt').select('key').where('key', '=', 'máy-1').execute()).toEqual([])
+    } finally {
+      await db.destroy()
+    }
+  })
+
+  it('let through no more than the limit of attempts sent all at once', async () => {
+    const db = await database()
+    const limit = new SharedLimiter(db, 'test', 5, 60_000)
+    try {
+      const waits = await Promise.all(Array.from({ length: 12 }, () => limit.take('máy-1')))
+      expect(waits.filter((wait) => wait === 0)).toHaveLength(5)
     } finally {
       await db.destroy()
     }

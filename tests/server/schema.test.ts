@@ -115,7 +115,7 @@ async function postgresSchema(db: Kysely<Database>): Promise<Schema> {
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the PostgreSQL schema', () => {
   it('holds the same tables, columns, keys, constraints and indexes as the SQLite migrations make', async () => {
     const lite = openSqlite(path.join(tempDir(), 'schema.sqlite'))
-    const postgres = openPostgres((await testDatabase())!, 1)
+    const postgres = openPostgres((await testDatabase({ empty: true }))!, 1)
     try {
       await migrateToLatest(lite)
       await migratePostgres(postgres)

@@ -11,6 +11,7 @@ import * as m0009 from './0009-demo'
 import * as m0010 from './0010-photo-evidence'
 import * as m0011 from './0011-year-indexes'
 import * as m0012 from './0012-attempts'
+import * as m0013 from './0013-thumbnail-failures'
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-photo-evidence': m0010,
   '0011-year-indexes': m0011,
   '0012-attempts': m0012,
+  '0013-thumbnail-failures': m0013,
 }
