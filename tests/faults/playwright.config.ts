@@ -10,6 +10,8 @@ export default defineConfig({
   retries: 0,
   timeout: 180_000,
   reporter: [['list']],
+  // Each run empties its output folder: each store has its own, beside the table both add to (test-results/faults.json).
+  outputDir: `../../test-results/faults-${process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'}`,
   use: phone,
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
 })
