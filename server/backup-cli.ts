@@ -16,7 +16,13 @@ async function main(): Promise<void> {
   }
   if (process.env.DATABASE_URL) {
     process.stderr.write(
-      'DATABASE_URL is set: this endpoint keeps its data in PostgreSQL. Back it up with pg_dump, and the photos with their store’s own tools (README, “Backups on PostgreSQL”).\n',
+      'DATABASE_URL is set: this endpoint keeps its data in PostgreSQL. Back it up with pg_dump, and the photos with their store’s own tools (README, “On PostgreSQL”).\n',
+    )
+    process.exit(2)
+  }
+  if (process.env.PHOTO_STORE) {
+    process.stderr.write(
+      'PHOTO_STORE is set: the photos are in the bucket, and the photos folder holds only some of them. Back up the database with SQLite’s .backup command and the bucket with its own tools (README, “Photos in object storage”).\n',
     )
     process.exit(2)
   }

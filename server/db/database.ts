@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely'
+import { PostgresAdapter, sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely'
 import type { Database, Db } from './schema'
 import { migratePostgres, openPostgres } from './postgres'
 import { migrateToLatest, openSqlite } from './sqlite'
@@ -19,6 +19,16 @@ export const dialectOf = (db: Db): Dialect => (db.getExecutor().adapter instance
 
 /** Apply every pending migration of the database's engine; answers the name of the last one. */
 export const migrateDatabase = (db: Kysely<Database>): Promise<string | null> => (dialectOf(db) === 'postgres' ? migratePostgres(db) : migrateToLatest(db))
+
+/**
+ * On PostgreSQL, lock the rows `query` reads until the transaction ends: `update` to change
+ * them (a concurrent writer of the same rows waits, then reads them as committed), `share` so
+ * that none deletes them meanwhile. SQLite has one writer at a time and needs neither.
+ */
+export function lockedFor<DB, TB extends keyof DB, O>(trx: Db, mode: 'update' | 'share', query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  if (dialectOf(trx) !== 'postgres') return query
+  return mode === 'update' ? query.forUpdate() : query.forShare()
+}
 
 /** PostgreSQL's codes for a transaction ended by a concurrent one: a unique key taken meanwhile, a serialization failure, a deadlock. */
 const CLASHES = new Set(['23505', '40001', '40P01'])

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema'
 import { migrateDatabase, openDatabase, dialectOf, type DatabaseTarget, type Dialect } from '../db/database'
+import { keepStampsRising } from '../services/reference'
 
 export interface DatabaseStatus {
   status: 'ok' | 'error'
@@ -23,6 +24,7 @@ export default fp<DatabaseTarget>(
     const db = openDatabase(target)
     const dialect = dialectOf(db)
     const migration = await migrateDatabase(db)
+    await keepStampsRising(db)
     app.log.info({ dialect, ...(dialect === 'sqlite' && { file: target.file }), migration }, 'database ready')
 
     app.decorate('db', db)

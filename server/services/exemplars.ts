@@ -11,6 +11,7 @@ import {
   type Receipt,
 } from '../../src/protocol'
 import type { CovenantTable, Database, Db, ExemplarTable } from '../db/schema'
+import { lockedFor } from '../db/database'
 import { exemplarMessages } from '../messages'
 import { audit } from './audit'
 import { invalid, notFound, Refusal } from './errors'
@@ -53,7 +54,7 @@ export async function pushExemplars(
 ): Promise<Decided[]> {
   if (!exemplars.length) return []
   const ids = [...new Set(exemplars.map((exemplar) => exemplar.id))]
-  const held = new Map((await trx.selectFrom('exemplar').selectAll().where('id', 'in', ids).execute()).map((row) => [row.id, row]))
+  const held = new Map((await lockedFor(trx, 'update', trx.selectFrom('exemplar').selectAll().where('id', 'in', ids)).execute()).map((row) => [row.id, row]))
   const answers: Decided[] = []
   for (const exemplar of exemplars) {
     const stored = held.get(exemplar.id)
@@ -108,7 +109,7 @@ export async function pushExemplars(
 async function insertPhotos(trx: Transaction<Database>, exemplar: PushedExemplar, at: string): Promise<void> {
   if (!exemplar.photos.length) return
   const shas = [...new Set(exemplar.photos.map((photo) => photo.sha256))]
-  const stored = new Set((await trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', shas).execute()).map((row) => row.sha256))
+  const stored = new Set((await lockedFor(trx, 'share', trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', shas)).execute()).map((row) => row.sha256))
   await trx
     .insertInto('exemplar_photo')
     .values(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
-import type { Database } from '../db/schema'
+import type { Database, Db } from '../db/schema'
 import { blobPath, type PhotoStore } from './photo-store'
 
 /**
@@ -64,7 +64,7 @@ export class MoveError extends Error {
 }
 
 /** A table's row count and the SHA-256 of its rows, each as JSON with its columns in name order, in sorted order: the same on both engines for the same rows. */
-async function digestOf(db: Kysely<Database>, table: Table): Promise<{ count: number; sha256: string }> {
+async function digestOf(db: Db, table: Table): Promise<{ count: number; sha256: string }> {
   const rows = (await db.selectFrom(table).selectAll().execute()) as Row[]
   const lines = rows.map((row) => JSON.stringify(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1)))).sort()
   const hash = createHash('sha256')
@@ -85,7 +85,8 @@ export async function moveToPostgres(source: Kysely<Database>, target: Kysely<Da
     if (Number(held.n) > 0) throw new MoveError(`The PostgreSQL database already holds data (table ${table}): move into a new, empty database.`)
   }
 
-  await target.transaction().execute(async (trx) => {
+  // Copied and checked in one transaction: a check that fails leaves the database as empty as it was.
+  return target.transaction().execute(async (trx) => {
     for (const table of TABLES) {
       const rows = (await source.selectFrom(table).selectAll().execute()) as Row[]
       // The migration made the revision row; the move brings SQLite's counter (see `nextRevision`).
@@ -100,23 +101,23 @@ export async function moveToPostgres(source: Kysely<Database>, target: Kysely<Da
     for (const table of NUMBERED) {
       await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(max(id), 0) + 1, false) from ${sql.table(table)}`.execute(trx)
     }
-  })
 
-  const rows = {} as Record<Table, number>
-  for (const table of TABLES) {
-    const [before, after] = [await digestOf(source, table), await digestOf(target, table)]
-    if (before.count !== after.count || before.sha256 !== after.sha256) {
-      throw new MoveError(`Table ${table} differs after the move (${before.count} rows before, ${after.count} after)`)
+    const rows = {} as Record<Table, number>
+    for (const table of TABLES) {
+      const [before, after] = [await digestOf(source, table), await digestOf(trx, table)]
+      if (before.count !== after.count || before.sha256 !== after.sha256) {
+        throw new MoveError(`Table ${table} differs after the move (${before.count} rows before, ${after.count} after)`)
+      }
+      rows[table] = after.count
     }
-    rows[table] = after.count
-  }
 
-  const blobs = await target.selectFrom('photo_blob').select(['sha256', 'type']).execute()
-  for (const blob of blobs) {
-    if (photos.bucket) await photos.put(blobPath(photos.dir, blob.sha256), blob)
-    const found = await photos.hashOf(blob.sha256)
-    if (found !== blob.sha256) throw new MoveError(`Photo ${blob.sha256} is ${found === null ? 'missing' : 'damaged'} in ${photos.bucket?.describe(blob.sha256) ?? photos.dir}`)
-  }
-  log(`${blobs.length} photos read back whole${photos.bucket ? ` from s3://${photos.bucket.bucket}` : ''}`)
-  return { rows, photos: blobs.length }
+    const blobs = await trx.selectFrom('photo_blob').select(['sha256', 'type']).execute()
+    for (const blob of blobs) {
+      if (photos.bucket) await photos.put(blobPath(photos.dir, blob.sha256), blob)
+      const found = await photos.hashOf(blob.sha256)
+      if (found !== blob.sha256) throw new MoveError(`Photo ${blob.sha256} is ${found === null ? 'missing' : 'damaged'} in ${photos.bucket?.describe(blob.sha256) ?? photos.dir}`)
+    }
+    log(`${blobs.length} photos read back whole${photos.bucket ? ` from s3://${photos.bucket.bucket}` : ''}`)
+    return { rows, photos: blobs.length }
+  })
 }

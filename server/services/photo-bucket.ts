@@ -42,6 +42,14 @@ export class PhotoBucket {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     })
+    // Asked once as the endpoint starts: a bucket that is missing or out of reach stops the start with the reason, not the first upload.
+    try {
+      await client.send(new sdk.HeadBucketCommand({ Bucket: bucket }))
+    } catch (error) {
+      client.destroy()
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+      throw new Error(`PHOTO_STORE=${settings.url}: the bucket ${bucket} cannot be reached (${status ?? (error as Error).message}); create it, or check S3_ENDPOINT and the keys`)
+    }
     return new PhotoBucket(client, sdk, bucket, prefix)
   }
 
@@ -73,13 +81,16 @@ export class PhotoBucket {
 
   /** The object's bytes into `file`; false when the bucket has no such object. */
   async download(sha256: string, file: string): Promise<boolean> {
+    const handle = await fs.open(file, 'w')
     try {
       const answer = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.key(sha256) }))
-      await pipeline(answer.Body as Readable, (await fs.open(file, 'w')).createWriteStream())
+      await pipeline(answer.Body as Readable, handle.createWriteStream())
       return true
     } catch (error) {
       if ((error as { name?: string }).name === 'NoSuchKey') return false
       throw error
+    } finally {
+      await handle.close().catch(() => undefined)
     }
   }
 

@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely'
 import { checkReport, isTouched, type Commitment, type Member, type Problem, type Report } from '../../src/domain'
 import type { DeviceStatus, PushedReport, PushRequest, PushResponse, PushResult, RejectionCode } from '../../src/protocol'
 import type { CovenantTable, Database, ReportTable } from '../db/schema'
-import { inTransaction } from '../db/database'
+import { inTransaction, lockedFor } from '../db/database'
 import { pushMessages } from '../messages'
 import { missingPhotos } from './photos'
 import { pushExemplars } from './exemplars'
@@ -60,7 +60,8 @@ export async function pushReports(db: Kysely<Database>, pusher: Pusher, request:
     const exemplars = request.exemplars ?? []
     const named = [...request.reports, ...exemplars].map((item) => item.covenantId)
     const rules = await rulesFor(trx, pusher.member.unitId, named, ids, now)
-    const held = new Map((ids.length ? await trx.selectFrom('report').selectAll().where('id', 'in', ids).execute() : []).map((row) => [row.id, row]))
+    // Locked: a later revision pushed to another process at once waits, then is decided against this one.
+    const held = new Map((ids.length ? await lockedFor(trx, 'update', trx.selectFrom('report').selectAll().where('id', 'in', ids)).execute() : []).map((row) => [row.id, row]))
     const writes: Write[] = []
     const decided = request.reports.map((report) => decide(rules, pusher, held, writes, report, at))
     await writeReports(trx, pusher, rules, writes, at)
@@ -310,7 +311,8 @@ async function replacePhotos(trx: Transaction<Database>, writes: Write[], replac
   )
   if (!photos.length) return
   const shas = [...new Set(photos.map(({ photo }) => photo.sha256))]
-  const stored = new Set((await trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', shas).execute()).map((row) => row.sha256))
+  // Kept from a removal's deletion until this commits (see `dropUnheldBlobs`).
+  const stored = new Set((await lockedFor(trx, 'share', trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', shas)).execute()).map((row) => row.sha256))
   const rows = photos.map(({ reportId, photo, position }) => {
     const earlier = before.find((row) => row.report_id === reportId && row.id === photo.id)
     const receivedAt = !stored.has(photo.sha256) ? null : earlier?.sha256 === photo.sha256 && earlier.received_at ? earlier.received_at : at

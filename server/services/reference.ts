@@ -28,6 +28,26 @@ export async function nextRevision(trx: Transaction<Database>): Promise<number> 
   return value
 }
 
+/** The tables whose rows carry `rev` stamps. */
+const STAMPED = ['bloc', 'unit', 'commune', 'assignment', 'covenant', 'commitment', 'member', 'review', 'removal'] as const
+
+/**
+ * On PostgreSQL, as the endpoint starts: raise the `revision` row's value where the database's
+ * stamps are above what the cluster's transaction ids would give, as after a restore into
+ * another cluster (whose ids start low again), so that every stamp from now on is above every
+ * stamp held and phones' cursors stay good. Nothing to do on SQLite, whose counter lives with
+ * its rows, nor on a cluster that only went on.
+ */
+export async function keepStampsRising(db: Kysely<Database>): Promise<void> {
+  if (dialectOf(db) !== 'postgres') return
+  const highest = sql.join(
+    STAMPED.map((table) => sql`select max(rev) as rev from ${sql.table(table)}`),
+    sql` union all `,
+  )
+  await sql`update revision set value = greatest(value, (select coalesce(max(rev), 0) from (${highest}) as stamps) - pg_snapshot_xmin(pg_current_snapshot())::text::bigint + 1)
+    where id = 1`.execute(db)
+}
+
 /**
  * The cursor a pull answers with: every row stamped above it is one the next pull sends. On
  * SQLite, the counter. On PostgreSQL, just below the oldest transaction still running when the

@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Member } from '../../src/domain'
 import type { PushedReport, RemovalRequest } from '../../src/protocol'
 import type { Database, Db } from '../db/schema'
+import { lockedFor } from '../db/database'
 import { audit } from './audit'
 import { invalid, notFound } from './errors'
 import { blobPath, type PhotoStore } from './photo-store'
@@ -148,10 +149,15 @@ async function recordRemoval(
     .execute()
 }
 
-/** Drop the stored bytes no report photo or exemplary case's photo names any more; answers their hashes. */
+/**
+ * Drop the stored bytes no report photo or exemplary case's photo names any more; answers their
+ * hashes. Each blob row is locked first: a push naming the same bytes at once (which locks it
+ * to share) either commits first, and its photo row keeps the bytes, or waits and finds them gone.
+ */
 export async function dropUnheldBlobs(trx: Transaction<Database>, shas: string[]): Promise<string[]> {
   const unheld: string[] = []
   for (const sha256 of new Set(shas)) {
+    if (!(await lockedFor(trx, 'update', trx.selectFrom('photo_blob').select('sha256').where('sha256', '=', sha256)).executeTakeFirst())) continue
     const photo = await trx.selectFrom('photo').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst()
     const exemplarPhoto = await trx.selectFrom('exemplar_photo').select('id').where('sha256', '=', sha256).limit(1).executeTakeFirst()
     if (photo || exemplarPhoto) continue
@@ -164,7 +170,8 @@ export async function dropUnheldBlobs(trx: Transaction<Database>, shas: string[]
 /** After the commit: the files of bytes no row names any more, and their thumbnails. */
 export async function deleteBlobFiles({ photos, thumbsDir }: PhotoDirs, shas: string[]): Promise<void> {
   for (const sha256 of shas) {
-    await photos.remove(sha256)
+    // The removal is committed: bytes left in an unreachable bucket cost space, not a failed answer.
+    await photos.remove(sha256).catch(() => undefined)
     await fs.rm(`${blobPath(thumbsDir, sha256)}.jpg`, { force: true })
   }
 }

@@ -45,20 +45,40 @@ class AdvisoryLock implements Lock {
 
   async lock(signal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
     await this.local.lock(signal, requestRelease)
-    const deadline = Date.now() + this.timeoutMs
-    let client: pg.PoolClient | undefined
     try {
-      client = await this.pool.connect().catch(timedOut)
-      while (!(await client.query<{ held: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as held', [this.id])).rows[0]?.held) {
-        if (signal.aborted || Date.now() > deadline) timedOut()
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
-      }
-      this.client = client
+      this.client = await this.advisoryLock(signal)
     } catch (error) {
-      client?.release()
       await this.local.unlock()
       throw error
     }
+  }
+
+  /** A connection of its own holding the advisory lock on the upload, had within the wait. */
+  private async advisoryLock(signal: AbortSignal): Promise<pg.PoolClient> {
+    const deadline = Date.now() + this.timeoutMs
+    let client: pg.PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (error) {
+      // Every lock connection busy past the wait is a lock not had in time; any other failure says its own reason.
+      if (error instanceof Error && /timeout/i.test(error.message)) timedOut()
+      throw error
+    }
+    let held: boolean
+    try {
+      for (;;) {
+        held = (await client.query<{ held: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as held', [this.id])).rows[0]?.held === true
+        if (held || signal.aborted || Date.now() > deadline) break
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
+      }
+    } catch (error) {
+      // A connection whose query failed is closed, not given back.
+      client.release(true)
+      throw error
+    }
+    if (held) return client
+    client.release()
+    return timedOut()
   }
 
   async unlock(): Promise<void> {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import type { PullResponse, PushResult } from '../../src/protocol'
 import { nextRevision } from '../../server/services/reference'
 import { fieldOf, pushOne, reportOf } from './field'
-import { buildTestApp, onPostgres } from './helper'
+import { buildTestApp, onPostgres, testDatabase } from './helper'
+import type { App } from '../../server/app'
+
+const pullFrom = async (app: App, headers: { authorization: string }, cursor: number) =>
+  (await app.inject({ method: 'GET', url: `/api/pull?cursor=${cursor}`, headers })).json<PullResponse>()
 
 /**
  * Writers side by side. On PostgreSQL transactions run at once and may commit in any order; on
@@ -72,5 +76,32 @@ describe.skipIf(!onPostgres)('a pull while two writers commit out of order', () 
     const after = await pull(middle.cursor)
     expect(after.communes.map((commune) => commune.name)).toContain('Xã A (đổi tên)')
     expect(after.cursor).toBeGreaterThanOrEqual(revB)
+  })
+})
+
+describe.skipIf(!onPostgres)('a database restored into another cluster', () => {
+  it('keeps stamps rising as the endpoint starts: phones keep their cursors, and the next change comes above them', async () => {
+    const DATABASE_URL = await testDatabase()
+    const before = await buildTestApp({ DATABASE_URL })
+    const field = await fieldOf(before)
+    const [commune] = field.communes
+    if (!commune) throw new Error('the cadre has no commune')
+    // A cluster whose transaction ids are far behind the stamps the restored rows carry.
+    const ahead = (await pullFrom(before, field.headers, 0)).cursor + 1_000_000_000
+    await before.db.updateTable('commune').set({ rev: ahead }).where('id', '=', commune.id).execute()
+    await before.db.updateTable('revision').set({ value: 0 }).execute()
+    await before.close()
+
+    const after = await buildTestApp({ DATABASE_URL })
+    const quiet = await pullFrom(after, field.headers, ahead)
+    expect(quiet.full).toBe(false)
+    expect(quiet.cursor).toBeGreaterThanOrEqual(ahead)
+    const rev = await after.db.transaction().execute(async (trx) => {
+      const stamp = await nextRevision(trx)
+      await trx.updateTable('commune').set({ name: 'Xã sau khi khôi phục', rev: stamp }).where('id', '=', commune.id).execute()
+      return stamp
+    })
+    expect(rev).toBeGreaterThan(ahead)
+    expect((await pullFrom(after, field.headers, ahead)).communes.map((row) => row.name)).toEqual(['Xã sau khi khôi phục'])
   })
 })

@@ -1,7 +1,8 @@
 // A throw-away PostgreSQL cluster for tests and benchmarks, from Debian's `postgresql` package
 // (installed where it is missing, as root or with sudo and no password): made in a temporary
 // folder by `initdb`, started on a free port, removed by `stop`.
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -56,7 +57,15 @@ export async function startPostgres({ durable = false } = {}) {
   }
   // initdb refuses to run as root: the cluster then belongs to the `postgres` user the package made.
   const folder = mkdtempSync(path.join(os.tmpdir(), 'giao-uoc-pg-'))
-  if (isRoot) chownSync(folder, Number(spawnSync('id', ['-u', 'postgres']).stdout), Number(spawnSync('id', ['-g', 'postgres']).stdout))
+  // A password of its own, even on the loopback address: another user of the machine cannot walk in as superuser.
+  const password = randomBytes(18).toString('base64url')
+  const passwordFile = path.join(folder, 'password')
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 })
+  if (isRoot) {
+    const [uid, gid] = [Number(spawnSync('id', ['-u', 'postgres']).stdout), Number(spawnSync('id', ['-g', 'postgres']).stdout)]
+    chownSync(folder, uid, gid)
+    chownSync(passwordFile, uid, gid)
+  }
   /** @param {string} program @param {string[]} args */
   const asOwner = (program, args) =>
     spawnSync(isRoot ? 'runuser' : path.join(bin, program), isRoot ? ['-u', 'postgres', '--', path.join(bin, program), ...args] : args, { stdio: ['ignore', 'ignore', 'inherit'] })
@@ -70,11 +79,11 @@ export async function startPostgres({ durable = false } = {}) {
     rmSync(folder, { recursive: true, force: true })
   }
   if (
-    !asOwner('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']) ||
+    !asOwner('initdb', ['-D', data, '-A', 'scram-sha-256', `--pwfile=${passwordFile}`, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']) ||
     !asOwner('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(folder, 'log'), 'start', '-w'])
   ) {
     stop()
     throw new Error(`Starting a PostgreSQL cluster in ${folder} failed; see the messages above.`)
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, version: path.basename(path.dirname(bin)), stop }
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, version: path.basename(path.dirname(bin)), stop }
 }

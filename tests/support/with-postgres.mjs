@@ -16,6 +16,11 @@ const cluster = await startPostgres().catch((/** @type {Error} */ error) => {
 })
 const child = spawn(command[0] ?? 'true', command.slice(1), { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: cluster.url } })
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal))
+child.on('error', (/** @type {Error} */ error) => {
+  process.stderr.write(`${command[0]}: ${error.message}\n`)
+  cluster.stop()
+  process.exit(1)
+})
 child.on('exit', (code, signal) => {
   cluster.stop()
   process.exit(code ?? (signal ? 1 : 0))
