@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { S3Client } from '@aws-sdk/client-s3'
 import type * as S3 from '@aws-sdk/client-s3'
 
 /**
@@ -23,7 +22,7 @@ export interface BucketSettings {
 
 export class PhotoBucket {
   private constructor(
-    private readonly client: S3Client,
+    private readonly client: S3.S3Client,
     private readonly sdk: typeof S3,
     readonly bucket: string,
     private readonly prefix: string,

@@ -132,14 +132,12 @@ export class PhotoStore {
    */
   async file(sha256: string): Promise<string> {
     const file = blobPath(this.dir, sha256)
-    if (
-      !this.bucket ||
-      (await fs.access(file).then(
-        () => true,
-        () => false,
-      ))
+    if (!this.bucket) return file
+    const held = await fs.access(file).then(
+      () => true,
+      () => false,
     )
-      return file
+    if (held) return file
     await fs.mkdir(path.dirname(file), { recursive: true })
     const partial = `${file}.${process.pid}.${randomUUID()}.part`
     try {

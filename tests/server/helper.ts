@@ -95,6 +95,14 @@ export async function buildTestApp(env: NodeJS.ProcessEnv = {}): Promise<App> {
   return app
 }
 
+/** The endpoint on a real port, for real HTTP (tus, the app's own client): answers its address. */
+export async function listening(app: App): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  if (!address || typeof address === 'string') throw new Error('not listening')
+  return `http://127.0.0.1:${address.port}`
+}
+
 /** Enroll a phone for the named member; answers its Authorization header. */
 export async function enrolledAs(app: App, name: string): Promise<{ authorization: string }> {
   const member = await app.db.selectFrom('member').select('id').where('name', '=', name).executeTakeFirstOrThrow()

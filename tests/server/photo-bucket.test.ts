@@ -2,11 +2,10 @@ import fs from 'node:fs'
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import S3rver from 's3rver'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
 import { UPLOADS_PATH } from '../../src/protocol'
 import { uploadByTus } from '../../src/sync/tus'
 import { fieldOf, jpeg, photoOf, pushOne, reportOf, sha256Of } from './field'
-import { buildTestApp, tempDir } from './helper'
+import { buildTestApp, listening, tempDir } from './helper'
 import { logIn } from './managers'
 
 /**
@@ -53,13 +52,6 @@ const present = (sha256: string) =>
     () => true,
     () => false,
   )
-
-async function listening(app: App): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  if (!address || typeof address === 'string') throw new Error('not listening')
-  return `http://127.0.0.1:${address.port}`
-}
 
 describe('photos in an S3-compatible bucket', () => {
   it('are put there under their SHA-256 when they arrive, served from there to a machine without a copy, checked, and removed with their report', async () => {

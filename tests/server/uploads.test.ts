@@ -5,22 +5,13 @@ import { describe, expect, it } from 'vitest'
 import { UPLOADS_PATH, type PushedPhoto, type PushedReport } from '../../src/protocol'
 import { photoProgress } from '../../server/services/photos'
 import { fieldOf, jpeg, photoOf, pushOne, reportOf, type Field } from './field'
-import { buildTestApp, tempDir } from './helper'
+import { buildTestApp, listening, tempDir } from './helper'
 import { NetworkError } from '../../src/sync/api'
 import { encodeMetadata, uploadByTus, type TusUpload } from '../../src/sync/tus'
 
-type App = Awaited<ReturnType<typeof buildTestApp>>
 type Headers = Record<string, string>
 
 const TUS = { 'tus-resumable': '1.0.0' }
-
-/** The endpoint on a real port, for tus's real HTTP: answers its address. */
-async function listening(app: App): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  if (!address || typeof address === 'string') throw new Error('not listening')
-  return `http://127.0.0.1:${address.port}`
-}
 
 /** An endpoint with its data folder, a cadre's phone, and a pushed report listing photos of these bytes. */
 async function reportWithPhotos(env: NodeJS.ProcessEnv, ...contents: Buffer[]) {
