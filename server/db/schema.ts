@@ -7,6 +7,7 @@ export interface Database {
   bloc: BlocTable
   unit: UnitTable
   commune: CommuneTable
+  bloc_commune: BlocCommuneTable
   assignment: AssignmentTable
   covenant: CovenantTable
   commitment: CommitmentTable
@@ -79,6 +80,12 @@ export interface CommuneTable {
   demo: Generated<number>
 }
 
+/** The communes a bloc's units may help: a commune is a place of the province, and may be listed by several blocs. */
+export interface BlocCommuneTable {
+  bloc_id: string
+  commune_id: string
+}
+
 export interface AssignmentTable {
   unit_id: string
   commune_id: string
@@ -117,9 +124,10 @@ export interface CommitmentTable {
 
 export interface MemberTable {
   id: string
-  unit_id: string
+  /** Null for the province's emulation office (role `province`), who belongs to no bloc. */
+  unit_id: string | null
   name: string
-  role: 'cadre' | 'lead' | 'admin'
+  role: 'cadre' | 'lead' | 'admin' | 'province'
   title: string
   username: string | null
   password_hash: string | null
@@ -262,6 +270,8 @@ export interface AuditLogTable {
   actor_id: string
   /** The unit the action concerns; null for the bloc as a whole. */
   unit_id: string | null
+  /** The bloc the action concerns; null for the province's own (a bloc created). */
+  bloc_id: string | null
   action: string
   /** JSON of `AuditDetails`. */
   details: string

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
-import type { Member } from '../../src/domain'
 import { ErrorResponse } from '../../src/protocol'
-import { identify, type Caller, type DeviceCaller } from '../services/access'
+import { identify, type Caller, type DeviceCaller, type ProvinceCaller } from '../services/access'
+import type { Manager } from '../services/scope'
 import { forbidden, tooManyAttempts, unauthorized } from '../services/errors'
 import { limiter } from '../services/failures'
 
@@ -13,15 +13,23 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler: an enrolled, unrevoked device. */
     requireDevice: (this: void, request: FastifyRequest) => Promise<void>
-    /** preHandler: a signed-in lead or admin. */
+    /** preHandler: a signed-in lead or admin of a bloc. */
     requireManager: (this: void, request: FastifyRequest) => Promise<void>
+    /** preHandler: someone of the province's emulation office, signed in. */
+    requireProvince: (this: void, request: FastifyRequest) => Promise<void>
   }
 }
 
 /** The signed-in lead or admin of a route behind `requireManager`. */
-export function managerOf(request: Pick<FastifyRequest, 'caller'>): Member {
+export function managerOf(request: Pick<FastifyRequest, 'caller'>): Manager {
   if (request.caller?.kind !== 'session') throw unauthorized('Log in first')
   return request.caller.member
+}
+
+/** The province's office of a route behind `requireProvince`. */
+export function provinceOf(request: Pick<FastifyRequest, 'caller'>): ProvinceCaller['officer'] {
+  if (request.caller?.kind !== 'province') throw unauthorized('Log in first')
+  return request.caller.officer
 }
 
 /** The enrolled phone of a route behind `requireDevice`. */
@@ -56,6 +64,11 @@ export default fp<AccessOptions>(
     app.decorate('requireManager', async (request: FastifyRequest) => {
       const caller = await identify(app.db, bearer(request))
       if (caller.kind !== 'session' || caller.member.role === 'cadre') throw forbidden('Only a unit lead or the bloc admin may do this')
+      request.caller = caller
+    })
+    app.decorate('requireProvince', async (request: FastifyRequest) => {
+      const caller = await identify(app.db, bearer(request))
+      if (caller.kind !== 'province') throw forbidden('Only the province’s emulation office may do this')
       request.caller = caller
     })
     return Promise.resolve()

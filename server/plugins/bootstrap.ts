@@ -38,16 +38,19 @@ export default fp<BootstrapOptions>(
     let demoCadreRow: { id: string; name: string } | undefined
     // Processes starting together on a new PostgreSQL database: one seeds, the others then find it done.
     const admin = await exclusively(app.db, 'giao-uoc:first-start', async () => {
+      let firstBlocId: string | undefined
       if (seedDemo) {
         const data = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as DemoData
-        if (await loadDemoData(app.db, data)) {
-          if (seedLastYear) await loadDemoYear(app.db)
-          if (seedThisYear) await loadDemoThisYear(app.db, photos)
+        const blocId = await loadDemoData(app.db, data)
+        if (blocId) {
+          firstBlocId = blocId
+          if (seedLastYear) await loadDemoYear(app.db, blocId)
+          if (seedThisYear) await loadDemoThisYear(app.db, blocId, photos)
           app.log.info({ lastYear: seedLastYear, thisYear: seedThisYear }, 'demo data loaded into the new database')
         }
         demoCadreRow = await demoCadre(app.db, data)
       }
-      return ensureAdmin(app.db, adminPassword)
+      return ensureAdmin(app.db, adminPassword, firstBlocId)
     })
     let demoEnrollment: FirstStart['demoEnrollment'] = null
     if (demoCadreRow) {

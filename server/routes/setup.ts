@@ -50,8 +50,8 @@ const meta = { tags: ['setup'], security: [{ bearer: [] }] }
 const setup: FastifyPluginAsyncTypebox<PhotoDirs> = (app, dirs) => {
   const manager = { preHandler: app.requireManager }
 
-  app.get('/api/setup', { ...manager, schema: { ...meta, summary: 'The bloc, its units, communes and covenants', response: { 200: SetupResponse, ...managerErrors } } }, async () =>
-    setupOf(app.db),
+  app.get('/api/setup', { ...manager, schema: { ...meta, summary: 'The bloc, its units, communes and covenants', response: { 200: SetupResponse, ...managerErrors } } }, async (request) =>
+    setupOf(app.db, managerOf(request)),
   )
 
   app.post(
@@ -96,7 +96,7 @@ const setup: FastifyPluginAsyncTypebox<PhotoDirs> = (app, dirs) => {
   app.get(
     '/api/assignments/:year',
     { ...manager, schema: { ...meta, summary: 'Which unit helps which commune in a year', params: YearParams, response: { 200: AssignmentsResponse, ...managerErrors } } },
-    async (request) => assignmentsOf(app.db, request.params.year),
+    async (request) => assignmentsOf(app.db, managerOf(request), request.params.year),
   )
   app.put(
     '/api/assignments/:year',
@@ -110,7 +110,7 @@ const setup: FastifyPluginAsyncTypebox<PhotoDirs> = (app, dirs) => {
   app.get(
     '/api/covenants/:covenantId',
     { ...manager, schema: { ...meta, summary: 'A covenant with every commitment, retired ones too', params: CovenantParams, response: { 200: CovenantDetail, ...managerErrors } } },
-    async (request) => covenantDetail(app.db, request.params.covenantId),
+    async (request) => covenantDetail(app.db, managerOf(request), request.params.covenantId),
   )
   app.post(
     '/api/covenants',

@@ -1,11 +1,12 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { Member, Unit } from '../../src/domain'
+import type { Member, SignedInMember, Unit } from '../../src/domain'
 import { ERROR_CODES } from '../../src/protocol'
 import type { Database, Db, MemberTable } from '../db/schema'
 import { Refusal, unauthorized } from './errors'
 import { limiter, limitFailures } from './failures'
 import { hashPassword, hashToken, newToken, TOKEN_PREFIX, verifyPassword } from './secrets'
 import { toMember, toUnit } from './reference'
+import type { Manager } from './scope'
 
 /**
  * Who is calling: dashboard sessions (log in, log out) and the bearer tokens of sessions and
@@ -15,8 +16,15 @@ import { toMember, toUnit } from './reference'
 export const SESSION_HOURS = 12
 export const HOUR = 60 * 60 * 1000
 
-/** Who is calling: an enrolled phone, or a lead or admin signed in to the dashboard. */
-export type Caller = DeviceCaller | { kind: 'session'; tokenHash: string; member: Member }
+/** Who is calling: an enrolled phone, a lead or admin signed in to the dashboard, or the province's emulation office. */
+export type Caller = DeviceCaller | { kind: 'session'; tokenHash: string; member: Manager } | ProvinceCaller
+
+/** Someone of the province's emulation office, signed in: above the blocs, in none of them. */
+export interface ProvinceCaller {
+  kind: 'province'
+  tokenHash: string
+  officer: { id: string; name: string; title: string }
+}
 
 /** An enrolled phone, and the member it is enrolled for. */
 export interface DeviceCaller {
@@ -25,10 +33,20 @@ export interface DeviceCaller {
   member: Member
 }
 
-/** A member with their unit, as login and enrollment answer them. */
+/** A member with their unit, as enrollment answers them. */
 export async function memberWithUnit(db: Db, member: Selectable<MemberTable>): Promise<{ member: Member; unit: Unit }> {
-  const unit = await db.selectFrom('unit').selectAll().where('id', '=', member.unit_id).executeTakeFirstOrThrow()
+  const unit = await db
+    .selectFrom('unit')
+    .selectAll()
+    .where('id', '=', member.unit_id ?? '')
+    .executeTakeFirstOrThrow()
   return { member: toMember(member), unit: toUnit(unit) }
+}
+
+/** Who signed in, as login answers it: a bloc's lead or admin with their unit, or the province's office with none. */
+async function signedIn(db: Db, row: Selectable<MemberTable>): Promise<{ member: SignedInMember; unit: Unit | null }> {
+  if (row.role === 'province') return { member: { id: row.id, unitId: null, name: row.name, role: row.role, title: row.title }, unit: null }
+  return memberWithUnit(db, row)
 }
 
 // Checked when there is no real hash to check, so that an unknown name costs as long as a wrong password.
@@ -47,7 +65,7 @@ export async function logIn(db: Kysely<Database>, username: string, password: st
     .insertInto('session')
     .values({ token_hash: hashToken(token), member_id: row.id, expires_at: expiresAt, revoked_at: null })
     .execute()
-  return { token, expiresAt, ...(await memberWithUnit(db, row)) }
+  return { token, expiresAt, ...(await signedIn(db, row)) }
 }
 
 /**
@@ -79,7 +97,7 @@ export function guardedLogIn(db: Kysely<Database>) {
 
 /** `POST /api/auth/logout`: a session's token stops working; a device's is revoked only by a manager. */
 export async function logOut(db: Kysely<Database>, caller: Caller | null, now = new Date()): Promise<void> {
-  if (caller?.kind !== 'session') return
+  if (caller?.kind !== 'session' && caller?.kind !== 'province') return
   await db.updateTable('session').set({ revoked_at: now.toISOString() }).where('token_hash', '=', caller.tokenHash).where('revoked_at', 'is', null).execute()
 }
 
@@ -100,8 +118,15 @@ export async function identify(db: Kysely<Database>, token: string | undefined, 
     if (!session || session.revoked_at || session.expires_at <= now.toISOString()) {
       throw unauthorized('The session has ended; log in again')
     }
-    const member = await db.selectFrom('member').selectAll().where('id', '=', session.member_id).executeTakeFirstOrThrow()
-    return { kind: 'session', tokenHash, member: toMember(member) }
+    const member = await db
+      .selectFrom('member')
+      .leftJoin('unit', 'unit.id', 'member.unit_id')
+      .selectAll('member')
+      .select('unit.bloc_id')
+      .where('member.id', '=', session.member_id)
+      .executeTakeFirstOrThrow()
+    if (member.role === 'province') return { kind: 'province', tokenHash, officer: { id: member.id, name: member.name, title: member.title } }
+    return { kind: 'session', tokenHash, member: { ...toMember(member), blocId: member.bloc_id ?? '' } }
   }
   throw unauthorized('This token is not known')
 }

@@ -1,24 +1,30 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { Member } from '../../src/domain'
 import type { AuditAction, AuditDetails, AuditEntry, AuditQuery, AuditResponse } from '../../src/protocol'
 import type { Database } from '../db/schema'
-import { unitScope } from './scope'
+import { unitScope, type Manager } from './scope'
 
 /**
  * Record what a lead or the admin did, in the transaction of the change itself: the entry and
  * the change are committed together or not at all.
  */
-export async function audit(trx: Transaction<Database>, actor: Member, action: AuditAction, unitId: string | null, details: AuditDetails, now = new Date()): Promise<void> {
+export async function audit(
+  trx: Transaction<Database>,
+  actor: { id: string; blocId: string | null },
+  action: AuditAction,
+  unitId: string | null,
+  details: AuditDetails,
+  now = new Date(),
+): Promise<void> {
   await trx
     .insertInto('audit_log')
-    .values({ at: now.toISOString(), actor_id: actor.id, unit_id: unitId, action, details: JSON.stringify(details) })
+    .values({ at: now.toISOString(), actor_id: actor.id, bloc_id: actor.blocId, unit_id: unitId, action, details: JSON.stringify(details) })
     .execute()
 }
 
-/** `GET /api/audit`: newest first; a lead reads what concerns their own unit. */
-export async function listAudit(db: Kysely<Database>, manager: Member, page: AuditQuery): Promise<AuditResponse> {
+/** `GET /api/audit`: newest first; the admin reads the bloc's entries, a lead what concerns their own unit. */
+export async function listAudit(db: Kysely<Database>, manager: Manager, page: AuditQuery): Promise<AuditResponse> {
   const unitId = unitScope(manager)
-  let query = db.selectFrom('audit_log')
+  let query = db.selectFrom('audit_log').where('audit_log.bloc_id', '=', manager.blocId)
   if (unitId) query = query.where('audit_log.unit_id', '=', unitId)
   const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()
   const rows = await query

@@ -6,7 +6,7 @@ import { DEMO_PHOTO, demoPhoto } from './demo-photos'
 import type { PhotoStore } from './photo-store'
 import { recordPhotoBlob } from './photos'
 import { pushReports, type Pusher } from './push'
-import { nextRevision, toMember } from './reference'
+import { nextRevision, toMember, unitsOf } from './reference'
 
 /** A small deterministic generator (mulberry32): the demo year is the same on every machine. */
 function seeded(seed: number): () => number {
@@ -139,8 +139,8 @@ async function pushAll(db: Kysely<Database>, pusher: Pusher, reports: PushedRepo
  * `npm start`. The visits come in through the push, as phones send them. Answers false when the
  * bloc already has last year's covenant.
  */
-export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Promise<boolean> {
-  const current = await db.selectFrom('covenant').selectAll().where('year', '=', now.getFullYear()).where('status', '=', 'signed').executeTakeFirst()
+export async function loadDemoYear(db: Kysely<Database>, blocId: string, now = new Date()): Promise<boolean> {
+  const current = await db.selectFrom('covenant').selectAll().where('bloc_id', '=', blocId).where('year', '=', now.getFullYear()).where('status', '=', 'signed').executeTakeFirst()
   if (!current) return false
   const year = current.year - 1
   if (await db.selectFrom('covenant').select('id').where('bloc_id', '=', current.bloc_id).where('year', '=', year).executeTakeFirst()) return false
@@ -168,7 +168,7 @@ export async function loadDemoYear(db: Kysely<Database>, now = new Date()): Prom
     const copies = commitments.map((row) => ({ ...row, id: randomUUID(), covenant_id: covenantId, retired_at: null, rev }))
     for (const copy of copies) positions.set(copy.position, copy.id)
     await trx.insertInto('commitment').values(copies).execute()
-    const assigned = await trx.selectFrom('assignment').selectAll().where('year', '=', current.year).execute()
+    const assigned = await trx.selectFrom('assignment').selectAll().where('year', '=', current.year).where('unit_id', 'in', unitsOf(trx, blocId)).execute()
     if (assigned.length)
       await trx
         .insertInto('assignment')
@@ -204,8 +204,8 @@ const CAPTIONS = ['Trao quà cho hộ nghèo', 'Làm việc với UBND xã', 'Kh
  * new endpoint look like a bloc at work. Each visit reaches the endpoint on its own day.
  * Answers false when the demo's people already reported this year.
  */
-export async function loadDemoThisYear(db: Kysely<Database>, photos: PhotoStore, now = new Date()): Promise<boolean> {
-  const covenant = await db.selectFrom('covenant').selectAll().where('year', '=', now.getFullYear()).where('status', '=', 'signed').where('demo', '=', 1).executeTakeFirst()
+export async function loadDemoThisYear(db: Kysely<Database>, blocId: string, photos: PhotoStore, now = new Date()): Promise<boolean> {
+  const covenant = await db.selectFrom('covenant').selectAll().where('bloc_id', '=', blocId).where('year', '=', now.getFullYear()).where('status', '=', 'signed').where('demo', '=', 1).executeTakeFirst()
   if (!covenant) return false
   if (await db.selectFrom('report').select('id').where('covenant_id', '=', covenant.id).limit(1).executeTakeFirst()) return false
   const positions = new Map((await db.selectFrom('commitment').select(['id', 'position']).where('covenant_id', '=', covenant.id).execute()).map((row) => [row.position, row.id]))

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely'
-import type { Member } from '../../src/domain'
 import type { DemoData, DemoRemoved } from '../../src/protocol'
 import type { Database, Db } from '../db/schema'
 import { audit } from './audit'
-import { nextRevision } from './reference'
+import { communesOf, nextRevision, unitsOf } from './reference'
 import { deleteBlobFiles, dropUnheldBlobs, type PhotoDirs } from './removals'
-import { assertAdmin } from './scope'
+import { assertAdmin, type Manager } from './scope'
 
 /**
  * The demo that `npm start` seeds into an empty database: its rows are marked (`demo` 1), so
@@ -14,26 +13,31 @@ import { assertAdmin } from './scope'
  */
 
 /** What of the bloc is demo data now, or null when nothing is. */
-export async function demoOf(db: Db): Promise<DemoData | null> {
-  const ids = async (table: 'unit' | 'commune' | 'covenant') => (await db.selectFrom(table).select('id').where('demo', '=', 1).execute()).map((row) => row.id)
-  const [unitIds, communeIds, covenantIds] = [await ids('unit'), await ids('commune'), await ids('covenant')]
+export async function demoOf(db: Db, blocId: string): Promise<DemoData | null> {
+  const ids = async (query: { execute: () => Promise<{ id: string }[]> }) => (await query.execute()).map((row) => row.id)
+  const unitIds = await ids(db.selectFrom('unit').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
+  const communeIds = await ids(db.selectFrom('commune').select('id').where('demo', '=', 1).where('id', 'in', communesOf(db, blocId)))
+  const covenantIds = await ids(db.selectFrom('covenant').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
   const { members } = await db
     .selectFrom('member')
     .select((eb) => eb.fn.countAll<number>().as('members'))
     .where('demo', '=', 1)
+    .where('unit_id', 'in', unitsOf(db, blocId))
     .executeTakeFirstOrThrow()
   const { reports } = await db
     .selectFrom('report')
     .innerJoin('member', 'member.id', 'report.author_id')
     .select((eb) => eb.fn.countAll<number>().as('reports'))
     .where('member.demo', '=', 1)
+    .where('report.unit_id', 'in', unitsOf(db, blocId))
     .executeTakeFirstOrThrow()
   if (!unitIds.length && !communeIds.length && !covenantIds.length && !members) return null
   return { unitIds, communeIds, covenantIds, members, reports }
 }
 
 /**
- * `POST /api/demo/removal`: take the demo away, in one transaction. Its people go with all they
+ * `POST /api/demo/removal`: take the demo away from the admin's bloc, in one transaction
+ * (another bloc's demo stays, for its own admin to take away). Its people go with all they
  * wrote, their phones and sessions; its units, communes and covenants go unless real data uses
  * them (a real member in a unit, a real report in a commune or a covenant, a commune assigned to
  * a real unit): those stay, as the bloc's own, and are no longer marked. The bloc keeps its
@@ -41,22 +45,24 @@ export async function demoOf(db: Db): Promise<DemoData | null> {
  * every other phone pulls the whole picture afresh. The audit log keeps every entry but those
  * of the demo's people, and says what the removal took.
  */
-export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: Member, now = new Date()): Promise<DemoRemoved> {
+export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: Manager, now = new Date()): Promise<DemoRemoved> {
   assertAdmin(admin)
   const { removed, shas } = await db.transaction().execute(async (trx) => {
     // Nothing marked: nothing to take, and no reason to send every phone a whole pull.
-    if (!(await demoOf(trx))) return { removed: { units: 0, communes: 0, covenants: 0, members: 0, reports: 0 }, shas: [] }
+    const blocId = admin.blocId
+    if (!(await demoOf(trx, blocId))) return { removed: { units: 0, communes: 0, covenants: 0, members: 0, reports: 0 }, shas: [] }
     const realReports = trx.selectFrom('report').innerJoin('member', 'member.id', 'report.author_id').where('member.demo', '=', 0)
     const realExemplars = trx.selectFrom('exemplar').innerJoin('member', 'member.id', 'exemplar.author_id').where('member.demo', '=', 0)
     // A unit stays when real people work in it or real reports name it; the admin's own unit
     // stays as their home, but what the demo assigned it goes.
+    const ofBloc = () => unitsOf(trx, blocId)
     const keptUnits = new Set([
-      ...(await idsOf(trx.selectFrom('member').select('unit_id as id').where('demo', '=', 0).where('role', '!=', 'admin'))),
+      ...(await idsOf(trx.selectFrom('member').select('unit_id as id').where('demo', '=', 0).where('role', '!=', 'admin').where('unit_id', 'in', ofBloc()))),
       ...(await idsOf(realReports.select('report.unit_id as id').distinct())),
       ...(await idsOf(realExemplars.select('exemplar.unit_id as id'))),
     ])
-    const homes = await idsOf(trx.selectFrom('member').select('unit_id as id').where('role', '=', 'admin'))
-    const demoUnits = await idsOf(trx.selectFrom('unit').select('id').where('demo', '=', 1))
+    const homes = await idsOf(trx.selectFrom('member').select('unit_id as id').where('role', '=', 'admin').where('unit_id', 'in', ofBloc()))
+    const demoUnits = await idsOf(trx.selectFrom('unit').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
     const units = demoUnits.filter((id) => !keptUnits.has(id) && !homes.includes(id))
     const unassigned = demoUnits.filter((id) => !keptUnits.has(id))
     const keptCommunes = new Set([
@@ -69,17 +75,21 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
           .where((eb) => eb.or([eb('unit.demo', '=', 0), eb('unit.id', 'in', [...keptUnits, ''])])),
       )),
     ])
-    const communes = (await idsOf(trx.selectFrom('commune').select('id').where('demo', '=', 1))).filter((id) => !keptCommunes.has(id))
+    // A commune another bloc lists stays for it; this bloc's list loses it.
+    const listed = await idsOf(trx.selectFrom('commune').select('id').where('demo', '=', 1).where('id', 'in', communesOf(trx, blocId)))
+    const delisted = listed.filter((id) => !keptCommunes.has(id))
+    const elsewhere = new Set(await idsOf(trx.selectFrom('bloc_commune').select('commune_id as id').where('bloc_id', '!=', blocId)))
+    const communes = delisted.filter((id) => !elsewhere.has(id))
     const keptCovenants = new Set([
       ...(await idsOf(realReports.select('report.covenant_id as id').distinct())),
       ...(await idsOf(realExemplars.select('exemplar.covenant_id as id'))),
     ])
-    const covenants = (await idsOf(trx.selectFrom('covenant').select('id').where('demo', '=', 1))).filter((id) => !keptCovenants.has(id))
+    const covenants = (await idsOf(trx.selectFrom('covenant').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))).filter((id) => !keptCovenants.has(id))
     const any = (list: string[]) => (list.length ? list : [''])
 
     // What the demo's people wrote, and what hangs off it: named by subqueries, not id lists, as a
     // demo year holds more reports than one statement may list.
-    const people = () => trx.selectFrom('member').select('id').where('demo', '=', 1)
+    const people = () => trx.selectFrom('member').select('id').where('demo', '=', 1).where('unit_id', 'in', ofBloc())
     const reports = () => trx.selectFrom('report').select('id').where('author_id', 'in', people())
     const exemplars = () => trx.selectFrom('exemplar').select('id').where('author_id', 'in', people())
     const devices = () => trx.selectFrom('device').select('id').where('member_id', 'in', people())
@@ -129,21 +139,28 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     await trx.deleteFrom('device').where('id', 'in', devices()).execute()
     await trx.deleteFrom('audit_log').where('actor_id', 'in', people()).execute()
     await trx.updateTable('audit_log').set({ unit_id: null }).where('unit_id', 'in', any(units)).execute()
-    const { numDeletedRows } = await trx.deleteFrom('member').where('demo', '=', 1).executeTakeFirstOrThrow()
+    const { numDeletedRows } = await trx.deleteFrom('member').where('id', 'in', people()).executeTakeFirstOrThrow()
 
     // Its units and communes, and what is kept becomes the bloc's own; every phone pulls afresh.
     await trx
       .deleteFrom('assignment')
-      .where((eb) => eb.or([eb('unit_id', 'in', any(unassigned)), eb('commune_id', 'in', any(communes))]))
+      .where((eb) => eb.or([eb('unit_id', 'in', any(unassigned)), eb.and([eb('commune_id', 'in', any(delisted)), eb('unit_id', 'in', ofBloc())])]))
       .execute()
+    await trx.deleteFrom('bloc_commune').where('bloc_id', '=', blocId).where('commune_id', 'in', any(delisted)).execute()
     await trx.deleteFrom('commune').where('id', 'in', any(communes)).execute()
     await trx.updateTable('bloc').set({ head_unit_id: null }).where('head_unit_id', 'in', any(units)).execute()
     await trx.updateTable('bloc').set({ deputy_unit_id: null }).where('deputy_unit_id', 'in', any(units)).execute()
     await trx.deleteFrom('unit').where('id', 'in', any(units)).execute()
     const rev = await nextRevision(trx)
-    for (const table of ['bloc', 'unit', 'commune', 'covenant'] as const) await trx.updateTable(table).set({ demo: 0, rev }).execute()
+    await trx.updateTable('bloc').set({ demo: 0, rev }).where('id', '=', blocId).execute()
+    for (const table of ['unit', 'covenant'] as const) await trx.updateTable(table).set({ demo: 0, rev }).where('bloc_id', '=', blocId).execute()
+    await trx
+      .updateTable('commune')
+      .set({ demo: 0, rev })
+      .where('id', 'in', communesOf(trx, blocId))
+      .execute()
 
-    const removed: DemoRemoved = { units: units.length, communes: communes.length, covenants: covenants.length, members: Number(numDeletedRows), reports: reportCount }
+    const removed: DemoRemoved = { units: units.length, communes: delisted.length, covenants: covenants.length, members: Number(numDeletedRows), reports: reportCount }
     await audit(trx, admin, 'demo.remove', null, { ...removed }, now)
     return { removed, shas: await dropUnheldBlobs(trx, shas) }
   })
@@ -151,6 +168,6 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
   return removed
 }
 
-async function idsOf(query: { execute: () => Promise<{ id: string }[]> }): Promise<string[]> {
-  return [...new Set((await query.execute()).map((row) => row.id))]
+async function idsOf(query: { execute: () => Promise<{ id: string | null }[]> }): Promise<string[]> {
+  return [...new Set((await query.execute()).flatMap((row) => (row.id === null ? [] : [row.id])))]
 }

@@ -7,7 +7,7 @@ import { HOUR, memberWithUnit } from './access'
 import { audit } from './audit'
 import { forbidden, invalid, notFound, Refusal } from './errors'
 import { limiter, limitFailures } from './failures'
-import { mayManage } from './scope'
+import { mayManage, type Manager } from './scope'
 import { hashToken, newToken } from './secrets'
 
 /**
@@ -28,11 +28,16 @@ const codeUsed = () => new Refusal(409, ERROR_CODES.codeUsed, 'This enrollment c
  * stops working at once (a printed card was lost, or handed to the wrong person). Answers how
  * many were withdrawn; phones already enrolled keep working.
  */
-export async function revokeEnrollmentCodes(db: Kysely<Database>, manager: Member, memberId: string, now = new Date()): Promise<{ revoked: number }> {
+export async function revokeEnrollmentCodes(db: Kysely<Database>, manager: Manager, memberId: string, now = new Date()): Promise<{ revoked: number }> {
   return db.transaction().execute(async (trx) => {
-    const member = await trx.selectFrom('member').select(['id', 'unit_id', 'role', 'name']).where('id', '=', memberId).executeTakeFirst()
+    const member = await trx
+      .selectFrom('member')
+      .leftJoin('unit', 'unit.id', 'member.unit_id')
+      .select(['member.id', 'member.unit_id', 'member.role', 'member.name', 'unit.bloc_id'])
+      .where('member.id', '=', memberId)
+      .executeTakeFirst()
     if (!member) throw notFound('member')
-    if (!mayManage(manager, { id: member.id, unitId: member.unit_id, role: member.role })) throw notYours()
+    if (!mayManage(manager, { id: member.id, unitId: member.unit_id, blocId: member.bloc_id, role: member.role })) throw notYours()
     const at = now.toISOString()
     const { numUpdatedRows } = await trx
       .updateTable('enrollment_code')
@@ -49,7 +54,7 @@ export async function revokeEnrollmentCodes(db: Kysely<Database>, manager: Membe
 
 export async function createEnrollmentCode(
   db: Kysely<Database>,
-  issuer: Member | 'endpoint',
+  issuer: Manager | 'endpoint',
   memberId: string,
   options: { validHours?: number; publicUrl: string; now?: Date },
 ): Promise<EnrollmentCodeResponse> {
@@ -57,9 +62,14 @@ export async function createEnrollmentCode(
   const code = enrollmentCodeFromBytes(randomBytes(16))
   const expiresAt = new Date(now.getTime() + (options.validHours ?? 24) * HOUR).toISOString()
   return db.transaction().execute(async (trx) => {
-    const member = await trx.selectFrom('member').select(['id', 'unit_id', 'role', 'name']).where('id', '=', memberId).executeTakeFirst()
+    const member = await trx
+      .selectFrom('member')
+      .leftJoin('unit', 'unit.id', 'member.unit_id')
+      .select(['member.id', 'member.unit_id', 'member.role', 'member.name', 'unit.bloc_id'])
+      .where('member.id', '=', memberId)
+      .executeTakeFirst()
     if (!member) throw notFound('member')
-    if (issuer !== 'endpoint' && !mayManage(issuer, { id: member.id, unitId: member.unit_id, role: member.role })) throw notYours()
+    if (issuer !== 'endpoint' && !mayManage(issuer, { id: member.id, unitId: member.unit_id, blocId: member.bloc_id, role: member.role })) throw notYours()
     await trx
       .insertInto('enrollment_code')
       .values({
@@ -143,16 +153,17 @@ export function guardedEnroll(db: Kysely<Database>) {
 }
 
 /** Revoke a device: its token stops working at once, and the revocation is audited with it. Answers the device as it now is. */
-export async function revokeDevice(db: Kysely<Database>, manager: Member, deviceId: string, now = new Date()): Promise<Device> {
+export async function revokeDevice(db: Kysely<Database>, manager: Manager, deviceId: string, now = new Date()): Promise<Device> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('device')
       .innerJoin('member', 'member.id', 'device.member_id')
-      .select(['device.id', 'device.member_id', 'device.name', 'device.enrolled_at', 'device.revoked_at', 'member.unit_id', 'member.role', 'member.name as member_name'])
+      .leftJoin('unit', 'unit.id', 'member.unit_id')
+      .select(['device.id', 'device.member_id', 'device.name', 'device.enrolled_at', 'device.revoked_at', 'member.unit_id', 'member.role', 'member.name as member_name', 'unit.bloc_id'])
       .where('device.id', '=', deviceId)
       .executeTakeFirst()
     if (!row) throw notFound('device')
-    if (!mayManage(manager, { id: row.member_id, unitId: row.unit_id, role: row.role })) throw notYours()
+    if (!mayManage(manager, { id: row.member_id, unitId: row.unit_id, blocId: row.bloc_id, role: row.role })) throw notYours()
     const revokedAt = row.revoked_at ?? now.toISOString()
     await trx.updateTable('device').set({ revoked_at: revokedAt }).where('id', '=', deviceId).execute()
     await audit(trx, manager, 'device.revoke', row.unit_id, { device: row.name, member: row.member_name })
@@ -170,7 +181,8 @@ export async function signOutDevice(db: Kysely<Database>, member: Member, device
     const row = await trx.selectFrom('device').selectAll().where('id', '=', deviceId).executeTakeFirstOrThrow()
     const revokedAt = row.revoked_at ?? now.toISOString()
     await trx.updateTable('device').set({ revoked_at: revokedAt }).where('id', '=', deviceId).execute()
-    await audit(trx, member, 'device.sign_out', member.unitId, { device: row.name, member: member.name }, now)
+    const unit = await trx.selectFrom('unit').select('bloc_id').where('id', '=', member.unitId).executeTakeFirstOrThrow()
+    await audit(trx, { id: member.id, blocId: unit.bloc_id }, 'device.sign_out', member.unitId, { device: row.name, member: member.name }, now)
     return { id: row.id, memberId: row.member_id, name: row.name, enrolledAt: row.enrolled_at, revokedAt }
   })
 }

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely'
-import type { Member } from '../../src/domain'
 import type { Database } from '../db/schema'
 import { evaluationMessages, exportMessages } from '../messages'
 import { audit } from './audit'
 import { evaluationOf } from './evaluation-view'
 import { demoMark, demoUnitIds, number, text, xlsxOf, type Table } from './export'
 import { toCommitment } from './reference'
+import type { Manager } from './scope'
 
 const { sheets, headings: h, stage, kind } = evaluationMessages
 
@@ -14,7 +14,7 @@ const { sheets, headings: h, stage, kind } = evaluationMessages
  * sheets: units ranked with their self and bloc scores per commitment, bonus, penalty, total,
  * band and votes; every line with its suggestion and notes; and the bonus and penalty items.
  */
-export async function evaluationWorkbook(db: Kysely<Database>, manager: Member, covenantId: string): Promise<{ bytes: Buffer; name: string }> {
+export async function evaluationWorkbook(db: Kysely<Database>, manager: Manager, covenantId: string): Promise<{ bytes: Buffer; name: string }> {
   const evaluation = await evaluationOf(db, manager, covenantId)
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenantId).orderBy('position').execute())
     .map(toCommitment)

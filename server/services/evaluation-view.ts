@@ -11,7 +11,6 @@ import {
   voteCarries,
   type Commitment,
   type EvaluationRules,
-  type Member,
   type RankInput,
   type Reached,
 } from '../../src/domain'
@@ -20,6 +19,7 @@ import type { CovenantTable, Database, Db, ProposalTable, ScoreItemTable, ScoreT
 import { notFound } from './errors'
 import { countedReports } from './progress'
 import { toCommitment } from './reference'
+import type { Manager } from './scope'
 
 /**
  * The year's evaluation as a viewer may see it: the rules, each unit's sheet beside the
@@ -28,7 +28,7 @@ import { toCommitment } from './reference'
  */
 
 /** The covenant of the manager's bloc, or 404. */
-export async function covenantOf(db: Db, manager: Member, covenantId: string): Promise<Selectable<CovenantTable>> {
+export async function covenantOf(db: Db, manager: Manager, covenantId: string): Promise<Selectable<CovenantTable>> {
   const row = await db
     .selectFrom('covenant')
     .innerJoin('unit', 'unit.bloc_id', 'covenant.bloc_id')
@@ -103,7 +103,7 @@ const parseItem = (row: Selectable<ScoreItemTable>): ScoreItem => ({
  * admin sees every unit; a lead their own until the results are published (and, in
  * cross-scoring, the units they score); once published, everyone sees the ranking.
  */
-export async function evaluationOf(db: Kysely<Database>, viewer: Member, covenantId: string): Promise<EvaluationResponse> {
+export async function evaluationOf(db: Kysely<Database>, viewer: Manager, covenantId: string): Promise<EvaluationResponse> {
   const covenant = await covenantOf(db, viewer, covenantId)
   const { rules, publishedAt } = await rulesOf(db, covenantId)
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenantId).orderBy('position').execute()).map(toCommitment)

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import { checkEvaluationRules, DEFAULT_EVALUATION_RULES, type EvaluationRules, type Member } from '../../src/domain'
+import { checkEvaluationRules, DEFAULT_EVALUATION_RULES, type EvaluationRules } from '../../src/domain'
 import { ERROR_CODES, type EvaluationResponse, type ProposalRequest, type ScoreSheetRequest, type VotesRequest } from '../../src/protocol'
 import type { CovenantTable, Database, ProposalTable, ScoreItemTable, ScoreTable } from '../db/schema'
 import { audit } from './audit'
 import { conflict, forbidden, invalid, notFound, Refusal } from './errors'
 import { covenantOf, evaluationOf, rulesOf } from './evaluation-view'
-import { assertAdmin } from './scope'
+import { assertAdmin, type Manager } from './scope'
 
 /**
  * The year's end, its changes: the rules, a unit's self-assessment, the bloc's scores, the vote,
@@ -21,7 +21,7 @@ function assertOpen(covenant: Selectable<CovenantTable>): void {
 }
 
 /** `PUT …/evaluation/rules`: the admin sets the year's caps, bands, tie-break, scoring mode, vote share and awards. */
-export async function saveRules(db: Kysely<Database>, actor: Member, covenantId: string, rules: EvaluationRules, now = new Date()): Promise<EvaluationResponse> {
+export async function saveRules(db: Kysely<Database>, actor: Manager, covenantId: string, rules: EvaluationRules, now = new Date()): Promise<EvaluationResponse> {
   assertAdmin(actor)
   const problems = checkEvaluationRules(rules)
   if (problems.length) throw invalid('The rules of evaluation are not valid', problems)
@@ -50,7 +50,7 @@ export async function saveRules(db: Kysely<Database>, actor: Member, covenantId:
  * Who scores a unit at the bloc stage, as the scorer's key (`''` for the admin), or a refusal:
  * the admin alone, or in cross-scoring a lead of any other unit.
  */
-function blocScorer(actor: Member, rules: EvaluationRules, unitId: string): string {
+function blocScorer(actor: Manager, rules: EvaluationRules, unitId: string): string {
   if (rules.scoringMode === 'admin') {
     assertAdmin(actor)
     return ''
@@ -62,7 +62,7 @@ function blocScorer(actor: Member, rules: EvaluationRules, unitId: string): stri
 
 async function writeSheet(
   trx: Transaction<Database>,
-  actor: Member,
+  actor: Manager,
   covenant: Selectable<CovenantTable>,
   unitId: string,
   stage: 'self' | 'bloc',
@@ -109,7 +109,7 @@ async function writeSheet(
 }
 
 /** `PUT …/units/:unitId/self`: the unit's lead writes its self-assessment, while it is not submitted. */
-export async function saveSelf(db: Kysely<Database>, actor: Member, covenantId: string, unitId: string, sheet: ScoreSheetRequest, now = new Date()): Promise<EvaluationResponse> {
+export async function saveSelf(db: Kysely<Database>, actor: Manager, covenantId: string, unitId: string, sheet: ScoreSheetRequest, now = new Date()): Promise<EvaluationResponse> {
   if (actor.role !== 'lead' || actor.unitId !== unitId) throw forbidden('Only the unit’s own lead assesses it')
   await db.transaction().execute(async (trx) => {
     const covenant = await covenantOf(trx, actor, covenantId)
@@ -131,7 +131,7 @@ export async function saveSelf(db: Kysely<Database>, actor: Member, covenantId: 
 /** `POST …/self/submit` ("Nộp") by the unit's lead; `POST …/self/return` by the admin, with why. */
 export async function moveSelf(
   db: Kysely<Database>,
-  actor: Member,
+  actor: Manager,
   covenantId: string,
   unitId: string,
   to: 'submitted' | 'returned',
@@ -159,7 +159,7 @@ export async function moveSelf(
 }
 
 /** `PUT …/units/:unitId/bloc`: the bloc's scores of a unit, by the admin or, in cross-scoring, another unit's lead. */
-export async function saveBloc(db: Kysely<Database>, actor: Member, covenantId: string, unitId: string, sheet: ScoreSheetRequest, now = new Date()): Promise<EvaluationResponse> {
+export async function saveBloc(db: Kysely<Database>, actor: Manager, covenantId: string, unitId: string, sheet: ScoreSheetRequest, now = new Date()): Promise<EvaluationResponse> {
   await db.transaction().execute(async (trx) => {
     const covenant = await covenantOf(trx, actor, covenantId)
     assertOpen(covenant)
@@ -173,7 +173,7 @@ export async function saveBloc(db: Kysely<Database>, actor: Member, covenantId: 
 }
 
 /** `PUT …/evaluation/votes`: the conference's tally, by the admin. */
-export async function saveVotes(db: Kysely<Database>, actor: Member, covenantId: string, body: VotesRequest, now = new Date()): Promise<EvaluationResponse> {
+export async function saveVotes(db: Kysely<Database>, actor: Manager, covenantId: string, body: VotesRequest, now = new Date()): Promise<EvaluationResponse> {
   assertAdmin(actor)
   await db.transaction().execute(async (trx) => {
     const covenant = await covenantOf(trx, actor, covenantId)
@@ -192,7 +192,7 @@ export async function saveVotes(db: Kysely<Database>, actor: Member, covenantId:
 }
 
 /** `POST …/evaluation/publish`: the admin makes the results and ranking visible to every lead of the bloc. */
-export async function publish(db: Kysely<Database>, actor: Member, covenantId: string, now = new Date()): Promise<EvaluationResponse> {
+export async function publish(db: Kysely<Database>, actor: Manager, covenantId: string, now = new Date()): Promise<EvaluationResponse> {
   assertAdmin(actor)
   await db.transaction().execute(async (trx) => {
     const covenant = await covenantOf(trx, actor, covenantId)
@@ -215,7 +215,7 @@ export async function publish(db: Kysely<Database>, actor: Member, covenantId: s
  */
 export async function saveProposal(
   db: Kysely<Database>,
-  actor: Member,
+  actor: Manager,
   covenantId: string,
   proposalId: string | null,
   body: ProposalRequest,

@@ -18,8 +18,8 @@ import type { Database, PhotoTable, ReportTable } from '../db/schema'
 import { audit } from './audit'
 import { conflict, invalid, notFound, Refusal } from './errors'
 import { covenantFor } from './progress'
-import { nextRevision, toReview } from './reference'
-import { assertUnit, scopedUnit } from './scope'
+import { nextRevision, toReview, unitsOf } from './reference'
+import { assertUnit, scopedUnit, type Manager } from './scope'
 
 /**
  * What the phones sent, for those allowed to see it: reports with their entries, photos and
@@ -71,9 +71,9 @@ async function photoCounts(db: Kysely<Database>, reportIds: string[]) {
 }
 
 /** `GET /api/reports`: newest visit first, by unit, commune or a commitment they touched. */
-export async function listReports(db: Kysely<Database>, manager: Member, query: ReportsQuery): Promise<ReportsResponse> {
-  const unitId = scopedUnit(manager, query.unitId)
-  const covenant = await covenantFor(db, query.year)
+export async function listReports(db: Kysely<Database>, manager: Manager, query: ReportsQuery): Promise<ReportsResponse> {
+  const unitId = await scopedUnit(db, manager, query.unitId)
+  const covenant = await covenantFor(db, manager.blocId, query.year)
   if (!covenant) return { total: 0, reports: [] }
   // Counted on the reports alone: a year of them is counted from an index, without the joins.
   let rows = db.selectFrom('report').where('report.covenant_id', '=', covenant.id)
@@ -144,16 +144,16 @@ function summaryOf(row: Row, reviews: Review[], photos: { photos: number; receiv
 }
 
 /** A report of the manager's scope, or 404. */
-async function reportInScope(db: Kysely<Database>, manager: Member, reportId: string) {
+async function reportInScope(db: Kysely<Database>, manager: Manager, reportId: string) {
   const row = await reportRows(db)
     .innerJoin('device', 'device.id', 'report.device_id')
     .selectAll('report')
-    .select(['unit.name as unit_name', 'commune.name as commune_name', 'member.name as author_name', 'device.name as device_name', versions])
+    .select(['unit.name as unit_name', 'unit.bloc_id', 'commune.name as commune_name', 'member.name as author_name', 'device.name as device_name', versions])
     .where('report.id', '=', reportId)
     .executeTakeFirst()
   if (!row) throw notFound('report')
   try {
-    assertUnit(manager, row.unit_id)
+    assertUnit(manager, row.unit_id, row.bloc_id)
   } catch {
     throw notFound('report')
   }
@@ -195,7 +195,7 @@ async function revisionsOf(db: Kysely<Database>, reportId: string): Promise<Repo
 }
 
 /** `GET /api/reports/:reportId`. */
-export async function reportDetail(db: Kysely<Database>, manager: Member, reportId: string): Promise<ReportDetail> {
+export async function reportDetail(db: Kysely<Database>, manager: Manager, reportId: string): Promise<ReportDetail> {
   const row = await reportInScope(db, manager, reportId)
   const entries = await db
     .selectFrom('report_entry')
@@ -243,11 +243,12 @@ export async function reportDetail(db: Kysely<Database>, manager: Member, report
 /**
  * Each photo as the report page shows it, with what a reviewer should look at: taken long before
  * the visit, far from where the report says, the very same photo in another report, a
- * near-duplicate in another of the unit's reports. Flags only; nothing is refused for them.
+ * near-duplicate in another of the unit's reports. Flags only; nothing is refused for them. The
+ * other reports are the bloc's: another bloc's are not this bloc's to know of.
  */
 async function withFlags(
   db: Kysely<Database>,
-  report: Pick<Selectable<ReportTable>, 'id' | 'unit_id' | 'covenant_id' | 'visit_date' | 'latitude' | 'longitude'>,
+  report: Pick<Selectable<ReportTable>, 'id' | 'unit_id' | 'covenant_id' | 'visit_date' | 'latitude' | 'longitude'> & { bloc_id: string },
   photos: Selectable<PhotoTable>[],
 ): Promise<ReportPhoto[]> {
   const others = db
@@ -255,6 +256,7 @@ async function withFlags(
     .innerJoin('report', 'report.id', 'photo.report_id')
     .select(['photo.report_id', 'report.receipt_number', 'photo.sha256', 'photo.fingerprint'])
     .where('photo.report_id', '!=', report.id)
+    .where('report.unit_id', 'in', unitsOf(db, report.bloc_id))
     .where('photo.removed_at', 'is', null)
   const shas = photos.map((photo) => photo.sha256)
   const same = shas.length ? await others.where('photo.sha256', 'in', shas).execute() : []
@@ -294,7 +296,7 @@ async function withFlags(
 }
 
 /** A received photo of a report in the manager's scope: its SHA-256 and real type (from its bytes, whatever the phone said), to serve from the store. */
-export async function photoInScope(db: Kysely<Database>, manager: Member, reportId: string, photoId: string) {
+export async function photoInScope(db: Kysely<Database>, manager: Manager, reportId: string, photoId: string) {
   await reportInScope(db, manager, reportId)
   return receivedPhoto(db, reportId, photoId)
 }
@@ -319,9 +321,9 @@ async function receivedPhoto(db: Kysely<Database>, reportId: string, photoId: st
 }
 
 /** `GET /api/gallery`: the received photos of the year in scope, newest visit first. */
-export async function gallery(db: Kysely<Database>, manager: Member, query: GalleryQuery): Promise<GalleryResponse> {
-  const unitId = scopedUnit(manager, query.unitId)
-  const covenant = await covenantFor(db, query.year)
+export async function gallery(db: Kysely<Database>, manager: Manager, query: GalleryQuery): Promise<GalleryResponse> {
+  const unitId = await scopedUnit(db, manager, query.unitId)
+  const covenant = await covenantFor(db, manager.blocId, query.year)
   if (!covenant) return { total: 0, photos: [] }
   let rows = db
     .selectFrom('photo')
@@ -362,7 +364,7 @@ export async function gallery(db: Kysely<Database>, manager: Member, query: Gall
  * reviewer must have read the revision the endpoint holds; the review is stamped so the
  * author's phone pulls it.
  */
-export async function reviewReport(db: Kysely<Database>, manager: Member, reportId: string, body: ReviewRequest, now = new Date()): Promise<Review> {
+export async function reviewReport(db: Kysely<Database>, manager: Manager, reportId: string, body: ReviewRequest, now = new Date()): Promise<Review> {
   const report = await reportInScope(db, manager, reportId)
   if (body.status === 'needs_more' && body.comment.trim() === '') {
     throw invalid('Say what more is needed', [{ field: 'comment', rule: 'required' }])

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import { checkExemplar, type Member } from '../../src/domain'
+import { checkExemplar } from '../../src/domain'
 import {
   ERROR_CODES,
   type ExemplarEdit,
@@ -16,9 +16,10 @@ import { exemplarMessages } from '../messages'
 import { audit } from './audit'
 import { invalid, notFound, Refusal } from './errors'
 import { covenantFor } from './progress'
+import { unitsOf } from './reference'
 import type { Pusher } from './push'
 import { contentHash, nextReceipts } from './receipts'
-import { scopedUnit, unitScope } from './scope'
+import { scopedUnit, unitScope, type Manager } from './scope'
 
 type Rejected = Extract<ExemplarResult, { outcome: 'rejected' }>
 /** An answer before the photos the endpoint waits for are known. */
@@ -131,9 +132,9 @@ async function insertPhotos(trx: Transaction<Database>, exemplar: PushedExemplar
 }
 
 /** `GET /api/exemplars`: the year's cases, newest first; a lead sees their own unit's. */
-export async function listExemplars(db: Kysely<Database>, manager: Member, query: ExemplarsQuery): Promise<ExemplarsResponse> {
-  const unitId = scopedUnit(manager, query.unitId)
-  const covenant = await covenantFor(db, query.year)
+export async function listExemplars(db: Kysely<Database>, manager: Manager, query: ExemplarsQuery): Promise<ExemplarsResponse> {
+  const unitId = await scopedUnit(db, manager, query.unitId)
+  const covenant = await covenantFor(db, manager.blocId, query.year)
   if (!covenant) return { exemplars: [] }
   let rows = db
     .selectFrom('exemplar')
@@ -184,8 +185,13 @@ export async function listExemplars(db: Kysely<Database>, manager: Member, query
 }
 
 /** A case in the manager's scope, or 404 whether it is another unit's or does not exist. */
-async function exemplarInScope(db: Db, manager: Member, exemplarId: string): Promise<Selectable<ExemplarTable>> {
-  const row = await db.selectFrom('exemplar').selectAll().where('id', '=', exemplarId).executeTakeFirst()
+async function exemplarInScope(db: Db, manager: Manager, exemplarId: string): Promise<Selectable<ExemplarTable>> {
+  const row = await db
+    .selectFrom('exemplar')
+    .selectAll('exemplar')
+    .where('exemplar.id', '=', exemplarId)
+    .where('exemplar.unit_id', 'in', unitsOf(db, manager.blocId))
+    .executeTakeFirst()
   if (!row || (unitScope(manager) !== null && row.unit_id !== manager.unitId)) throw notFound('exemplar')
   return row
 }
@@ -194,7 +200,7 @@ async function exemplarInScope(db: Db, manager: Member, exemplarId: string): Pro
  * `PUT /api/exemplars/:exemplarId`: the unit's lead or the admin sets the words of a case right,
  * audited with before and after. A closed year's cases no longer change (409).
  */
-export async function editExemplar(db: Kysely<Database>, manager: Member, exemplarId: string, body: ExemplarEdit, now = new Date()): Promise<ExemplarView> {
+export async function editExemplar(db: Kysely<Database>, manager: Manager, exemplarId: string, body: ExemplarEdit, now = new Date()): Promise<ExemplarView> {
   const year = await db.transaction().execute(async (trx) => {
     const row = await exemplarInScope(trx, manager, exemplarId)
     const covenant = await trx.selectFrom('covenant').select(['year', 'status']).where('id', '=', row.covenant_id).executeTakeFirstOrThrow()
@@ -224,7 +230,7 @@ export async function editExemplar(db: Kysely<Database>, manager: Member, exempl
 }
 
 /** A received photo of a case in the manager's scope, to serve from the store. */
-export async function exemplarPhotoInScope(db: Kysely<Database>, manager: Member, exemplarId: string, photoId: string) {
+export async function exemplarPhotoInScope(db: Kysely<Database>, manager: Manager, exemplarId: string, photoId: string) {
   await exemplarInScope(db, manager, exemplarId)
   const photo = await db
     .selectFrom('exemplar_photo')

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import { Worker } from 'node:worker_threads'
-import type { Member } from '../../src/domain'
 import { ERROR_CODES, type ExportFile } from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { exportMessages } from '../messages'
@@ -9,7 +8,7 @@ import { Refusal } from './errors'
 import { audit } from './audit'
 import { reportRows as joinedReports } from './evidence'
 import { covenantFor, progressMatrix } from './progress'
-import { scopedUnit } from './scope'
+import { scopedUnit, type Manager } from './scope'
 
 /**
  * A year's reports, their entries and the progress matrix, for Excel: CSV (UTF-8 with a BOM,
@@ -206,7 +205,7 @@ async function* sheetPages(db: Kysely<Database>, scope: Scope, sheet: 'reports' 
   }
 }
 
-async function progressTable(db: Kysely<Database>, manager: Member, year: number, scope: Scope): Promise<Table> {
+async function progressTable(db: Kysely<Database>, manager: Manager, year: number, scope: Scope): Promise<Table> {
   const matrix = await progressMatrix(db, manager, { year, ...(scope.unitId && { unitId: scope.unitId }), ...(scope.asOf && { asOf: scope.asOf }) })
   const demoUnits = await demoUnitIds(db)
   return {
@@ -309,12 +308,12 @@ export const EXPORT_TYPES: Record<ExportFile, string> = {
  */
 export async function exportFile(
   db: Kysely<Database>,
-  manager: Member,
+  manager: Manager,
   file: ExportFile,
   query: { year?: number; unitId?: string; asOf?: string },
 ): Promise<{ body: Buffer | Readable; name: string }> {
-  const unitId = scopedUnit(manager, query.unitId)
-  const covenant = await covenantFor(db, query.year)
+  const unitId = await scopedUnit(db, manager, query.unitId)
+  const covenant = await covenantFor(db, manager.blocId, query.year)
   if (!covenant) throw new Refusal(404, ERROR_CODES.notFound, `No covenant for ${query.year ?? 'this year'}`)
   const scope: Scope = { covenantId: covenant.id, unitId, asOf: query.asOf }
   const { year } = covenant

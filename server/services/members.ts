@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
-import { byVietnamese, checkMember, type Member } from '../../src/domain'
+import { byVietnamese, checkMember } from '../../src/domain'
 import type { DeviceDetail, MemberDetail, MemberRequest } from '../../src/protocol'
 import type { Database, DeviceTable, MemberTable } from '../db/schema'
 import { audit } from './audit'
 import { conflict, forbidden, notFound, refuseProblems, uniquely } from './errors'
-import { nextRevision, toMember } from './reference'
-import { assertUnit, mayManage, scopedUnit } from './scope'
+import { blocOfUnit, nextRevision, toMember, unitsOf } from './reference'
+import { assertUnit, mayManage, scopedUnit, type Managed, type Manager } from './scope'
 import { hashPassword, newPassword } from './secrets'
 
 /**
@@ -31,9 +31,9 @@ function detailOf(row: Selectable<MemberTable>, devices: Selectable<DeviceTable>
   return { ...toMember(row), username: row.username, devices: devices.filter((device) => device.member_id === row.id).map(toDevice) }
 }
 
-export async function listMembers(db: Kysely<Database>, manager: Member, unitId: string | undefined): Promise<MemberDetail[]> {
-  const scope = scopedUnit(manager, unitId)
-  let query = db.selectFrom('member').selectAll()
+export async function listMembers(db: Kysely<Database>, manager: Manager, unitId: string | undefined): Promise<MemberDetail[]> {
+  const scope = await scopedUnit(db, manager, unitId)
+  let query = db.selectFrom('member').selectAll().where('unit_id', 'in', unitsOf(db, manager.blocId))
   if (scope) query = query.where('unit_id', '=', scope)
   const members = (await query.execute()).sort(byVietnamese((row) => row.name))
   const devices = members.length
@@ -57,8 +57,8 @@ async function memberDetail(db: Kysely<Database>, memberId: string): Promise<Mem
 }
 
 /** What a lead may do to a member, the request included: only cadres of their own unit. */
-function assertMayManage(manager: Member, target: { id: string; unitId: string; role: Member['role'] }, body: MemberRequest): void {
-  assertUnit(manager, body.unitId)
+function assertMayManage(manager: Manager, target: Managed, body: MemberRequest & { blocId: string | undefined }): void {
+  assertUnit(manager, body.unitId, body.blocId)
   if (!mayManage(manager, target) || (manager.role !== 'admin' && body.role !== 'cadre' && target.id !== manager.id)) {
     throw forbidden('A unit lead manages only the cadres of their own unit')
   }
@@ -72,17 +72,18 @@ function assertMayManage(manager: Member, target: { id: string; unitId: string; 
  * and a password; a cadre has neither. Changing a member stamps them, so their phones pull
  * everything afresh (a member moved to another unit sees only the new unit's communes).
  */
-export async function saveMember(db: Kysely<Database>, manager: Member, memberId: string | null, body: MemberRequest): Promise<MemberDetail> {
-  const existing = memberId ? await db.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirst() : undefined
+export async function saveMember(db: Kysely<Database>, manager: Manager, memberId: string | null, body: MemberRequest): Promise<MemberDetail> {
+  const existing = memberId
+    ? await db.selectFrom('member').leftJoin('unit', 'unit.id', 'member.unit_id').selectAll('member').select('unit.bloc_id').where('member.id', '=', memberId).executeTakeFirst()
+    : undefined
   if (memberId && !existing) throw notFound('member')
-  const target = existing ? { id: existing.id, unitId: existing.unit_id, role: existing.role } : { id: '', unitId: body.unitId, role: body.role }
-  assertMayManage(manager, target, body)
-  if (existing?.role === 'admin' && body.role !== 'admin' && (await db.selectFrom('member').select('id').where('role', '=', 'admin').execute()).length === 1) {
-    throw conflict('The bloc must keep an admin')
-  }
+  const blocId = await blocOfUnit(db, body.unitId)
+  const target = existing ? { id: existing.id, unitId: existing.unit_id, blocId: existing.bloc_id, role: existing.role } : { id: '', unitId: body.unitId, blocId: blocId ?? null, role: body.role }
+  assertMayManage(manager, target, { ...body, blocId })
+  const admins = () => db.selectFrom('member').select('id').where('role', '=', 'admin').where('unit_id', 'in', unitsOf(db, manager.blocId)).execute()
+  if (existing?.role === 'admin' && body.role !== 'admin' && (await admins()).length === 1) throw conflict('The bloc must keep an admin')
   const username = body.role === 'cadre' ? null : (body.username?.trim().toLowerCase() ?? existing?.username ?? null)
   refuseProblems(checkMember({ name: body.name, role: body.role, username }, body.password !== undefined || Boolean(existing?.password_hash)), 'The member')
-  if (!(await db.selectFrom('unit').select('id').where('id', '=', body.unitId).executeTakeFirst())) throw notFound('unit')
   const passwordHash = body.role === 'cadre' ? null : body.password !== undefined ? await hashPassword(body.password) : (existing?.password_hash ?? null)
 
   const id = memberId ?? randomUUID()
@@ -137,7 +138,8 @@ export async function resetPassword(db: Kysely<Database>, username = 'admin', no
       .where('id', '=', row.id)
       .execute()
     await trx.updateTable('session').set({ revoked_at: now.toISOString() }).where('member_id', '=', row.id).where('revoked_at', 'is', null).execute()
-    await audit(trx, toMember(row), 'member.update', row.unit_id, { member: row.name, password: 'reset from the endpoint’s machine' }, now)
+    const blocId = row.unit_id === null ? null : ((await blocOfUnit(trx, row.unit_id)) ?? null)
+    await audit(trx, { id: row.id, blocId }, 'member.update', row.unit_id, { member: row.name, password: 'reset from the endpoint’s machine' }, now)
     return { name: row.name, password }
   })
 }

@@ -1,16 +1,15 @@
 import type { Kysely, Selectable } from 'kysely'
-import { byVietnamese, paceOf, progressOf, yearElapsed, type Commitment, type CountedReport, type Member, type Progress, type ReportEntry } from '../../src/domain'
+import { byVietnamese, paceOf, progressOf, yearElapsed, type Commitment, type CountedReport, type Progress, type ReportEntry } from '../../src/domain'
 import type { CommuneOverview, ProgressCell, ProgressResponse } from '../../src/protocol'
 import type { CovenantTable, Database, Db } from '../db/schema'
 import { forbidden, notFound } from './errors'
-import { activeCovenant, toCommitment, toCommune, toCovenant } from './reference'
-import { scopedUnit } from './scope'
+import { activeCovenant, communesOf, toCommitment, toCommune, toCovenant } from './reference'
+import { scopedUnit, type Manager } from './scope'
 
 /** The bloc's covenant of `year`, or the one phones work against when no year is asked. */
-export async function covenantFor(db: Db, year: number | undefined): Promise<Selectable<CovenantTable> | undefined> {
-  const bloc = await db.selectFrom('bloc').select('id').orderBy('rev').executeTakeFirstOrThrow()
-  if (year === undefined) return activeCovenant(db, bloc.id)
-  return db.selectFrom('covenant').selectAll().where('bloc_id', '=', bloc.id).where('year', '=', year).executeTakeFirst()
+export async function covenantFor(db: Db, blocId: string, year: number | undefined): Promise<Selectable<CovenantTable> | undefined> {
+  if (year === undefined) return activeCovenant(db, blocId)
+  return db.selectFrom('covenant').selectAll().where('bloc_id', '=', blocId).where('year', '=', year).executeTakeFirst()
 }
 
 /** Reports read at a time for progress: the event loop is given back between pages. */
@@ -79,9 +78,9 @@ function cellsOf(commitments: Commitment[], progress: Map<string, Progress>, ela
 }
 
 /** `GET /api/progress`: every unit's progress on every commitment of the year (a lead: their unit only). */
-export async function progressMatrix(db: Kysely<Database>, manager: Member, query: { year?: number; unitId?: string; asOf?: string }, now = new Date()): Promise<ProgressResponse> {
-  const unitId = scopedUnit(manager, query.unitId)
-  const covenant = await covenantFor(db, query.year)
+export async function progressMatrix(db: Kysely<Database>, manager: Manager, query: { year?: number; unitId?: string; asOf?: string }, now = new Date()): Promise<ProgressResponse> {
+  const unitId = await scopedUnit(db, manager, query.unitId)
+  const covenant = await covenantFor(db, manager.blocId, query.year)
   if (!covenant) return { covenant: null, commitments: [], elapsed: 0, units: [] }
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).orderBy('position').execute()).map(toCommitment)
   let units = db.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', covenant.bloc_id)
@@ -118,22 +117,24 @@ export async function progressMatrix(db: Kysely<Database>, manager: Member, quer
 /** `GET /api/communes/:communeId/overview`: visits month by month and progress in one commune. A lead sees only a commune their unit helps. */
 export async function communeOverview(
   db: Kysely<Database>,
-  manager: Member,
+  manager: Manager,
   communeId: string,
   query: { year?: number; asOf?: string },
   now = new Date(),
 ): Promise<CommuneOverview> {
-  const commune = await db.selectFrom('commune').selectAll().where('id', '=', communeId).executeTakeFirst()
+  const commune = await db.selectFrom('commune').selectAll().where('id', '=', communeId).where('id', 'in', communesOf(db, manager.blocId)).executeTakeFirst()
   if (!commune) throw notFound('commune')
-  const covenant = await covenantFor(db, query.year)
+  const covenant = await covenantFor(db, manager.blocId, query.year)
   const year = covenant?.year ?? query.year ?? now.getFullYear()
-  const unitId = scopedUnit(manager, undefined)
+  const unitId = await scopedUnit(db, manager, undefined)
+  // The bloc's units that help it: another bloc's may help it too, and are not this bloc's to see.
   const helping = await db
     .selectFrom('assignment')
     .innerJoin('unit', 'unit.id', 'assignment.unit_id')
     .select(['unit.id', 'unit.name', 'unit.short_name'])
     .where('assignment.commune_id', '=', communeId)
     .where('assignment.year', '=', year)
+    .where('unit.bloc_id', '=', manager.blocId)
     .orderBy('unit.name')
     .execute()
   if (unitId && !helping.some((row) => row.id === unitId)) throw forbidden('This commune is not assigned to your unit')

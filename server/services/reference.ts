@@ -95,7 +95,22 @@ export const toCommitment = (row: Selectable<CommitmentTable>): Commitment => ({
   scope: row.scope,
   retiredAt: row.retired_at,
 })
-export const toMember = (row: Selectable<MemberTable>): Member => ({ id: row.id, unitId: row.unit_id, name: row.name, role: row.role, title: row.title })
+/** The bloc a unit belongs to, or undefined when there is no such unit. */
+export async function blocOfUnit(db: Db, unitId: string): Promise<string | undefined> {
+  return (await db.selectFrom('unit').select('bloc_id').where('id', '=', unitId).executeTakeFirst())?.bloc_id
+}
+
+/** The ids of a bloc's units, as a subquery. */
+export const unitsOf = (db: Db, blocId: string) => db.selectFrom('unit').select('unit.id').where('unit.bloc_id', '=', blocId)
+
+/** The ids of the communes a bloc lists, as a subquery. */
+export const communesOf = (db: Db, blocId: string) => db.selectFrom('bloc_commune').select('bloc_commune.commune_id').where('bloc_commune.bloc_id', '=', blocId)
+
+/** A member of a bloc's unit; the province's office (no unit) is never one. */
+export function toMember(row: Selectable<MemberTable>): Member {
+  if (row.unit_id === null || row.role === 'province') throw new Error(`Member ${row.id} belongs to the province, not to a unit`)
+  return { id: row.id, unitId: row.unit_id, name: row.name, role: row.role, title: row.title }
+}
 
 /** The covenant phones work against: the latest signed one of the bloc, or failing that the latest being evaluated or closed. */
 export async function activeCovenant(db: Db, blocId: string): Promise<Selectable<CovenantTable> | undefined> {

@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
-import type { Member } from '../../src/domain'
 import type { PushedReport, RemovalRequest } from '../../src/protocol'
 import type { Database, Db } from '../db/schema'
 import { lockedFor } from '../db/database'
@@ -9,7 +8,7 @@ import { audit } from './audit'
 import { invalid, notFound } from './errors'
 import { blobPath, type PhotoStore } from './photo-store'
 import { nextRevision } from './reference'
-import { assertAdmin } from './scope'
+import { assertAdmin, type Manager } from './scope'
 
 /** Where the bytes of received photos and their thumbnails are kept. */
 export interface PhotoDirs {
@@ -24,7 +23,7 @@ export interface PhotoDirs {
  * entry, so the unit's phones drop their copies on their next pull and the report is never
  * taken again.
  */
-export async function removeReport(db: Kysely<Database>, dirs: PhotoDirs, admin: Member, reportId: string, body: RemovalRequest, now = new Date()): Promise<void> {
+export async function removeReport(db: Kysely<Database>, dirs: PhotoDirs, admin: Manager, reportId: string, body: RemovalRequest, now = new Date()): Promise<void> {
   assertAdmin(admin)
   const reason = reasonOf(body)
   const shas = await db.transaction().execute(async (trx) => {
@@ -49,7 +48,7 @@ export async function removeReport(db: Kysely<Database>, dirs: PhotoDirs, admin:
  * `POST /api/reports/:reportId/photos/:photoId/removal`: the admin takes one photo of a report
  * off the endpoint, with a reason. The report stays; its revisions no longer list the photo.
  */
-export async function removePhoto(db: Kysely<Database>, dirs: PhotoDirs, admin: Member, reportId: string, photoId: string, body: RemovalRequest, now = new Date()): Promise<void> {
+export async function removePhoto(db: Kysely<Database>, dirs: PhotoDirs, admin: Manager, reportId: string, photoId: string, body: RemovalRequest, now = new Date()): Promise<void> {
   assertAdmin(admin)
   const reason = reasonOf(body)
   const shas = await db.transaction().execute(async (trx) => {
@@ -114,7 +113,7 @@ function reasonOf(body: RemovalRequest): string {
 }
 
 /** The report, if it is of a unit of the admin's bloc: anything else is answered as not found. */
-async function reportOfBloc(trx: Transaction<Database>, admin: Member, reportId: string) {
+async function reportOfBloc(trx: Transaction<Database>, admin: Manager, reportId: string) {
   const report = await trx
     .selectFrom('report')
     .innerJoin('unit', 'unit.id', 'report.unit_id')
@@ -130,7 +129,7 @@ async function reportOfBloc(trx: Transaction<Database>, admin: Member, reportId:
 
 async function recordRemoval(
   trx: Transaction<Database>,
-  admin: Member,
+  admin: Manager,
   removal: { reportId: string; photoId: string | null; unitId: string; reason: string },
   now: Date,
 ): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { exemplarForPush, reportForPush, sha256Hex, sniffImageType, type Member } from '../../src/domain'
+import { exemplarForPush, reportForPush, sha256Hex, sniffImageType } from '../../src/domain'
 import { PUSH_LIMITS, RESCUE_ERROR_CODES, type PushedExemplar, type PushedReport, type PushResponse, type RescueUploadResponse } from '../../src/protocol'
 import { readRescueFile, RescueFileError, type RescueContent, type RescueProblem } from '../../src/rescue/file'
 import type { Database } from '../db/schema'
@@ -9,7 +9,7 @@ import type { PhotoStore } from './photo-store'
 import { recordPhotoBlob } from './photos'
 import { pushReports } from './push'
 import { toMember } from './reference'
-import { mayManage } from './scope'
+import { mayManage, type Manager } from './scope'
 
 export interface RescueOptions {
   photos: PhotoStore
@@ -41,15 +41,15 @@ const queued = (item: { state: string }) => item.state === 'queued' || item.stat
 export async function receiveRescue(
   db: Kysely<Database>,
   options: RescueOptions,
-  manager: Member,
+  manager: Manager,
   memberId: string,
   file: Uint8Array,
   passphrase: string | undefined,
   now = new Date(),
 ): Promise<RescueUploadResponse> {
-  const row = await db.selectFrom('member').selectAll().where('id', '=', memberId).executeTakeFirst()
-  const member = row && toMember(row)
-  if (!member || !mayManage(manager, member)) throw notFound('member')
+  const row = await db.selectFrom('member').leftJoin('unit', 'unit.id', 'member.unit_id').selectAll('member').select('unit.bloc_id').where('member.id', '=', memberId).executeTakeFirst()
+  if (!row || !mayManage(manager, { id: row.id, unitId: row.unit_id, blocId: row.bloc_id, role: row.role })) throw notFound('member')
+  const member = toMember(row)
   let content: RescueContent
   let deviceId: string
   try {

@@ -104,6 +104,15 @@ export interface Member {
   title: string
 }
 
+/**
+ * Who signs in to the dashboard: a bloc's lead or admin, or someone of the province's emulation
+ * office (role `province`), who reads every bloc and belongs to no unit.
+ */
+export interface SignedInMember extends Omit<Member, 'unitId' | 'role'> {
+  unitId: Id | null
+  role: Role | 'province'
+}
+
 /** A phone enrolled for a member. */
 export interface Device {
   id: Id

@@ -1,8 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { IsoDateTime } from './common'
-import { Member, Unit } from './reference'
+import { ROLES } from '../domain'
+import { closed, Id, IsoDateTime, oneOf } from './common'
+import { Unit } from './reference'
 
-/** `POST /api/auth/login`: a lead or the bloc admin signs in to the dashboard. */
+/** `POST /api/auth/login`: a lead or the bloc admin signs in to the dashboard, or someone of the province's emulation office. */
 export const LoginRequest = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 100 }),
@@ -12,12 +13,18 @@ export const LoginRequest = Type.Object(
 )
 export type LoginRequest = Static<typeof LoginRequest>
 
+/** Who signed in: `unitId` is null, and `role` is `province`, for the province's emulation office. */
+export const SignedInMember = Type.Object(
+  { id: Id, unitId: Type.Union([Id, Type.Null()]), name: Type.String(), role: oneOf([...ROLES, 'province'] as const), title: Type.String() },
+  closed,
+)
+
 export const LoginResponse = Type.Object(
   {
     token: Type.String({ description: 'Bearer token for the Authorization header' }),
     expiresAt: IsoDateTime,
-    member: Member,
-    unit: Unit,
+    member: SignedInMember,
+    unit: Type.Union([Unit, Type.Null()], { description: 'The member’s unit; null for the province’s office' }),
   },
   { additionalProperties: false },
 )

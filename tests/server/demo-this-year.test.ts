@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadDemoThisYear } from '../../server/services/demo-year'
 import { blobPath } from '../../server/services/photo-store'
-import { buildTestApp, tempDir } from './helper'
+import { buildTestApp, firstBlocOf, tempDir } from './helper'
 import { ADMIN_PASSWORD, logIn } from './managers'
 import { PhotoStore } from '../../server/services/photo-store'
 
@@ -18,7 +18,7 @@ async function demoThisYear() {
   const dataDir = tempDir()
   const app = await buildTestApp({ ADMIN_PASSWORD, DATA_DIR: dataDir })
   const photosDir = path.join(dataDir, 'photos')
-  expect(await loadDemoThisYear(app.db, new PhotoStore(photosDir), seededOn)).toBe(true)
+  expect(await loadDemoThisYear(app.db, await firstBlocOf(app), new PhotoStore(photosDir), seededOn)).toBe(true)
   const reports = await app.db
     .selectFrom('report')
     .innerJoin('covenant', 'covenant.id', 'report.covenant_id')
@@ -81,7 +81,7 @@ describe('the demo’s current year', { timeout: 60_000 }, () => {
     const demoCadre = await app.db.selectFrom('member').select('id').where('name', '=', 'Giàng Seo Chứ').executeTakeFirstOrThrow()
     expect(reports.some((report) => report.author_id === demoCadre.id)).toBe(false)
     // Loaded once.
-    expect(await loadDemoThisYear(app.db, new PhotoStore(photosDir), seededOn)).toBe(false)
+    expect(await loadDemoThisYear(app.db, await firstBlocOf(app), new PhotoStore(photosDir), seededOn)).toBe(false)
   })
 
   it('goes with the demo when the admin removes it, photos and all', async () => {

@@ -11,7 +11,7 @@ describe('GET /api/health', () => {
     expect(response.json()).toEqual({
       status: 'ok',
       version: pkg.version,
-      database: { status: 'ok', dialect: onPostgres ? 'postgres' : 'sqlite', migration: '0013-thumbnail-failures' },
+      database: { status: 'ok', dialect: onPostgres ? 'postgres' : 'sqlite', migration: '0014-blocs' },
     })
   })
 

@@ -130,3 +130,14 @@ export async function refuseInserts(db: Db, table: string, condition = 'true'): 
  * follows transaction ids, which every write moves on.
  */
 export const cursorAt = (app: App, cursor: number) => (dialectOf(app.db) === 'postgres' ? expect.toSatisfy((next: number) => next >= cursor) : cursor)
+
+/** The endpoint's first bloc, the one `admin` runs: the demo's Party-building boards. */
+export async function firstBlocOf(app: App): Promise<string> {
+  const row = await app.db
+    .selectFrom('member')
+    .innerJoin('unit', 'unit.id', 'member.unit_id')
+    .select('unit.bloc_id')
+    .where('member.username', '=', 'admin')
+    .executeTakeFirstOrThrow()
+  return row.bloc_id
+}

@@ -199,7 +199,7 @@ describe('PUT /api/members/:memberId', () => {
 
   it('lets a lead change themselves, but not their own role', async () => {
     const own = await bloc.app.db.selectFrom('member').selectAll().where('id', '=', bloc.own.leadId).executeTakeFirstOrThrow()
-    const body = { unitId: own.unit_id, name: own.name, title: 'Trưởng ban', role: 'lead' as const }
+    const body = { unitId: own.unit_id ?? '', name: own.name, title: 'Trưởng ban', role: 'lead' as const }
     expect((await saved(bloc.own.lead, body, own.id)).title).toBe('Trưởng ban')
     expect((await save(bloc.own.lead, { ...body, role: 'admin' }, own.id)).statusCode).toBe(403)
     expect((await save(bloc.own.lead, { ...body, role: 'cadre' }, own.id)).statusCode).toBe(403)
@@ -271,7 +271,7 @@ describe('PUT /api/members/:memberId', () => {
     const app = await buildTestApp({ ADMIN_PASSWORD })
     const admin = await logIn(app, 'admin', ADMIN_PASSWORD)
     const row = await app.db.selectFrom('member').selectAll().where('role', '=', 'admin').executeTakeFirstOrThrow()
-    const body: MemberRequest = { unitId: row.unit_id, name: row.name, title: row.title, role: 'lead', username: 'admin' }
+    const body: MemberRequest = { unitId: row.unit_id ?? '', name: row.name, title: row.title, role: 'lead', username: 'admin' }
 
     const refused = await save(admin, body, row.id, app)
     expect(refused.statusCode).toBe(409)

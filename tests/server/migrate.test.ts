@@ -10,8 +10,8 @@ describe('npm run migrate', () => {
     const env = { DATA_DIR: tempDir(), DATABASE_URL: await testDatabase({ empty: true }) }
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/migrate-cli.ts'], { env: { ...process.env, ...env } })
     expect(stdout).toContain(`${onPostgres ? 'PostgreSQL' : 'SQLite'}`)
-    expect(stdout).toContain('is at migration 0013-thumbnail-failures')
+    expect(stdout).toContain('is at migration 0014-blocs')
     const app = await buildTestApp(env)
-    expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toMatchObject({ database: { status: 'ok', migration: '0013-thumbnail-failures' } })
+    expect((await app.inject({ method: 'GET', url: '/api/health' })).json()).toMatchObject({ database: { status: 'ok', migration: '0014-blocs' } })
   }, 60_000)
 })

@@ -21,13 +21,13 @@ describe('the SQLite database', () => {
   it('applies migrations once, and again on restart changes nothing', async () => {
     const file = path.join(tempDir(), 'db.sqlite')
     const first = openSqlite(file)
-    expect(await migrateToLatest(first)).toBe('0013-thumbnail-failures')
+    expect(await migrateToLatest(first)).toBe('0014-blocs')
     await first.insertInto('meta').values({ key: 'k', value: 'v' }).execute()
     await first.destroy()
 
     const again = openSqlite(file)
     try {
-      expect(await migrateToLatest(again)).toBe('0013-thumbnail-failures')
+      expect(await migrateToLatest(again)).toBe('0014-blocs')
       const rows = await again.selectFrom('meta').select(['key', 'value']).execute()
       expect(rows).toEqual([{ key: 'k', value: 'v' }])
     } finally {
@@ -48,7 +48,7 @@ describe('the migrations on an empty database', () => {
           .concat(['review', 'audit_log'])
           .concat(['evaluation', 'self_assessment', 'score', 'score_item', 'proposal', 'vote'])
           .concat(['exemplar', 'exemplar_photo', 'report_revision', 'removal'])
-          .concat(['attempt'])
+          .concat(['attempt', 'bloc_commune'])
           .sort(),
       )
       expect(await db.selectFrom('revision').select('value').executeTakeFirst()).toEqual({ value: 0 })
@@ -106,7 +106,7 @@ describe('the year-end migration', () => {
         })
         .execute()
 
-      expect(await migrateToLatest(db)).toBe('0013-thumbnail-failures')
+      expect(await migrateToLatest(db)).toBe('0014-blocs')
       await db.updateTable('covenant').set({ status: 'evaluating' }).where('id', '=', 'c').execute()
       expect(await db.selectFrom('covenant').select(['status', 'signed_at']).executeTakeFirst()).toEqual({ status: 'evaluating', signed_at: '2025-02-14' })
       await expect(

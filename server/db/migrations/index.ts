@@ -12,6 +12,7 @@ import * as m0010 from './0010-photo-evidence'
 import * as m0011 from './0011-year-indexes'
 import * as m0012 from './0012-attempts'
 import * as m0013 from './0013-thumbnail-failures'
+import * as m0014 from './0014-blocs'
 
 /** Every migration, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-year-indexes': m0011,
   '0012-attempts': m0012,
   '0013-thumbnail-failures': m0013,
+  '0014-blocs': m0014,
 }
