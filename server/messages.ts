@@ -1,4 +1,4 @@
-import type { EntryStatus, Pace, ReviewStatus } from '../src/domain'
+import type { CovenantStatus, EntryStatus, Pace, ReviewStatus } from '../src/domain'
 
 /**
  * Every Vietnamese text the endpoint sends, in one place: why a pushed report is rejected and
@@ -138,4 +138,25 @@ export const evaluationMessages = {
   },
   stage: { self: 'Tự chấm', bloc: 'Khối chấm' },
   kind: { bonus: 'Điểm thưởng', penalty: 'Điểm trừ' },
+}
+
+/** The province's workbook and what it creates, as the province files them. */
+export const provinceMessages = {
+  sheets: { units: 'Các khối thi đua', proposals: 'Đề nghị khen thưởng' },
+  headings: {
+    bloc: 'Khối thi đua',
+    covenantStatus: 'Giao ước',
+    met: 'Nội dung đạt',
+    commitmentCount: 'Số nội dung',
+    publishedAt: 'Ngày công bố',
+    award: 'Hình thức khen thưởng',
+    nominee: 'Tập thể, cá nhân',
+    achievements: 'Thành tích',
+    proposalStatus: 'Trạng thái',
+  },
+  covenantStatus: { draft: 'Dự thảo', signed: 'Đã ký', evaluating: 'Đang đánh giá', closed: 'Đã khép lại' } satisfies Record<CovenantStatus, string>,
+  noCovenant: 'Chưa có giao ước',
+  proposalStatus: { proposed: 'Đề nghị', approved: 'Đã thông qua' },
+  /** The title of a bloc's first admin, as the province creates them. */
+  adminTitle: 'Quản trị',
 }

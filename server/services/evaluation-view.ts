@@ -27,15 +27,16 @@ import type { Manager } from './scope'
  * changes are `evaluation.ts`'s.
  */
 
+/** The province's office reading one bloc's evaluation: what the bloc has published, no more. */
+export interface ProvinceViewer {
+  role: 'province'
+  blocId: string
+  unitId: null
+}
+
 /** The covenant of the manager's bloc, or 404. */
-export async function covenantOf(db: Db, manager: Manager, covenantId: string): Promise<Selectable<CovenantTable>> {
-  const row = await db
-    .selectFrom('covenant')
-    .innerJoin('unit', 'unit.bloc_id', 'covenant.bloc_id')
-    .selectAll('covenant')
-    .where('covenant.id', '=', covenantId)
-    .where('unit.id', '=', manager.unitId)
-    .executeTakeFirst()
+export async function covenantOf(db: Db, manager: Manager | ProvinceViewer, covenantId: string): Promise<Selectable<CovenantTable>> {
+  const row = await db.selectFrom('covenant').selectAll().where('id', '=', covenantId).where('bloc_id', '=', manager.blocId).executeTakeFirst()
   if (!row || row.status === 'draft') throw notFound('covenant being evaluated')
   return row
 }
@@ -101,9 +102,10 @@ const parseItem = (row: Selectable<ScoreItemTable>): ScoreItem => ({
  * `GET /api/covenants/:covenantId/evaluation`: the year's rules, and each unit's sheet (the
  * suggestion from reports beside every score), totals within the caps, band and place. The
  * admin sees every unit; a lead their own until the results are published (and, in
- * cross-scoring, the units they score); once published, everyone sees the ranking.
+ * cross-scoring, the units they score); once published, everyone sees the ranking, and the
+ * province's office too.
  */
-export async function evaluationOf(db: Kysely<Database>, viewer: Manager, covenantId: string): Promise<EvaluationResponse> {
+export async function evaluationOf(db: Kysely<Database>, viewer: Manager | ProvinceViewer, covenantId: string): Promise<EvaluationResponse> {
   const covenant = await covenantOf(db, viewer, covenantId)
   const { rules, publishedAt } = await rulesOf(db, covenantId)
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenantId).orderBy('position').execute()).map(toCommitment)

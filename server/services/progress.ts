@@ -1,9 +1,9 @@
 import type { Kysely, Selectable } from 'kysely'
-import { byVietnamese, paceOf, progressOf, yearElapsed, type Commitment, type CountedReport, type Progress, type ReportEntry } from '../../src/domain'
+import { byVietnamese, paceOf, progressOf, yearElapsed, type Commitment, type Covenant, type CountedReport, type Progress, type ReportEntry } from '../../src/domain'
 import type { CommuneOverview, ProgressCell, ProgressResponse } from '../../src/protocol'
 import type { CovenantTable, Database, Db } from '../db/schema'
 import { forbidden, notFound } from './errors'
-import { activeCovenant, communesOf, toCommitment, toCommune, toCovenant } from './reference'
+import { activeCovenant, communesOf, toCommitment, toCommune, toCovenant, unitsOf } from './reference'
 import { scopedUnit, type Manager } from './scope'
 
 /** The bloc's covenant of `year`, or the one phones work against when no year is asked. */
@@ -82,6 +82,17 @@ export async function progressMatrix(db: Kysely<Database>, manager: Manager, que
   const unitId = await scopedUnit(db, manager, query.unitId)
   const covenant = await covenantFor(db, manager.blocId, query.year)
   if (!covenant) return { covenant: null, commitments: [], elapsed: 0, units: [] }
+  return progressOfCovenant(db, covenant, { unitId, asOf: query.asOf }, now)
+}
+
+/** Every unit's progress (or one unit's) on every commitment of a covenant, up to a day. */
+export async function progressOfCovenant(
+  db: Kysely<Database>,
+  covenant: Selectable<CovenantTable>,
+  query: { unitId: string | null; asOf?: string },
+  now = new Date(),
+): Promise<ProgressResponse & { covenant: Covenant }> {
+  const { unitId } = query
   const commitments = (await db.selectFrom('commitment').selectAll().where('covenant_id', '=', covenant.id).orderBy('position').execute()).map(toCommitment)
   let units = db.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', covenant.bloc_id)
   if (unitId) units = units.where('id', '=', unitId)
@@ -92,6 +103,7 @@ export async function progressMatrix(db: Kysely<Database>, manager: Manager, que
     .selectAll('commune')
     .select('assignment.unit_id')
     .where('assignment.year', '=', covenant.year)
+    .where('assignment.unit_id', 'in', unitsOf(db, covenant.bloc_id))
     .orderBy('commune.name')
     .execute()
   const reports = await countedReports(db, covenant.id, { unitId, asOf: query.asOf })

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { closed, Id, IsoDateTime, oneOf } from './common'
 import { EXPORT_FILES } from './constants'
 
-/** What the audit log records: every change a lead or the admin makes, and every export. */
+/** What the audit log records: every change a lead or the admin makes, every export, and the blocs the province creates. */
 export const AUDIT_ACTIONS = [
   'bloc.update',
   'unit.create',
@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   'exemplar.edit',
   'demo.remove',
   'rescue.upload',
+  'bloc.create',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

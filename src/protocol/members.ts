@@ -38,8 +38,8 @@ export type MembersQuery = Static<typeof MembersQuery>
 export const MembersResponse = Type.Object({ members: Type.Array(MemberDetail) }, closed)
 export type MembersResponse = Static<typeof MembersResponse>
 
-const Username = Type.String({ minLength: 3, maxLength: 50, pattern: '^[a-zA-Z0-9._-]+$', description: 'Letters without diacritics, digits, . _ -' })
-const Password = Type.String({ minLength: MEMBER_LIMITS.passwordLength, maxLength: 200 })
+export const Username = Type.String({ minLength: 3, maxLength: 50, pattern: '^[a-zA-Z0-9._-]+$', description: 'Letters without diacritics, digits, . _ -' })
+export const Password = Type.String({ minLength: MEMBER_LIMITS.passwordLength, maxLength: 200 })
 
 /**
  * `POST /api/members`, `PUT /api/members/:memberId`. A lead or the admin needs a username and,

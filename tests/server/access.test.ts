@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createEnrollmentCode } from '../../server/services/enrollment'
 import { demoCadre, type DemoData } from '../../server/services/bootstrap'
 import { hashPassword } from '../../server/services/secrets'
-import { buildTestApp } from './helper'
+import { buildTestApp, firstBlocOf } from './helper'
 
 const ADMIN_PASSWORD = 'một mật khẩu dài'
 
@@ -33,11 +33,17 @@ describe('first start', () => {
     expect(app.firstStart.admin).toEqual({ username: 'admin', password: null })
     expect(app.firstStart.demoEnrollment).toMatchObject({ name: 'Giàng Seo Chứ' })
     expect(app.firstStart.demoEnrollment?.link).toMatch(/^https:\/\/giaouoc\.example\.vn\/enroll#code=[0-9A-Z]{5}-[0-9A-Z]{5}$/)
-    expect(await app.db.selectFrom('unit').select('id').execute()).toHaveLength(6)
-    expect(await app.db.selectFrom('commune').select('id').execute()).toHaveLength(11)
+    // The first bloc is the one the admin runs; a second, smaller bloc of the province beside it.
+    const blocId = await firstBlocOf(app)
+    expect(await app.db.selectFrom('unit').select('id').where('bloc_id', '=', blocId).execute()).toHaveLength(6)
+    expect(await app.db.selectFrom('bloc_commune').select('commune_id').where('bloc_id', '=', blocId).execute()).toHaveLength(11)
+    expect(await app.db.selectFrom('bloc').select('id').execute()).toHaveLength(2)
+    expect(await app.db.selectFrom('unit').select('id').where('bloc_id', '!=', blocId).execute()).toHaveLength(3)
     const points = await app.db
       .selectFrom('commitment')
+      .innerJoin('covenant', 'covenant.id', 'commitment.covenant_id')
       .select((eb) => eb.fn.sum<number>('max_points').as('sum'))
+      .where('covenant.bloc_id', '=', blocId)
       .executeTakeFirst()
     expect(points?.sum).toBe(100)
   })

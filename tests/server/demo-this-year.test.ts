@@ -59,7 +59,13 @@ describe('the demo’s current year', { timeout: 60_000 }, () => {
     expect(visits(again)).toEqual(visits({ reports }))
     expect(new Set(again.photos.map((photo) => photo.sha256))).toEqual(new Set(photos.map((photo) => photo.sha256)))
 
-    const assigned = await app.db.selectFrom('assignment').select(['unit_id', 'commune_id']).where('year', '=', year).execute()
+    const assigned = await app.db
+      .selectFrom('assignment')
+      .innerJoin('unit', 'unit.id', 'assignment.unit_id')
+      .select(['assignment.unit_id', 'assignment.commune_id'])
+      .where('assignment.year', '=', year)
+      .where('unit.bloc_id', '=', await firstBlocOf(app))
+      .execute()
     expect(new Set(reports.map((report) => report.communeId))).toEqual(new Set(assigned.map((row) => row.commune_id)))
     expect(new Set(reports.map((report) => report.unit)).size).toBe(6)
     // Spread over the months so far, none on or after the day it was seeded.

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { DemoRemoved, MemberDetail, SetupResponse, Unit } from '../../src/protocol'
 import { blobPath } from '../../server/services/photo-store'
 import { fieldOf, jpeg, photoOf, pushOne, reportOf, sha256Of, type Field } from './field'
-import { buildTestApp, enrolledAs, tempDir } from './helper'
+import { buildTestApp, enrolledAs, firstBlocOf, tempDir } from './helper'
 import { ADMIN_PASSWORD, logIn, receivePhoto } from './managers'
 
 /**
@@ -108,11 +108,24 @@ describe('removing the demo', () => {
   it('takes its people away with all they wrote, and their phones are signed out', async () => {
     expect(removed.members).toBeGreaterThan(10)
     expect(removed.reports).toBeGreaterThan(100)
-    const members = await app.db.selectFrom('member').select(['name', 'role']).orderBy('role').execute()
+    const blocId = await firstBlocOf(app)
+    const members = await app.db
+      .selectFrom('member')
+      .innerJoin('unit', 'unit.id', 'member.unit_id')
+      .select(['member.name', 'member.role'])
+      .where('unit.bloc_id', '=', blocId)
+      .orderBy('member.role')
+      .execute()
     expect(members).toEqual([
       { name: 'Thường trực khối', role: 'admin' },
       { name: 'Lục Văn Khiêm', role: 'cadre' },
     ])
+    // The other bloc's demo is its own admin's to take away; the province's office stays.
+    const everyone = await app.db.selectFrom('member').leftJoin('unit', 'unit.id', 'member.unit_id').select(['member.demo', 'member.role', 'unit.bloc_id']).execute()
+    const others = everyone.filter((row) => row.bloc_id !== blocId)
+    expect(others.filter((row) => row.bloc_id !== null)).toHaveLength(5)
+    expect(others.filter((row) => row.role === 'province')).toHaveLength(1)
+    expect(others.every((row) => row.demo === 1)).toBe(true)
     expect((await app.inject({ method: 'GET', url: '/api/pull', headers: demoCadre.headers })).statusCode).toBe(401)
     expect(fs.existsSync(blobPath(path.join(dataDir, 'photos'), sha256Of(demoPhoto)))).toBe(false)
     const reports = await app.db.selectFrom('report').select('author_id').execute()

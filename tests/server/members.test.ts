@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { ErrorResponse, MemberDetail, MemberRequest, MembersResponse, PullResponse } from '../../src/protocol'
 import type { App } from '../../server/app'
 import { fieldOf, push, reportOf } from './field'
-import { buildTestApp, enrolledAs } from './helper'
+import { buildTestApp, enrolledAs, firstBlocOf } from './helper'
 import { ADMIN_PASSWORD, logIn, testBloc, type TestBloc } from './managers'
 
 /** What the member routes do: the bloc's people and their phones, as the admin and a lead manage them. */
@@ -56,7 +56,8 @@ describe('GET /api/members', () => {
     const response = await members(bloc.admin)
     expect(response.statusCode).toBe(200)
     const list = response.json<MembersResponse>().members
-    expect(list).toHaveLength((await app.db.selectFrom('member').select('id').execute()).length)
+    const ofBloc = await app.db.selectFrom('member').innerJoin('unit', 'unit.id', 'member.unit_id').select('member.id').where('unit.bloc_id', '=', await firstBlocOf(app)).execute()
+    expect(list).toHaveLength(ofBloc.length)
     expect(list.map((member) => member.name)).toEqual(expect.arrayContaining(['Giàng Seo Chứ', 'Vàng Thị Mai', 'Đặng Văn Phú']))
     const dua = list.find((member) => member.name === 'Lý Thị Dua') ?? expect.fail('no Lý Thị Dua')
     expect(dua).toMatchObject({ unitId: own.unitId, role: 'cadre', title: 'Chuyên viên', username: null })
@@ -270,7 +271,7 @@ describe('PUT /api/members/:memberId', () => {
   it('keeps the bloc’s last admin an admin', async () => {
     const app = await buildTestApp({ ADMIN_PASSWORD })
     const admin = await logIn(app, 'admin', ADMIN_PASSWORD)
-    const row = await app.db.selectFrom('member').selectAll().where('role', '=', 'admin').executeTakeFirstOrThrow()
+    const row = await app.db.selectFrom('member').selectAll().where('username', '=', 'admin').executeTakeFirstOrThrow()
     const body: MemberRequest = { unitId: row.unit_id ?? '', name: row.name, title: row.title, role: 'lead', username: 'admin' }
 
     const refused = await save(admin, body, row.id, app)

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import { byVietnamese, checkName } from '../../src/domain'
+import type { CreateBlocRequest, CreateBlocResponse, Proposal, ProvinceBloc, ProvinceResponse } from '../../src/protocol'
+import type { Database } from '../db/schema'
+import { evaluationMessages, exportMessages, provinceMessages } from '../messages'
+import { audit } from './audit'
+import { refuseProblems, uniquely } from './errors'
+import { evaluationOf } from './evaluation-view'
+import { demoMark, number, text, xlsxOf, type Table } from './export'
+import { covenantFor, progressOfCovenant } from './progress'
+import { nextRevision, toBloc, toCovenant } from './reference'
+import { hashPassword } from './secrets'
+
+/**
+ * The province's emulation office, above the blocs: it reads every bloc's year (progress, and
+ * the results and proposals a bloc has published) and exports them together, and creates blocs
+ * with their first admin. It changes nothing inside a bloc: that is the bloc admin's.
+ */
+
+/** Who of the province's office acts. */
+export interface Officer {
+  id: string
+  name: string
+}
+
+/** `GET /api/province`: every bloc's year, by name. */
+export async function provinceOverview(db: Kysely<Database>, year: number): Promise<ProvinceResponse> {
+  const blocs = (await db.selectFrom('bloc').selectAll().execute()).sort(byVietnamese((row) => row.name))
+  return { year, blocs: await Promise.all(blocs.map((bloc) => blocYear(db, bloc, year))) }
+}
+
+async function blocYear(db: Kysely<Database>, bloc: Parameters<typeof toBloc>[0] & { demo: number }, year: number): Promise<ProvinceBloc> {
+  const admins = await db
+    .selectFrom('member')
+    .innerJoin('unit', 'unit.id', 'member.unit_id')
+    .select('member.username')
+    .where('unit.bloc_id', '=', bloc.id)
+    .where('member.role', '=', 'admin')
+    .orderBy('member.username')
+    .execute()
+  const base = { bloc: toBloc(bloc), demo: bloc.demo === 1, admins: admins.flatMap((row) => (row.username ? [row.username] : [])) }
+  const covenant = await covenantFor(db, bloc.id, year)
+  if (!covenant) {
+    const units = (await db.selectFrom('unit').select(['id', 'name', 'short_name']).where('bloc_id', '=', bloc.id).execute()).sort(byVietnamese((row) => row.name))
+    return {
+      ...base,
+      covenant: null,
+      commitments: 0,
+      publishedAt: null,
+      units: units.map((unit) => ({ unit: { id: unit.id, name: unit.name, shortName: unit.short_name }, reports: 0, met: 0, total: null, band: null, rank: null })),
+      proposals: [],
+    }
+  }
+  const progress = await progressOfCovenant(db, covenant, { unitId: null })
+  const inForce = new Set(progress.commitments.filter((item) => item.retiredAt === null).map((item) => item.id))
+  // A draft is not evaluated; a signed covenant has its rules and nothing published yet.
+  const evaluation = covenant.status === 'draft' ? null : await evaluationOf(db, { role: 'province', blocId: bloc.id, unitId: null }, covenant.id)
+  const results = new Map(evaluation?.units.map((unit) => [unit.unit.id, unit]))
+  const names = new Map(progress.units.map((row) => [row.unit.id, row.unit.name]))
+  return {
+    ...base,
+    covenant: toCovenant(covenant),
+    commitments: inForce.size,
+    publishedAt: evaluation?.publishedAt ?? null,
+    units: progress.units.map((row) => {
+      const result = evaluation?.publishedAt ? results.get(row.unit.id) : undefined
+      return {
+        unit: row.unit,
+        reports: row.reports,
+        met: row.cells.filter((cell) => inForce.has(cell.commitmentId) && (cell.done || (cell.ratio ?? 0) >= 1)).length,
+        total: result?.total ?? null,
+        band: result?.band ?? null,
+        rank: result?.rank ?? null,
+      }
+    }),
+    proposals: (evaluation?.proposals ?? []).map((proposal: Proposal) => ({ ...proposal, unitName: proposal.unitId ? (names.get(proposal.unitId) ?? null) : null })),
+  }
+}
+
+/**
+ * `GET /api/province/export.xlsx`: every bloc's year in one workbook: a sheet of units (progress,
+ * and the published total, band and place) and a sheet of the proposals the blocs published.
+ */
+export async function provinceWorkbook(db: Kysely<Database>, officer: Officer, year: number): Promise<{ bytes: Buffer; name: string }> {
+  const { blocs } = await provinceOverview(db, year)
+  const h = { ...exportMessages.headings, ...evaluationMessages.headings, ...provinceMessages.headings }
+  const units: Table = {
+    sheet: provinceMessages.sheets.units,
+    columns: [
+      text(h.bloc, 40),
+      text(h.covenantStatus, 14),
+      text(h.unit, 32),
+      number(h.reports, 10),
+      number(h.met, 12),
+      number(h.commitmentCount, 12),
+      number(h.total, 10),
+      text(h.band, 12),
+      number(h.rank, 8),
+      text(h.publishedAt, 14),
+      text(h.demo, 12),
+    ],
+    rows: blocs.flatMap((item) =>
+      item.units.map((row) => [
+        item.bloc.name,
+        item.covenant ? provinceMessages.covenantStatus[item.covenant.status] : provinceMessages.noCovenant,
+        row.unit.name,
+        row.reports,
+        row.met,
+        item.commitments,
+        row.total,
+        row.band,
+        row.rank,
+        item.publishedAt?.slice(0, 10) ?? '',
+        demoMark(item.demo),
+      ]),
+    ),
+  }
+  const proposals: Table = {
+    sheet: provinceMessages.sheets.proposals,
+    columns: [text(h.bloc, 40), text(h.award, 24), text(h.unit, 32), text(h.nominee, 28), text(h.achievements, 60), text(h.proposalStatus, 14), text(h.demo, 12)],
+    rows: blocs.flatMap((item) =>
+      item.proposals.map((proposal) => [
+        item.bloc.name,
+        proposal.award,
+        proposal.unitName ?? '',
+        proposal.nominee,
+        proposal.achievements,
+        provinceMessages.proposalStatus[proposal.status],
+        demoMark(item.demo),
+      ]),
+    ),
+  }
+  const bytes = await xlsxOf([units, proposals])
+  const name = `giao-uoc-${year}-toan-tinh.xlsx`
+  await db.transaction().execute((trx) => audit(trx, { id: officer.id, blocId: null }, 'export', null, { file: name, year }))
+  return { bytes, name }
+}
+
+/**
+ * `POST /api/province/blocs`: a new bloc with its head unit and first admin, in one
+ * transaction. Usernames are unique across the endpoint: a name another bloc (or the province)
+ * uses is refused with 409, and nothing is created.
+ */
+export async function createBloc(db: Kysely<Database>, officer: Officer, body: CreateBlocRequest): Promise<CreateBlocResponse> {
+  refuseProblems(
+    [...checkName('name', body.name), ...checkName('province', body.province), ...checkName('headUnit.name', body.headUnit.name), ...checkName('admin.name', body.admin.name)],
+    'The bloc',
+  )
+  const username = body.admin.username.trim().toLowerCase()
+  const passwordHash = await hashPassword(body.admin.password)
+  return uniquely(
+    'This username is taken',
+    () =>
+      db.transaction().execute(async (trx) => {
+        const rev = await nextRevision(trx)
+        const blocId = randomUUID()
+        const unitId = randomUUID()
+        const adminId = randomUUID()
+        await trx.insertInto('bloc').values({ id: blocId, name: body.name.trim(), province: body.province.trim(), head_unit_id: null, deputy_unit_id: null, rev }).execute()
+        await trx
+          .insertInto('unit')
+          .values({ id: unitId, bloc_id: blocId, name: body.headUnit.name.trim(), short_name: body.headUnit.shortName.trim(), rev })
+          .execute()
+        const bloc = await trx.updateTable('bloc').set({ head_unit_id: unitId }).where('id', '=', blocId).returningAll().executeTakeFirstOrThrow()
+        await trx
+          .insertInto('member')
+          .values({ id: adminId, unit_id: unitId, name: body.admin.name.trim(), role: 'admin', title: provinceMessages.adminTitle, username, password_hash: passwordHash, rev })
+          .execute()
+        await audit(trx, { id: officer.id, blocId }, 'bloc.create', null, { name: bloc.name, admin: username })
+        return { bloc: toBloc(bloc), adminId, adminUsername: username }
+      }),
+    [{ field: 'admin.username', rule: 'taken' }],
+  )
+}
