@@ -27,6 +27,7 @@ import evidence from './routes/evidence'
 import exports from './routes/export'
 import audit from './routes/audit'
 import evaluation from './routes/evaluation'
+import province from './routes/province'
 
 export interface BuildOptions {
   /** Where the log goes (a stream), for tests that read it; `false` for none. By default, standard output. */
@@ -85,6 +86,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(exports)
   await app.register(audit)
   await app.register(evaluation)
+  await app.register(province)
   await app.register(appFiles, { root: config.appDir })
 
   return app

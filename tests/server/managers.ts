@@ -32,6 +32,10 @@ export interface TestBloc {
   own: TestUnit
   /** Ban Tuyên giáo: another unit. */
   other: TestUnit
+  /** The demo's second bloc (Mặt trận and the mass organisations): its admin and a lead signed in. */
+  otherBloc: { blocId: string; admin: Headers; lead: Headers }
+  /** The province's emulation office, signed in. */
+  province: Headers
 }
 
 export async function logIn(app: App, username: string, password: string): Promise<Headers> {
@@ -40,7 +44,7 @@ export async function logIn(app: App, username: string, password: string): Promi
   return { authorization: `Bearer ${response.json<{ token: string }>().token}` }
 }
 
-/** Give a demo lead a username and password, and sign in. */
+/** Give a demo member who signs in (a lead, another bloc's admin, the province's office) a username and password, and sign in. */
 async function leadOf(app: App, name: string, username: string): Promise<{ headers: Headers; id: string }> {
   const member = await app.db.selectFrom('member').select('id').where('name', '=', name).executeTakeFirstOrThrow()
   await app.db
@@ -49,6 +53,19 @@ async function leadOf(app: App, name: string, username: string): Promise<{ heade
     .where('id', '=', member.id)
     .execute()
   return { headers: await logIn(app, username, LEAD_PASSWORD), id: member.id }
+}
+
+/** The demo's second bloc, its admin and its lead signed in. */
+async function otherBlocOf(app: App): Promise<TestBloc['otherBloc']> {
+  const admin = await leadOf(app, 'Thường trực khối Mặt trận', 'admin.mattran')
+  const lead = await leadOf(app, 'Lò Thị Mỷ', 'my.phunu')
+  const { bloc_id: blocId } = await app.db
+    .selectFrom('member')
+    .innerJoin('unit', 'unit.id', 'member.unit_id')
+    .select('unit.bloc_id')
+    .where('member.id', '=', admin.id)
+    .executeTakeFirstOrThrow()
+  return { blocId, admin: admin.headers, lead: lead.headers }
 }
 
 /** Put `bytes` in the photo store as a finished upload does: every photo listed with them is then received. */
@@ -78,12 +95,18 @@ async function unitWithReport(app: App, dataDir: string, cadre: string, leadName
   return { unitId: field.unitId, lead: lead.headers, leadId: lead.id, field, report, photoId: photo.id }
 }
 
-/** The demo bloc on a real SQLite file (or the test run's PostgreSQL), with the admin and two units' leads signed in and a report in each unit; `env` adds settings. */
+/**
+ * The demo bloc on a real SQLite file (or the test run's PostgreSQL), with the admin and two
+ * units' leads signed in and a report in each unit; beside it the demo's second bloc and the
+ * province's office, signed in. `env` adds settings.
+ */
 export async function testBloc(env: NodeJS.ProcessEnv = {}): Promise<TestBloc> {
   const dataDir = tempDir()
   const app = await buildTestApp({ DATA_DIR: dataDir, ADMIN_PASSWORD, ...env })
   const admin = await logIn(app, 'admin', ADMIN_PASSWORD)
   const own = await unitWithReport(app, dataDir, 'Lý Thị Dua', 'Phạm Thị Lan', 'lan.danvan')
   const other = await unitWithReport(app, dataDir, 'Vàng Thị Mai', 'Trần Quốc Tuấn', 'tuan.tuyengiao')
-  return { app, dataDir, admin, own, other }
+  const otherBloc = await otherBlocOf(app)
+  const province = (await leadOf(app, 'Ban Thi đua – Khen thưởng tỉnh', 'thiduatinh')).headers
+  return { app, dataDir, admin, own, other, otherBloc, province }
 }

@@ -10,7 +10,9 @@ import { receivePhoto, testBloc, type TestBloc, type TestUnit } from './managers
 /**
  * The role matrix: for every dashboard route, the admin is allowed; a unit's lead is allowed on
  * their unit and refused on another unit (or refused outright where only the admin may act); a
- * device token is refused. One bloc serves every case: each request makes what it changes.
+ * member of another bloc (its admin, its lead) is refused whatever they ask of this bloc; the
+ * province's office is refused on every bloc route (it has its own); a device token is refused.
+ * One bloc serves every case: each request makes what it changes.
  */
 
 type Request = Omit<InjectOptions, 'headers'> & { method: NonNullable<InjectOptions['method']>; url: string }
@@ -76,7 +78,7 @@ async function newExemplar(unit: TestUnit): Promise<{ id: string; photoId: strin
  */
 const removable = new Map<string, { id: string; photoId: string }[]>()
 async function sendRemovable(unit: TestUnit): Promise<void> {
-  const reports = Array.from({ length: 10 }, () => reportOf(unit.field, { photos: [photoOf(jpeg(3_000, `gỡ ${randomUUID()}`))] }))
+  const reports = Array.from({ length: 12 }, () => reportOf(unit.field, { photos: [photoOf(jpeg(3_000, `gỡ ${randomUUID()}`))] }))
   for (const report of reports) expect(await pushOne(bloc.app, unit.field, report)).toMatchObject({ outcome: 'accepted' })
   removable.set(
     unit.unitId,
@@ -232,7 +234,29 @@ async function statusOf(build: Build, unit: TestUnit, headers: { authorization: 
 
 const ok = (status: number) => status >= 200 && status < 300
 
-describe.each(Object.entries(unitRoutes))('%s', (_, build) => {
+/**
+ * Routes that name nothing of a bloc (its setup, its log, a new unit, commune or covenant): another
+ * bloc's manager is answered there about their own bloc, and nothing of this one.
+ */
+const ownBlocRoutes = new Set(['GET /api/setup', 'GET /api/assignments/:year', 'GET /api/audit', 'POST /api/units', 'POST /api/communes', 'POST /api/covenants'])
+
+/** Another bloc's admin and lead, asking for this bloc's things: refused (403, or 404 as though they did not exist), or answered only about their own bloc. */
+async function expectOtherBlocRefused(name: string, build: Build): Promise<void> {
+  // One request for all of them: refused, it changes nothing, and may be sent again.
+  const request = await build(bloc, bloc.own)
+  for (const headers of [bloc.otherBloc.admin, bloc.otherBloc.lead]) {
+    const response = await bloc.app.inject({ ...request, headers })
+    if (!ownBlocRoutes.has(name) || !ok(response.statusCode)) {
+      expect([403, 404], `${name}: ${response.body}`).toContain(response.statusCode)
+      continue
+    }
+    for (const id of [bloc.own.unitId, bloc.other.unitId, bloc.own.report.communeId, covenant.covenant.id]) expect(response.body).not.toContain(id)
+  }
+  // The province's office reads through its own routes; a bloc's are not its.
+  expect((await bloc.app.inject({ ...request, headers: bloc.province })).statusCode).toBe(403)
+}
+
+describe.each(Object.entries(unitRoutes))('%s', (name, build) => {
   it('the admin may, for any unit', async () => {
     expect(ok(await statusOf(build, bloc.own, bloc.admin))).toBe(true)
     expect(ok(await statusOf(build, bloc.other, bloc.admin))).toBe(true)
@@ -244,32 +268,38 @@ describe.each(Object.entries(unitRoutes))('%s', (_, build) => {
   it('a device token is refused', async () => {
     expect(await statusOf(build, bloc.own, bloc.own.field.headers)).toBe(403)
   })
+  it('a member of another bloc is refused; the province’s office too', async () => {
+    await expectOtherBlocRefused(name, build)
+  })
 })
 
-describe.each(Object.entries(selfRoutes))('%s', (_, build) => {
-  it('only the unit’s own lead may: not another lead, not the admin, not a device', async () => {
+describe.each(Object.entries(selfRoutes))('%s', (name, build) => {
+  it('only the unit’s own lead may: not another lead, not the admin, not a device, no one of another bloc', async () => {
     expect(ok(await statusOf(build, bloc.own, bloc.own.lead))).toBe(true)
     expect(await statusOf(build, bloc.other, bloc.own.lead)).toBe(403)
     expect(await statusOf(build, bloc.own, bloc.admin)).toBe(403)
     expect(await statusOf(build, bloc.own, bloc.own.field.headers)).toBe(403)
+    await expectOtherBlocRefused(name, build)
   })
 })
 
-describe.each(Object.entries(readRoutes))('%s', (_, build) => {
-  it('the admin and every lead may read it; a device may not', async () => {
+describe.each(Object.entries(readRoutes))('%s', (name, build) => {
+  it('the admin and every lead may read it; a device may not, nor anyone of another bloc', async () => {
     expect(ok(await statusOf(build, bloc.own, bloc.admin))).toBe(true)
     expect(ok(await statusOf(build, bloc.own, bloc.own.lead))).toBe(true)
     expect(ok(await statusOf(build, bloc.other, bloc.other.lead))).toBe(true)
     expect(await statusOf(build, bloc.own, bloc.own.field.headers)).toBe(403)
+    await expectOtherBlocRefused(name, build)
   })
 })
 
-describe.each(Object.entries(adminRoutes))('%s', (_, build) => {
-  it('only the admin may', async () => {
+describe.each(Object.entries(adminRoutes))('%s', (name, build) => {
+  it('only the admin may, not another bloc’s', async () => {
     expect(ok(await statusOf(build, bloc.own, bloc.admin))).toBe(true)
     expect(await statusOf(build, bloc.own, bloc.own.lead)).toBe(403)
     expect(await statusOf(build, bloc.other, bloc.own.lead)).toBe(403)
     expect(await statusOf(build, bloc.own, bloc.own.field.headers)).toBe(403)
+    await expectOtherBlocRefused(name, build)
   })
 })
 

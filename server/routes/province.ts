@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { CreateBlocRequest, CreateBlocResponse, ProvinceQuery, ProvinceResponse } from '../../src/protocol'
+import { managerErrors, provinceOf } from '../plugins/access'
+import { EXPORT_TYPES } from '../services/export'
+import { createBloc, provinceOverview, provinceWorkbook } from '../services/province'
+
+/** The province's emulation office: every bloc's year, one workbook of them all, and new blocs. */
+const province: FastifyPluginAsyncTypebox = (app) => {
+  const meta = { tags: ['province'], security: [{ bearer: [] }] }
+  const yearOf = (query: ProvinceQuery) => query.year ?? new Date().getFullYear()
+
+  app.get(
+    '/api/province',
+    {
+      preHandler: app.requireProvince,
+      schema: { ...meta, summary: 'Every bloc’s year: progress, and the results and proposals it published', querystring: ProvinceQuery, response: { 200: ProvinceResponse, ...managerErrors } },
+    },
+    async (request) => {
+      provinceOf(request)
+      return provinceOverview(app.db, yearOf(request.query))
+    },
+  )
+  app.get(
+    '/api/province/export.xlsx',
+    {
+      preHandler: app.requireProvince,
+      schema: { ...meta, summary: 'Every bloc’s year in one workbook', querystring: ProvinceQuery, response: { 200: Type.Unknown(), ...managerErrors } },
+    },
+    async (request, reply) => {
+      const { bytes, name } = await provinceWorkbook(app.db, provinceOf(request), yearOf(request.query))
+      return reply.type(EXPORT_TYPES['covenant.xlsx']).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(bytes)
+    },
+  )
+  app.post(
+    '/api/province/blocs',
+    {
+      preHandler: app.requireProvince,
+      schema: { ...meta, summary: 'Create a bloc with its head unit and first admin', body: CreateBlocRequest, response: { 201: CreateBlocResponse, ...managerErrors } },
+    },
+    async (request, reply) => reply.code(201).send(await createBloc(app.db, provinceOf(request), request.body)),
+  )
+  return Promise.resolve()
+}
+
+export default province
