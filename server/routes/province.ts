@@ -14,7 +14,12 @@ const province: FastifyPluginAsyncTypebox = (app) => {
     '/api/province',
     {
       preHandler: app.requireProvince,
-      schema: { ...meta, summary: 'Every bloc’s year: progress, and the results and proposals it published', querystring: ProvinceQuery, response: { 200: ProvinceResponse, ...managerErrors } },
+      schema: {
+        ...meta,
+        summary: 'Every bloc’s year: progress, and the results and proposals it published',
+        querystring: ProvinceQuery,
+        response: { 200: ProvinceResponse, ...managerErrors },
+      },
     },
     async (request) => {
       provinceOf(request)

@@ -50,8 +50,10 @@ const meta = { tags: ['setup'], security: [{ bearer: [] }] }
 const setup: FastifyPluginAsyncTypebox<PhotoDirs> = (app, dirs) => {
   const manager = { preHandler: app.requireManager }
 
-  app.get('/api/setup', { ...manager, schema: { ...meta, summary: 'The bloc, its units, communes and covenants', response: { 200: SetupResponse, ...managerErrors } } }, async (request) =>
-    setupOf(app.db, managerOf(request)),
+  app.get(
+    '/api/setup',
+    { ...manager, schema: { ...meta, summary: 'The bloc, its units, communes and covenants', response: { 200: SetupResponse, ...managerErrors } } },
+    async (request) => setupOf(app.db, managerOf(request)),
   )
 
   app.post(

@@ -112,7 +112,10 @@ async function loadDemoBloc(trx: Transaction<Database>, data: DemoBloc, year: nu
     const communeId = place?.id ?? randomUUID()
     if (!place) await trx.insertInto('commune').values({ id: communeId, name: commune.name, district: commune.district, province: data.bloc.province, rev, demo: 1 }).execute()
     await trx.insertInto('bloc_commune').values({ bloc_id: blocId, commune_id: communeId }).execute()
-    await trx.insertInto('assignment').values({ unit_id: idOf(commune.unit), commune_id: communeId, year, rev }).execute()
+    await trx
+      .insertInto('assignment')
+      .values({ unit_id: idOf(commune.unit), commune_id: communeId, year, rev })
+      .execute()
   }
 
   await trx
@@ -154,7 +157,11 @@ export async function demoCadre(db: Kysely<Database>, data: DemoData) {
  * with its head unit for the admin to belong to. Answers the password when it was generated
  * here (to print once), null when the admin existed or the password came from the caller.
  */
-export async function ensureAdmin(db: Kysely<Database>, password: string | undefined, firstBlocId?: string): Promise<{ username: string; generatedPassword: string | null } | null> {
+export async function ensureAdmin(
+  db: Kysely<Database>,
+  password: string | undefined,
+  firstBlocId?: string,
+): Promise<{ username: string; generatedPassword: string | null } | null> {
   const existing = await db.selectFrom('member').select('id').where('username', '=', ADMIN_USERNAME).executeTakeFirst()
   if (existing) return null
   const chosen = password ?? newPassword()

@@ -205,7 +205,14 @@ const CAPTIONS = ['Trao quà cho hộ nghèo', 'Làm việc với UBND xã', 'Kh
  * Answers false when the demo's people already reported this year.
  */
 export async function loadDemoThisYear(db: Kysely<Database>, blocId: string, photos: PhotoStore, now = new Date()): Promise<boolean> {
-  const covenant = await db.selectFrom('covenant').selectAll().where('bloc_id', '=', blocId).where('year', '=', now.getFullYear()).where('status', '=', 'signed').where('demo', '=', 1).executeTakeFirst()
+  const covenant = await db
+    .selectFrom('covenant')
+    .selectAll()
+    .where('bloc_id', '=', blocId)
+    .where('year', '=', now.getFullYear())
+    .where('status', '=', 'signed')
+    .where('demo', '=', 1)
+    .executeTakeFirst()
   if (!covenant) return false
   if (await db.selectFrom('report').select('id').where('covenant_id', '=', covenant.id).limit(1).executeTakeFirst()) return false
   const positions = new Map((await db.selectFrom('commitment').select(['id', 'position']).where('covenant_id', '=', covenant.id).execute()).map((row) => [row.position, row.id]))

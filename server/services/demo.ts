@@ -89,7 +89,8 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
 
     // What the demo's people wrote, and what hangs off it: named by subqueries, not id lists, as a
     // demo year holds more reports than one statement may list.
-    const people = () => trx.selectFrom('member').select('id').where('demo', '=', 1).where('unit_id', 'in', ofBloc())
+    // The bloc's admins stay, as the bloc's own, even one the demo seeded (another bloc's).
+    const people = () => trx.selectFrom('member').select('id').where('demo', '=', 1).where('role', '!=', 'admin').where('unit_id', 'in', ofBloc())
     const reports = () => trx.selectFrom('report').select('id').where('author_id', 'in', people())
     const exemplars = () => trx.selectFrom('exemplar').select('id').where('author_id', 'in', people())
     const devices = () => trx.selectFrom('device').select('id').where('member_id', 'in', people())
@@ -153,12 +154,9 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     await trx.deleteFrom('unit').where('id', 'in', any(units)).execute()
     const rev = await nextRevision(trx)
     await trx.updateTable('bloc').set({ demo: 0, rev }).where('id', '=', blocId).execute()
+    await trx.updateTable('member').set({ demo: 0, rev }).where('unit_id', 'in', ofBloc()).execute()
     for (const table of ['unit', 'covenant'] as const) await trx.updateTable(table).set({ demo: 0, rev }).where('bloc_id', '=', blocId).execute()
-    await trx
-      .updateTable('commune')
-      .set({ demo: 0, rev })
-      .where('id', 'in', communesOf(trx, blocId))
-      .execute()
+    await trx.updateTable('commune').set({ demo: 0, rev }).where('id', 'in', communesOf(trx, blocId)).execute()
 
     const removed: DemoRemoved = { units: units.length, communes: delisted.length, covenants: covenants.length, members: Number(numDeletedRows), reports: reportCount }
     await audit(trx, admin, 'demo.remove', null, { ...removed }, now)

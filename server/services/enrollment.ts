@@ -159,7 +159,17 @@ export async function revokeDevice(db: Kysely<Database>, manager: Manager, devic
       .selectFrom('device')
       .innerJoin('member', 'member.id', 'device.member_id')
       .leftJoin('unit', 'unit.id', 'member.unit_id')
-      .select(['device.id', 'device.member_id', 'device.name', 'device.enrolled_at', 'device.revoked_at', 'member.unit_id', 'member.role', 'member.name as member_name', 'unit.bloc_id'])
+      .select([
+        'device.id',
+        'device.member_id',
+        'device.name',
+        'device.enrolled_at',
+        'device.revoked_at',
+        'member.unit_id',
+        'member.role',
+        'member.name as member_name',
+        'unit.bloc_id',
+      ])
       .where('device.id', '=', deviceId)
       .executeTakeFirst()
     if (!row) throw notFound('device')

@@ -78,7 +78,9 @@ export async function saveMember(db: Kysely<Database>, manager: Manager, memberI
     : undefined
   if (memberId && !existing) throw notFound('member')
   const blocId = await blocOfUnit(db, body.unitId)
-  const target = existing ? { id: existing.id, unitId: existing.unit_id, blocId: existing.bloc_id, role: existing.role } : { id: '', unitId: body.unitId, blocId: blocId ?? null, role: body.role }
+  const target = existing
+    ? { id: existing.id, unitId: existing.unit_id, blocId: existing.bloc_id, role: existing.role }
+    : { id: '', unitId: body.unitId, blocId: blocId ?? null, role: body.role }
   assertMayManage(manager, target, { ...body, blocId })
   const admins = () => db.selectFrom('member').select('id').where('role', '=', 'admin').where('unit_id', 'in', unitsOf(db, manager.blocId)).execute()
   if (existing?.role === 'admin' && body.role !== 'admin' && (await admins()).length === 1) throw conflict('The bloc must keep an admin')

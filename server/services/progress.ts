@@ -78,7 +78,12 @@ function cellsOf(commitments: Commitment[], progress: Map<string, Progress>, ela
 }
 
 /** `GET /api/progress`: every unit's progress on every commitment of the year (a lead: their unit only). */
-export async function progressMatrix(db: Kysely<Database>, manager: Manager, query: { year?: number; unitId?: string; asOf?: string }, now = new Date()): Promise<ProgressResponse> {
+export async function progressMatrix(
+  db: Kysely<Database>,
+  manager: Manager,
+  query: { year?: number; unitId?: string; asOf?: string },
+  now = new Date(),
+): Promise<ProgressResponse> {
   const unitId = await scopedUnit(db, manager, query.unitId)
   const covenant = await covenantFor(db, manager.blocId, query.year)
   if (!covenant) return { covenant: null, commitments: [], elapsed: 0, units: [] }

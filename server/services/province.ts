@@ -158,10 +158,7 @@ export async function createBloc(db: Kysely<Database>, officer: Officer, body: C
         const unitId = randomUUID()
         const adminId = randomUUID()
         await trx.insertInto('bloc').values({ id: blocId, name: body.name.trim(), province: body.province.trim(), head_unit_id: null, deputy_unit_id: null, rev }).execute()
-        await trx
-          .insertInto('unit')
-          .values({ id: unitId, bloc_id: blocId, name: body.headUnit.name.trim(), short_name: body.headUnit.shortName.trim(), rev })
-          .execute()
+        await trx.insertInto('unit').values({ id: unitId, bloc_id: blocId, name: body.headUnit.name.trim(), short_name: body.headUnit.shortName.trim(), rev }).execute()
         const bloc = await trx.updateTable('bloc').set({ head_unit_id: unitId }).where('id', '=', blocId).returningAll().executeTakeFirstOrThrow()
         await trx
           .insertInto('member')

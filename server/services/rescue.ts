@@ -47,7 +47,13 @@ export async function receiveRescue(
   passphrase: string | undefined,
   now = new Date(),
 ): Promise<RescueUploadResponse> {
-  const row = await db.selectFrom('member').leftJoin('unit', 'unit.id', 'member.unit_id').selectAll('member').select('unit.bloc_id').where('member.id', '=', memberId).executeTakeFirst()
+  const row = await db
+    .selectFrom('member')
+    .leftJoin('unit', 'unit.id', 'member.unit_id')
+    .selectAll('member')
+    .select('unit.bloc_id')
+    .where('member.id', '=', memberId)
+    .executeTakeFirst()
   if (!row || !mayManage(manager, { id: row.id, unitId: row.unit_id, blocId: row.bloc_id, role: row.role })) throw notFound('member')
   const member = toMember(row)
   let content: RescueContent

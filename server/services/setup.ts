@@ -30,9 +30,7 @@ import { demoOf } from './demo'
 export async function setupOf(db: Kysely<Database>, manager: Manager): Promise<SetupResponse> {
   const bloc = await db.selectFrom('bloc').selectAll().where('id', '=', manager.blocId).executeTakeFirstOrThrow()
   const units = (await db.selectFrom('unit').selectAll().where('bloc_id', '=', bloc.id).execute()).sort(byVietnamese((row) => row.name))
-  const communes = (await db.selectFrom('commune').selectAll().where('id', 'in', communesOf(db, bloc.id)).execute()).sort(
-    byVietnamese((row) => `${row.district}\u0000${row.name}`),
-  )
+  const communes = (await db.selectFrom('commune').selectAll().where('id', 'in', communesOf(db, bloc.id)).execute()).sort(byVietnamese((row) => `${row.district}\u0000${row.name}`))
   const covenants = await db.selectFrom('covenant').selectAll().where('bloc_id', '=', bloc.id).orderBy('year', 'desc').execute()
   return { bloc: toBloc(bloc), units: units.map(toUnit), communes: communes.map(toCommune), covenants: covenants.map(toCovenant), demo: await demoOf(db, bloc.id) }
 }
@@ -102,8 +100,15 @@ export async function saveCommune(db: Kysely<Database>, actor: Manager, communeI
           .returningAll()
           .executeTakeFirstOrThrow()
       } else {
-        const place = await trx.selectFrom('commune').selectAll().where('province', '=', values.province).where('district', '=', values.district).where('name', '=', values.name).executeTakeFirst()
-        if (place && (await listers(place.id)).includes(actor.blocId)) throw conflict('A commune with this name in this district already exists', [{ field: 'name', rule: 'taken' }])
+        const place = await trx
+          .selectFrom('commune')
+          .selectAll()
+          .where('province', '=', values.province)
+          .where('district', '=', values.district)
+          .where('name', '=', values.name)
+          .executeTakeFirst()
+        if (place && (await listers(place.id)).includes(actor.blocId))
+          throw conflict('A commune with this name in this district already exists', [{ field: 'name', rule: 'taken' }])
         row =
           place ??
           (await trx
@@ -139,7 +144,12 @@ export async function setAssignments(db: Kysely<Database>, actor: Manager, year:
     if ([...wanted.values()].some((item) => !units.has(item.unitId) || !communes.has(item.communeId))) throw notFound('unit or commune')
 
     // The bloc's own assignments: another bloc's units keep theirs.
-    const before = await trx.selectFrom('assignment').select(['unit_id', 'commune_id']).where('year', '=', year).where('unit_id', 'in', [...units, '']).execute()
+    const before = await trx
+      .selectFrom('assignment')
+      .select(['unit_id', 'commune_id'])
+      .where('year', '=', year)
+      .where('unit_id', 'in', [...units, ''])
+      .execute()
     const removed = before.filter((row) => !wanted.has(key(row.unit_id, row.commune_id)))
     const added = [...wanted.values()].filter((item) => !before.some((row) => key(row.unit_id, row.commune_id) === key(item.unitId, item.communeId)))
     if (removed.length || added.length) {

@@ -56,7 +56,12 @@ describe('GET /api/members', () => {
     const response = await members(bloc.admin)
     expect(response.statusCode).toBe(200)
     const list = response.json<MembersResponse>().members
-    const ofBloc = await app.db.selectFrom('member').innerJoin('unit', 'unit.id', 'member.unit_id').select('member.id').where('unit.bloc_id', '=', await firstBlocOf(app)).execute()
+    const ofBloc = await app.db
+      .selectFrom('member')
+      .innerJoin('unit', 'unit.id', 'member.unit_id')
+      .select('member.id')
+      .where('unit.bloc_id', '=', await firstBlocOf(app))
+      .execute()
     expect(list).toHaveLength(ofBloc.length)
     expect(list.map((member) => member.name)).toEqual(expect.arrayContaining(['Giàng Seo Chứ', 'Vàng Thị Mai', 'Đặng Văn Phú']))
     const dua = list.find((member) => member.name === 'Lý Thị Dua') ?? expect.fail('no Lý Thị Dua')

@@ -19,7 +19,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('bloc_commune_pk', ['bloc_id', 'commune_id'])
     .execute()
   await db.schema.createIndex('bloc_commune_commune').on('bloc_commune').column('commune_id').execute()
-  await db.schema.alterTable('audit_log').addColumn('bloc_id', text, (col) => col.references('bloc.id')).execute()
+  await db.schema
+    .alterTable('audit_log')
+    .addColumn('bloc_id', text, (col) => col.references('bloc.id'))
+    .execute()
   await db.schema.createIndex('audit_log_bloc').on('audit_log').columns(['bloc_id', 'id']).execute()
 
   // Before this, an endpoint held one bloc at most: everything is that bloc's.
@@ -39,7 +42,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // constraints that rows already written all meet.
   const { rows } = await sql<{ schema_version: number }>`pragma schema_version`.execute(db)
   await sql`pragma writable_schema = on`.execute(db)
-  await sql`update sqlite_schema set sql = replace(replace(sql, '"unit_id" text not null references', '"unit_id" text references'), ${roles}, ${withProvince}) where type = 'table' and name = 'member'`.execute(db)
+  await sql`update sqlite_schema set sql = replace(replace(sql, '"unit_id" text not null references', '"unit_id" text references'), ${roles}, ${withProvince}) where type = 'table' and name = 'member'`.execute(
+    db,
+  )
   await sql.raw(`pragma schema_version = ${(rows[0]?.schema_version ?? 0) + 1}`).execute(db)
   await sql`pragma writable_schema = off`.execute(db)
 }
