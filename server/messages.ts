@@ -157,6 +157,8 @@ export const provinceMessages = {
   covenantStatus: { draft: 'Dự thảo', signed: 'Đã ký', evaluating: 'Đang đánh giá', closed: 'Đã khép lại' } satisfies Record<CovenantStatus, string>,
   noCovenant: 'Chưa có giao ước',
   proposalStatus: { proposed: 'Đề nghị', approved: 'Đã thông qua' },
+  /** The name an account of the province's office gets unless given one. */
+  officeName: 'Ban Thi đua – Khen thưởng tỉnh',
   /** The title of a bloc's first admin, as the province creates them. */
   adminTitle: 'Quản trị',
 }

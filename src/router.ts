@@ -36,6 +36,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { laterMessages: true } },
   // The dashboard: every screen a chunk of its own, none of them on the field path.
   { path: '/dashboard/login', name: 'dashboard-login', component: () => import('@/dashboard/views/DashboardLoginView.vue'), meta: { dashboard: true, public: true } },
+  // The province's emulation office: its own screen, above the blocs.
+  { path: '/dashboard/province', name: 'dashboard-province', component: () => import('@/dashboard/views/DashboardProvinceView.vue'), meta: { dashboard: true } },
   {
     path: '/dashboard',
     component: () => import('@/dashboard/views/DashboardLayout.vue'),
@@ -78,7 +80,13 @@ export function createAppRouter() {
       // The dashboard's messages and session code load with its first screen, never on the field path.
       const [{ loadDashboardMessages }, { useDashboardStore }] = await Promise.all([import('@/dashboard/messages'), import('@/dashboard/store')])
       await loadDashboardMessages()
-      return to.meta.public || useDashboardStore().session ? true : { name: 'dashboard-login', query: { next: to.fullPath } }
+      const dashboard = useDashboardStore()
+      if (to.meta.public) return true
+      if (!dashboard.session) return { name: 'dashboard-login', query: { next: to.fullPath } }
+      // The province's office has its own screen; a bloc's screens are for the bloc's managers.
+      const province = to.name === 'dashboard-province'
+      if (dashboard.isProvince !== province) return { name: dashboard.isProvince ? 'dashboard-province' : 'dashboard' }
+      return true
     }
     if (to.meta.laterMessages) await (await import('@/i18n/later')).loadLaterMessages()
     if (!to.meta.needsEnrollment) return true

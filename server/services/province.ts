@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { byVietnamese, checkName } from '../../src/domain'
+import { byVietnamese, checkMember, checkName } from '../../src/domain'
 import type { CreateBlocRequest, CreateBlocResponse, Proposal, ProvinceBloc, ProvinceResponse } from '../../src/protocol'
 import type { Database } from '../db/schema'
 import { evaluationMessages, exportMessages, provinceMessages } from '../messages'
@@ -10,7 +10,7 @@ import { evaluationOf } from './evaluation-view'
 import { demoMark, number, text, xlsxOf, type Table } from './export'
 import { covenantFor, progressOfCovenant } from './progress'
 import { nextRevision, toBloc, toCovenant } from './reference'
-import { hashPassword } from './secrets'
+import { hashPassword, newPassword } from './secrets'
 
 /**
  * The province's emulation office, above the blocs: it reads every bloc's year (progress, and
@@ -169,4 +169,32 @@ export async function createBloc(db: Kysely<Database>, officer: Officer, body: C
       }),
     [{ field: 'admin.username', rule: 'taken' }],
   )
+}
+
+/**
+ * `npm run admin -- add-province <username> [name]`, from the endpoint's machine: an account of
+ * the province's emulation office, with a password generated and shown once. A username in use
+ * anywhere on the endpoint is refused.
+ */
+export async function addProvinceOfficer(
+  db: Kysely<Database>,
+  username: string,
+  name = provinceMessages.officeName,
+  now = new Date(),
+): Promise<{ username: string; password: string }> {
+  const login = username.trim().toLowerCase()
+  refuseProblems(checkMember({ name, role: 'lead', username: login }, true), 'The account')
+  const password = newPassword()
+  const passwordHash = await hashPassword(password)
+  await uniquely('This username is taken', () =>
+    db.transaction().execute(async (trx) => {
+      const id = randomUUID()
+      await trx
+        .insertInto('member')
+        .values({ id, unit_id: null, name: name.trim(), role: 'province', title: '', username: login, password_hash: passwordHash, rev: await nextRevision(trx) })
+        .execute()
+      await audit(trx, { id, blocId: null }, 'member.create', null, { name: name.trim(), role: 'province' }, now)
+    }),
+  )
+  return { username: login, password }
 }

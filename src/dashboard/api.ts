@@ -35,6 +35,10 @@ import type {
   PhotoQuery,
   ProposalRequest,
   ProgressResponse,
+  ProvinceQuery,
+  ProvinceResponse,
+  CreateBlocRequest,
+  CreateBlocResponse,
   RemovalRequest,
   ReportDetail,
   ReportsQuery,
@@ -187,6 +191,11 @@ export function createDashboardApi(send: Transport) {
         proposalId ? put(body) : post(body),
       ),
     evaluationWorkbook: (covenantId: string) => file(`/api/covenants/${covenantId}/evaluation/scores.xlsx`),
+
+    /** The province's office only: every bloc's year, one workbook of them all, and a new bloc with its first admin. */
+    province: (query: ProvinceQuery) => json<ProvinceResponse>(`/api/province${queryOf(query)}`),
+    provinceWorkbook: (query: ProvinceQuery) => file(`/api/province/export.xlsx${queryOf(query)}`),
+    createBloc: (body: CreateBlocRequest) => json<CreateBlocResponse>('/api/province/blocs', post(body)),
   }
 }
 

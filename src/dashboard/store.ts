@@ -31,6 +31,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
 
   const member = computed(() => session.value?.member ?? null)
   const isAdmin = computed(() => member.value?.role === 'admin')
+  /** Someone of the province's emulation office: their screen is the province's, not a bloc's. */
+  const isProvince = computed(() => member.value?.role === 'province')
   /** A lead's own unit, which every screen keeps to; null for the admin. */
   const ownUnitId = computed(() => (isAdmin.value ? null : (member.value?.unitId ?? null)))
   const years = computed(() => [...new Set((setup.value?.covenants ?? []).map((item) => item.year))].sort((a, b) => b - a))
@@ -95,5 +97,5 @@ export const useDashboardStore = defineStore('dashboard', () => {
     return new Set(demo ? [...demo.unitIds, ...demo.communeIds, ...demo.covenantIds] : [])
   })
 
-  return { session, expired, setup, year, member, isAdmin, ownUnitId, years, shownYear, demoIds, logIn, logOut, api, loadSetup }
+  return { session, expired, setup, year, member, isAdmin, isProvince, ownUnitId, years, shownYear, demoIds, logIn, logOut, api, loadSetup }
 })

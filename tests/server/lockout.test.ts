@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import type { AuditResponse } from '../../src/protocol'
+import type { AuditResponse, LoginResponse } from '../../src/protocol'
 import { resetPassword } from '../../server/services/members'
 import { buildTestApp, tempDir, testDatabase } from './helper'
 import { ADMIN_PASSWORD, logIn } from './managers'
@@ -76,5 +76,19 @@ describe('a locked-out admin', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', 'reset-password'], { env: { ...process.env, ...env } })
     const password = /New password for .*: (\S+)/.exec(stdout)?.[1] ?? ''
     expect(password).toHaveLength(16)
+  }, 60_000)
+
+  it('makes an account of the province’s office from npm, printing its password once; a name in use is refused', async () => {
+    const env = { DATA_DIR: tempDir(), DATABASE_URL: await testDatabase() }
+    const app = await buildTestApp({ ...env, ADMIN_PASSWORD })
+    await app.close()
+    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], { env: { ...process.env, ...env } })
+    const { stdout } = await cli('add-province', 'ThiDua.Tinh', 'Ban Thi đua – Khen thưởng tỉnh')
+    const [, username = '', password = ''] = /Username: (\S+)\s+Password: (\S+)/.exec(stdout) ?? []
+    expect(username).toBe('thidua.tinh')
+    const again = await buildTestApp({ ...env, ADMIN_PASSWORD })
+    const login = await again.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
+    expect(login.json<LoginResponse>()).toMatchObject({ member: { role: 'province', name: 'Ban Thi đua – Khen thưởng tỉnh', unitId: null }, unit: null })
+    await expect(cli('add-province', 'admin')).rejects.toThrow(/username is taken/)
   }, 60_000)
 })

@@ -258,6 +258,7 @@ describe('GET /api/openapi.json', () => {
         ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/self/submit', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self/return'],
         ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/bloc', '/api/covenants/{covenantId}/evaluation/scores.xlsx'],
         ...['/api/covenants/{covenantId}/evaluation/proposals', '/api/covenants/{covenantId}/evaluation/proposals/{proposalId}'],
+        ...['/api/province', '/api/province/export.xlsx', '/api/province/blocs'],
         ...[
           '/api/exemplars',
           '/api/exemplars/{exemplarId}',
