@@ -76,18 +76,8 @@ export const scrollBehavior: RouterScrollBehavior = (to, from, saved) => {
 export function createAppRouter() {
   const router = createRouter({ history: createWebHistory(), routes, scrollBehavior })
   router.beforeEach(async (to) => {
-    if (to.meta.dashboard) {
-      // The dashboard's messages and session code load with its first screen, never on the field path.
-      const [{ loadDashboardMessages }, { useDashboardStore }] = await Promise.all([import('@/dashboard/messages'), import('@/dashboard/store')])
-      await loadDashboardMessages()
-      const dashboard = useDashboardStore()
-      if (to.meta.public) return true
-      if (!dashboard.session) return { name: 'dashboard-login', query: { next: to.fullPath } }
-      // The province's office has its own screen; a bloc's screens are for the bloc's managers.
-      const province = to.name === 'dashboard-province'
-      if (dashboard.isProvince !== province) return { name: dashboard.isProvince ? 'dashboard-province' : 'dashboard' }
-      return true
-    }
+    // The dashboard's messages and session code load with its first screen, never on the field path.
+    if (to.meta.dashboard) return (await import('@/dashboard/entry')).enterDashboard(to)
     if (to.meta.laterMessages) await (await import('@/i18n/later')).loadLaterMessages()
     if (!to.meta.needsEnrollment) return true
     const store = useFieldStore()

@@ -17,6 +17,7 @@ export const TABLES = [
   'bloc',
   'unit',
   'commune',
+  'bloc_commune',
   'assignment',
   'covenant',
   'commitment',

@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process'
 import fs from 'node:fs'
+import { promisify } from 'node:util'
 import readExcelFile from 'read-excel-file/node'
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import { phoneContext } from '../../playwright.config'
 import { startEndpoint, tempDir, type Endpoint } from './endpoint'
-import { expectHeading } from './helpers'
+import { expectAccessible, expectHeading } from './helpers'
 import { withExif } from '../support/exif'
 
 // The bloc's secretariat at a laptop, and a cadre's phone: from a new admin's first login to an
@@ -292,4 +294,59 @@ test('a new admin enrolls a cadre by QR link, sees the cadre’s report everywhe
   await cadre.goto('/')
   await cadre.getByRole('button', { name: 'Đồng bộ ngay' }).click()
   await expect(cadre.getByTestId('unit-name')).toContainText('Ban Dân vận Tỉnh ủy')
+})
+
+test('the province’s office reads every bloc, exports them together, and creates a bloc whose admin runs it alone', async ({ browser }) => {
+  const year = new Date().getFullYear()
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', 'add-province', 'tinh.thidua'], {
+    env: { ...process.env, DATA_DIR: dataDir },
+  })
+  const password = /Password: (\S+)/.exec(stdout)?.[1] ?? ''
+  const office = await laptop(browser)
+  await office.goto('/dashboard')
+  await office.getByLabel('Tên đăng nhập').fill('tinh.thidua')
+  await office.getByLabel('Mật khẩu').fill(password)
+  await office.getByRole('button', { name: 'Đăng nhập' }).click()
+  // Its own screen, whatever it asked for: a bloc's screens are not the province's.
+  await expectHeading(office, `Các khối thi đua năm ${year}`)
+  await expect(office).toHaveURL(/\/dashboard\/province$/)
+  const blocs = office.getByTestId('province-bloc')
+  await expect(blocs).toHaveCount(2)
+  await expect(blocs.filter({ hasText: 'Mặt trận Tổ quốc' }).getByTestId('province-unit')).toHaveCount(3)
+  // The first bloc's demo was taken away above: its admin's unit and the real cadre's stay.
+  await expect(blocs.filter({ hasText: 'ban xây dựng Đảng' }).getByTestId('province-unit')).toHaveCount(2)
+  await expectAccessible(office, 'province')
+  await office.goto('/dashboard/setup')
+  await expectHeading(office, `Các khối thi đua năm ${year}`)
+
+  const workbook = await download(office, 'Xuất Excel toàn tỉnh')
+  expect(workbook.name).toBe(`giao-uoc-${year}-toan-tinh.xlsx`)
+  const [units] = await readExcelFile(workbook.bytes)
+  expect(units?.data.slice(1)).toHaveLength(5)
+
+  const form = office.getByTestId('province-create')
+  await form.getByLabel('Tên khối thi đua').fill('Khối thi đua các sở, ngành kinh tế')
+  await form.getByLabel('Tỉnh').fill('Hà Giang')
+  await form.getByLabel('Đơn vị Trưởng khối').fill('Sở Kế hoạch và Đầu tư')
+  await form.getByLabel('Tên ngắn của đơn vị').fill('Sở KH&ĐT')
+  await form.getByLabel('Họ tên người quản trị').fill('Thường trực khối kinh tế')
+  await form.getByLabel('Tên đăng nhập của người quản trị').fill('admin')
+  await form.getByLabel('Mật khẩu (ít nhất 10 ký tự)').fill('mật khẩu khối kinh tế')
+  await form.getByRole('button', { name: 'Tạo khối' }).click()
+  await expect(form.getByRole('alert')).toContainText('Không lưu được vì dữ liệu đã thay đổi hoặc bị trùng.')
+  await form.getByLabel('Tên đăng nhập của người quản trị').fill('admin.kinhte')
+  await form.getByRole('button', { name: 'Tạo khối' }).click()
+  await expect(office.getByTestId('province-created')).toContainText('admin.kinhte')
+  await expect(blocs).toHaveCount(3)
+
+  const admin = await laptop(browser)
+  await admin.goto('/dashboard')
+  await admin.getByLabel('Tên đăng nhập').fill('admin.kinhte')
+  await admin.getByLabel('Mật khẩu').fill('mật khẩu khối kinh tế')
+  await admin.getByRole('button', { name: 'Đăng nhập' }).click()
+  await expect(admin.getByTestId('dashboard-who')).toContainText('Thường trực khối kinh tế')
+  await admin.getByRole('link', { name: 'Thiết lập' }).click()
+  await expect(admin.getByText('Sở Kế hoạch và Đầu tư').first()).toBeVisible()
+  await expect(admin.getByText('Ban Dân vận Tỉnh ủy')).toHaveCount(0)
+  await expect(admin.getByText('Lũng Cú')).toHaveCount(0)
 })

@@ -58,6 +58,9 @@ describe.skipIf(!onPostgres)('moving a SQLite deployment to PostgreSQL', () => {
 
     const source = openSqlite(path.join(bloc.dataDir, 'giao-uoc.sqlite'))
     const target = openPostgres(url, 1)
+    // The move names every table the database has: a table added later is not left behind.
+    const names = (await source.introspection.getTables()).map((table) => table.name)
+    expect([...TABLES].sort()).toEqual(names.sort())
     try {
       const [before, after] = [await everything(source), await everything(target)]
       expect(after).toEqual(before)
