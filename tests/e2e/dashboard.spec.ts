@@ -346,7 +346,7 @@ test('the province’s office reads every bloc, exports them together, and creat
   await admin.getByRole('button', { name: 'Đăng nhập' }).click()
   await expect(admin.getByTestId('dashboard-who')).toContainText('Thường trực khối kinh tế')
   await admin.getByRole('link', { name: 'Thiết lập' }).click()
-  await expect(admin.getByText('Sở Kế hoạch và Đầu tư').first()).toBeVisible()
+  await expect(admin.locator('li').filter({ hasText: 'Sở Kế hoạch và Đầu tư' })).toBeVisible()
   await expect(admin.getByText('Ban Dân vận Tỉnh ủy')).toHaveCount(0)
   await expect(admin.getByText('Lũng Cú')).toHaveCount(0)
 })
