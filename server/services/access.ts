@@ -34,13 +34,10 @@ export interface DeviceCaller {
 }
 
 /** A member with their unit, as enrollment answers them. */
-export async function memberWithUnit(db: Db, member: Selectable<MemberTable>): Promise<{ member: Member; unit: Unit }> {
-  const unit = await db
-    .selectFrom('unit')
-    .selectAll()
-    .where('id', '=', member.unit_id ?? '')
-    .executeTakeFirstOrThrow()
-  return { member: toMember(member), unit: toUnit(unit) }
+export async function memberWithUnit(db: Db, row: Selectable<MemberTable>): Promise<{ member: Member; unit: Unit }> {
+  const member = toMember(row)
+  const unit = await db.selectFrom('unit').selectAll().where('id', '=', member.unitId).executeTakeFirstOrThrow()
+  return { member, unit: toUnit(unit) }
 }
 
 /** Who signed in, as login answers it: a bloc's lead or admin with their unit, or the province's office with none. */
