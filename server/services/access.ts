@@ -5,7 +5,7 @@ import type { Database, Db, MemberTable } from '../db/schema'
 import { Refusal, unauthorized } from './errors'
 import { limiter, limitFailures } from './failures'
 import { hashPassword, hashToken, newToken, TOKEN_PREFIX, verifyPassword } from './secrets'
-import { toMember, toUnit } from './reference'
+import { memberWithBloc, toMember, toUnit } from './reference'
 import type { Manager } from './scope'
 
 /**
@@ -115,13 +115,8 @@ export async function identify(db: Kysely<Database>, token: string | undefined, 
     if (!session || session.revoked_at || session.expires_at <= now.toISOString()) {
       throw unauthorized('The session has ended; log in again')
     }
-    const member = await db
-      .selectFrom('member')
-      .leftJoin('unit', 'unit.id', 'member.unit_id')
-      .selectAll('member')
-      .select('unit.bloc_id')
-      .where('member.id', '=', session.member_id)
-      .executeTakeFirstOrThrow()
+    const member = await memberWithBloc(db, session.member_id)
+    if (!member) throw unauthorized('The session has ended; log in again')
     if (member.role === 'province') return { kind: 'province', tokenHash, officer: { id: member.id, name: member.name, title: member.title } }
     return { kind: 'session', tokenHash, member: { ...toMember(member), blocId: member.bloc_id ?? '' } }
   }

@@ -7,6 +7,7 @@ import { HOUR, memberWithUnit } from './access'
 import { audit } from './audit'
 import { forbidden, invalid, notFound, Refusal } from './errors'
 import { limiter, limitFailures } from './failures'
+import { managedOf, memberWithBloc } from './reference'
 import { mayManage, type Manager } from './scope'
 import { hashToken, newToken } from './secrets'
 
@@ -30,14 +31,9 @@ const codeUsed = () => new Refusal(409, ERROR_CODES.codeUsed, 'This enrollment c
  */
 export async function revokeEnrollmentCodes(db: Kysely<Database>, manager: Manager, memberId: string, now = new Date()): Promise<{ revoked: number }> {
   return db.transaction().execute(async (trx) => {
-    const member = await trx
-      .selectFrom('member')
-      .leftJoin('unit', 'unit.id', 'member.unit_id')
-      .select(['member.id', 'member.unit_id', 'member.role', 'member.name', 'unit.bloc_id'])
-      .where('member.id', '=', memberId)
-      .executeTakeFirst()
+    const member = await memberWithBloc(trx, memberId)
     if (!member) throw notFound('member')
-    if (!mayManage(manager, { id: member.id, unitId: member.unit_id, blocId: member.bloc_id, role: member.role })) throw notYours()
+    if (!mayManage(manager, managedOf(member))) throw notYours()
     const at = now.toISOString()
     const { numUpdatedRows } = await trx
       .updateTable('enrollment_code')
@@ -62,14 +58,9 @@ export async function createEnrollmentCode(
   const code = enrollmentCodeFromBytes(randomBytes(16))
   const expiresAt = new Date(now.getTime() + (options.validHours ?? 24) * HOUR).toISOString()
   return db.transaction().execute(async (trx) => {
-    const member = await trx
-      .selectFrom('member')
-      .leftJoin('unit', 'unit.id', 'member.unit_id')
-      .select(['member.id', 'member.unit_id', 'member.role', 'member.name', 'unit.bloc_id'])
-      .where('member.id', '=', memberId)
-      .executeTakeFirst()
+    const member = await memberWithBloc(trx, memberId)
     if (!member) throw notFound('member')
-    if (issuer !== 'endpoint' && !mayManage(issuer, { id: member.id, unitId: member.unit_id, blocId: member.bloc_id, role: member.role })) throw notYours()
+    if (issuer !== 'endpoint' && !mayManage(issuer, managedOf(member))) throw notYours()
     await trx
       .insertInto('enrollment_code')
       .values({
@@ -173,7 +164,7 @@ export async function revokeDevice(db: Kysely<Database>, manager: Manager, devic
       .where('device.id', '=', deviceId)
       .executeTakeFirst()
     if (!row) throw notFound('device')
-    if (!mayManage(manager, { id: row.member_id, unitId: row.unit_id, blocId: row.bloc_id, role: row.role })) throw notYours()
+    if (!mayManage(manager, managedOf({ ...row, id: row.member_id }))) throw notYours()
     const revokedAt = row.revoked_at ?? now.toISOString()
     await trx.updateTable('device').set({ revoked_at: revokedAt }).where('id', '=', deviceId).execute()
     await audit(trx, manager, 'device.revoke', row.unit_id, { device: row.name, member: row.member_name })

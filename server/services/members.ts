@@ -5,7 +5,7 @@ import type { DeviceDetail, MemberDetail, MemberRequest } from '../../src/protoc
 import type { Database, DeviceTable, MemberTable } from '../db/schema'
 import { audit } from './audit'
 import { conflict, forbidden, notFound, refuseProblems, uniquely } from './errors'
-import { blocOfUnit, nextRevision, toMember, unitsOf } from './reference'
+import { blocOfUnit, managedOf, memberWithBloc, nextRevision, toMember, unitsOf } from './reference'
 import { assertUnit, mayManage, scopedUnit, type Managed, type Manager } from './scope'
 import { hashPassword, newPassword } from './secrets'
 
@@ -73,14 +73,10 @@ function assertMayManage(manager: Manager, target: Managed, body: MemberRequest 
  * everything afresh (a member moved to another unit sees only the new unit's communes).
  */
 export async function saveMember(db: Kysely<Database>, manager: Manager, memberId: string | null, body: MemberRequest): Promise<MemberDetail> {
-  const existing = memberId
-    ? await db.selectFrom('member').leftJoin('unit', 'unit.id', 'member.unit_id').selectAll('member').select('unit.bloc_id').where('member.id', '=', memberId).executeTakeFirst()
-    : undefined
+  const existing = memberId ? await memberWithBloc(db, memberId) : undefined
   if (memberId && !existing) throw notFound('member')
   const blocId = await blocOfUnit(db, body.unitId)
-  const target = existing
-    ? { id: existing.id, unitId: existing.unit_id, blocId: existing.bloc_id, role: existing.role }
-    : { id: '', unitId: body.unitId, blocId: blocId ?? null, role: body.role }
+  const target = existing ? managedOf(existing) : { id: '', unitId: body.unitId, blocId: blocId ?? null, role: body.role }
   assertMayManage(manager, target, { ...body, blocId })
   const admins = () => db.selectFrom('member').select('id').where('role', '=', 'admin').where('unit_id', 'in', unitsOf(db, manager.blocId)).execute()
   if (existing?.role === 'admin' && body.role !== 'admin' && (await admins()).length === 1) throw conflict('The bloc must keep an admin')

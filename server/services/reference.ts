@@ -106,6 +106,19 @@ export const unitsOf = (db: Db, blocId: string) => db.selectFrom('unit').select(
 /** The ids of the communes a bloc lists, as a subquery. */
 export const communesOf = (db: Db, blocId: string) => db.selectFrom('bloc_commune').select('bloc_commune.commune_id').where('bloc_commune.bloc_id', '=', blocId)
 
+/** A member with the bloc of their unit (null for the province's office), or undefined. */
+export function memberWithBloc(db: Db, memberId: string) {
+  return db.selectFrom('member').leftJoin('unit', 'unit.id', 'member.unit_id').selectAll('member').select('unit.bloc_id').where('member.id', '=', memberId).executeTakeFirst()
+}
+
+/** A member as `mayManage` weighs them. */
+export const managedOf = (row: { id: string; unit_id: string | null; bloc_id: string | null; role: MemberTable['role'] }) => ({
+  id: row.id,
+  unitId: row.unit_id,
+  blocId: row.bloc_id,
+  role: row.role,
+})
+
 /** A member of a bloc's unit; the province's office (no unit) is never one. */
 export function toMember(row: Selectable<MemberTable>): Member {
   if (row.unit_id === null || row.role === 'province') throw new Error(`Member ${row.id} belongs to the province, not to a unit`)

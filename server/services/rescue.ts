@@ -8,7 +8,7 @@ import { notFound, Refusal } from './errors'
 import type { PhotoStore } from './photo-store'
 import { recordPhotoBlob } from './photos'
 import { pushReports } from './push'
-import { toMember } from './reference'
+import { managedOf, memberWithBloc, toMember } from './reference'
 import { mayManage, type Manager } from './scope'
 
 export interface RescueOptions {
@@ -47,14 +47,8 @@ export async function receiveRescue(
   passphrase: string | undefined,
   now = new Date(),
 ): Promise<RescueUploadResponse> {
-  const row = await db
-    .selectFrom('member')
-    .leftJoin('unit', 'unit.id', 'member.unit_id')
-    .selectAll('member')
-    .select('unit.bloc_id')
-    .where('member.id', '=', memberId)
-    .executeTakeFirst()
-  if (!row || !mayManage(manager, { id: row.id, unitId: row.unit_id, blocId: row.bloc_id, role: row.role })) throw notFound('member')
+  const row = await memberWithBloc(db, memberId)
+  if (!row || !mayManage(manager, managedOf(row))) throw notFound('member')
   const member = toMember(row)
   let content: RescueContent
   let deviceId: string
