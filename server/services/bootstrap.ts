@@ -153,9 +153,10 @@ export async function demoCadre(db: Kysely<Database>, data: DemoData) {
 }
 
 /**
- * Make sure the first bloc (`firstBlocId`, else the oldest) has its admin, `admin`. On a database without a bloc, first create an empty bloc
- * with its head unit for the admin to belong to. Answers the password when it was generated
- * here (to print once), null when the admin existed or the password came from the caller.
+ * Make sure the first bloc (`firstBlocId`, else the oldest) has its admin, `admin`. On a database
+ * without a bloc, first create an empty bloc with its head unit for the admin to belong to.
+ * Answers the password when it was generated here (to print once), null when the admin existed
+ * or the password came from the caller.
  */
 export async function ensureAdmin(
   db: Kysely<Database>,

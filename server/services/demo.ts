@@ -14,10 +14,9 @@ import { assertAdmin, type Manager } from './scope'
 
 /** What of the bloc is demo data now, or null when nothing is. */
 export async function demoOf(db: Db, blocId: string): Promise<DemoData | null> {
-  const ids = async (query: { execute: () => Promise<{ id: string }[]> }) => (await query.execute()).map((row) => row.id)
-  const unitIds = await ids(db.selectFrom('unit').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
-  const communeIds = await ids(db.selectFrom('commune').select('id').where('demo', '=', 1).where('id', 'in', communesOf(db, blocId)))
-  const covenantIds = await ids(db.selectFrom('covenant').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
+  const unitIds = await idsOf(db.selectFrom('unit').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
+  const communeIds = await idsOf(db.selectFrom('commune').select('id').where('demo', '=', 1).where('id', 'in', communesOf(db, blocId)))
+  const covenantIds = await idsOf(db.selectFrom('covenant').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
   const { members } = await db
     .selectFrom('member')
     .select((eb) => eb.fn.countAll<number>().as('members'))

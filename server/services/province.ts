@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { byVietnamese, checkMember, checkName } from '../../src/domain'
 import type { CreateBlocRequest, CreateBlocResponse, Proposal, ProvinceBloc, ProvinceResponse } from '../../src/protocol'
-import type { Database } from '../db/schema'
+import type { BlocTable, Database } from '../db/schema'
 import { evaluationMessages, exportMessages, provinceMessages } from '../messages'
 import { audit } from './audit'
 import { refuseProblems, uniquely } from './errors'
@@ -30,7 +30,7 @@ export async function provinceOverview(db: Kysely<Database>, year: number): Prom
   return { year, blocs: await Promise.all(blocs.map((bloc) => blocYear(db, bloc, year))) }
 }
 
-async function blocYear(db: Kysely<Database>, bloc: Parameters<typeof toBloc>[0] & { demo: number }, year: number): Promise<ProvinceBloc> {
+async function blocYear(db: Kysely<Database>, bloc: Selectable<BlocTable>, year: number): Promise<ProvinceBloc> {
   const admins = await db
     .selectFrom('member')
     .innerJoin('unit', 'unit.id', 'member.unit_id')
