@@ -24,16 +24,16 @@ export function openSqlite(file: string): Kysely<Database> {
 /** Each database's SQLite connection, for what only migrations may do to it. */
 const connections = new WeakMap<Kysely<Database>, SQLite.Database>()
 
-/** Apply every pending migration; answers the name of the last one applied. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string | null> {
+/** Apply every pending migration (or those up to `until`); answers the name of the last one applied. */
+export async function migrateToLatest(db: Kysely<Database>, until?: string): Promise<string | null> {
   const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } })
   // A migration may loosen a CHECK by editing the stored schema (see 0005); never outside one.
   const connection = connections.get(db)
   connection?.unsafeMode(true)
-  const { error, results } = await migrator.migrateToLatest().finally(() => connection?.unsafeMode(false))
+  const { error, results } = await (until ? migrator.migrateTo(until) : migrator.migrateToLatest()).finally(() => connection?.unsafeMode(false))
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName
     throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`)
   }
-  return Object.keys(migrations).sort().at(-1) ?? null
+  return until ?? Object.keys(migrations).sort().at(-1) ?? null
 }

@@ -123,4 +123,31 @@ describe('the year-end migration', () => {
       await db.destroy()
     }
   })
+
+  it('makes what a one-bloc database held that bloc’s, and lets the province’s office in without a unit', async () => {
+    const db = openSqlite(path.join(tempDir(), 'db.sqlite'))
+    try {
+      expect(await migrateToLatest(db, '0013-thumbnail-failures')).toBe('0013-thumbnail-failures')
+      await db.insertInto('bloc').values({ id: 'b', name: 'B', province: 'P', head_unit_id: null, deputy_unit_id: null, rev: 1 }).execute()
+      await db.insertInto('unit').values({ id: 'u', bloc_id: 'b', name: 'U', short_name: 'U', rev: 1 }).execute()
+      await db.insertInto('commune').values({ id: 'c', name: 'C', district: 'D', province: 'P', rev: 1 }).execute()
+      await db.insertInto('member').values({ id: 'a', unit_id: 'u', name: 'A', role: 'admin', title: '', username: 'admin', password_hash: null, rev: 1 }).execute()
+      await sql`insert into audit_log (at, actor_id, unit_id, action, details) values ('2026-01-01T00:00:00.000Z', 'a', null, 'bloc.update', '{}')`.execute(db)
+
+      expect(await migrateToLatest(db)).toBe('0014-blocs')
+      expect(await db.selectFrom('bloc_commune').selectAll().execute()).toEqual([{ bloc_id: 'b', commune_id: 'c' }])
+      expect(await db.selectFrom('audit_log').select('bloc_id').execute()).toEqual([{ bloc_id: 'b' }])
+      await db.insertInto('member').values({ id: 'p', unit_id: null, name: 'Tỉnh', role: 'province', title: '', username: 'tinh', password_hash: null, rev: 2 }).execute()
+      await expect(
+        db
+          .insertInto('member')
+          .values({ id: 'x', unit_id: 'u', name: 'X', role: 'owner' as 'admin', title: '', username: null, password_hash: null, rev: 2 })
+          .execute(),
+      ).rejects.toThrow(/CHECK/)
+      await expect(db.insertInto('bloc_commune').values({ bloc_id: 'nowhere', commune_id: 'c' }).execute()).rejects.toThrow(/FOREIGN KEY/)
+      expect((await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db)).rows).toEqual([{ integrity_check: 'ok' }])
+    } finally {
+      await db.destroy()
+    }
+  })
 })
