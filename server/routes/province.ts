@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { CreateBlocRequest, CreateBlocResponse, ProvinceQuery, ProvinceResponse } from '../../src/protocol'
+import { Commune, CommuneParams, CommuneRequest, CreateBlocRequest, CreateBlocResponse, ProvinceQuery, ProvinceResponse, SharedCommunesResponse } from '../../src/protocol'
 import { managerErrors, provinceOf } from '../plugins/access'
 import { EXPORT_TYPES } from '../services/export'
-import { createBloc, provinceOverview, provinceWorkbook } from '../services/province'
+import { correctCommune, createBloc, provinceOverview, provinceWorkbook, sharedCommunes } from '../services/province'
 
-/** The province's emulation office: every bloc's year, one workbook of them all, and new blocs. */
+/** The province's emulation office: every bloc's year, one workbook of them all, new blocs, and the places blocs share. */
 const province: FastifyPluginAsyncTypebox = (app) => {
   const meta = { tags: ['province'], security: [{ bearer: [] }] }
   const yearOf = (query: ProvinceQuery) => query.year ?? new Date().getFullYear()
@@ -44,6 +44,31 @@ const province: FastifyPluginAsyncTypebox = (app) => {
       schema: { ...meta, summary: 'Create a bloc with its head unit and first admin', body: CreateBlocRequest, response: { 201: CreateBlocResponse, ...managerErrors } },
     },
     async (request, reply) => reply.code(201).send(await createBloc(app.db, provinceOf(request), request.body)),
+  )
+  app.get(
+    '/api/province/communes',
+    {
+      preHandler: app.requireProvince,
+      schema: { ...meta, summary: 'The communes more than one bloc lists, with those blocs', response: { 200: SharedCommunesResponse, ...managerErrors } },
+    },
+    async (request) => {
+      provinceOf(request)
+      return sharedCommunes(app.db)
+    },
+  )
+  app.put(
+    '/api/province/communes/:communeId',
+    {
+      preHandler: app.requireProvince,
+      schema: {
+        ...meta,
+        summary: 'Correct a commune’s name or place for every bloc listing it',
+        params: CommuneParams,
+        body: CommuneRequest,
+        response: { 200: Commune, ...managerErrors },
+      },
+    },
+    async (request) => correctCommune(app.db, provinceOf(request), request.params.communeId, request.body),
   )
   return Promise.resolve()
 }

@@ -1,21 +1,23 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
-import { byVietnamese, checkMember, checkName } from '../../src/domain'
-import type { CreateBlocRequest, CreateBlocResponse, Proposal, ProvinceBloc, ProvinceResponse } from '../../src/protocol'
+import { byVietnamese, checkMember, checkName, groupBy } from '../../src/domain'
+import type { Commune, CommuneRequest, CreateBlocRequest, CreateBlocResponse, Proposal, ProvinceBloc, ProvinceResponse, SharedCommunesResponse } from '../../src/protocol'
 import type { BlocTable, Database } from '../db/schema'
 import { evaluationMessages, exportMessages, provinceMessages } from '../messages'
 import { audit } from './audit'
-import { refuseProblems, uniquely } from './errors'
+import { notFound, refuseProblems, uniquely } from './errors'
 import { evaluationOf } from './evaluation-view'
 import { demoMark, number, text, xlsxOf, type Table } from './export'
 import { covenantFor, progressOfCovenant } from './progress'
-import { nextRevision, toBloc, toCovenant } from './reference'
+import { nextRevision, toBloc, toCommune, toCovenant } from './reference'
+import { changeCommune, COMMUNE_TAKEN, communeValues } from './setup'
 import { hashPassword, newPassword } from './secrets'
 
 /**
  * The province's emulation office, above the blocs: it reads every bloc's year (progress, and
  * the results and proposals a bloc has published) and exports them together, and creates blocs
- * with their first admin. It changes nothing inside a bloc: that is the bloc admin's.
+ * with their first admin, and keeps the places several blocs share. It changes nothing else
+ * inside a bloc: that is the bloc admin's.
  */
 
 /** Who of the province's office acts. */
@@ -168,6 +170,59 @@ export async function createBloc(db: Kysely<Database>, officer: Officer, body: C
         return { bloc: toBloc(bloc), adminId, adminUsername: username }
       }),
     [{ field: 'admin.username', rule: 'taken' }],
+  )
+}
+
+/**
+ * `GET /api/province/communes`: the communes listed by more than one bloc, with those blocs. A
+ * bloc's admin no longer changes such a place; the office does, for all of them at once.
+ */
+export async function sharedCommunes(db: Kysely<Database>): Promise<SharedCommunesResponse> {
+  const rows = await db
+    .selectFrom('bloc_commune')
+    .innerJoin('bloc', 'bloc.id', 'bloc_commune.bloc_id')
+    .select(['bloc_commune.commune_id', 'bloc.id', 'bloc.name'])
+    .where('bloc_commune.commune_id', 'in', (eb) =>
+      eb
+        .selectFrom('bloc_commune')
+        .select('commune_id')
+        .groupBy('commune_id')
+        .having((h) => h.fn.countAll(), '>', 1),
+    )
+    .execute()
+  const blocs = groupBy(rows, (row) => row.commune_id)
+  const communes = blocs.size
+    ? await db
+        .selectFrom('commune')
+        .selectAll()
+        .where('id', 'in', [...blocs.keys()])
+        .execute()
+    : []
+  return {
+    communes: communes
+      .map((row) => ({ commune: toCommune(row), blocs: (blocs.get(row.id) ?? []).map(({ id, name }) => ({ id, name })).sort(byVietnamese((bloc) => bloc.name)) }))
+      .sort(byVietnamese((item) => `${item.commune.district}\u0000${item.commune.name}`)),
+  }
+}
+
+/**
+ * `PUT /api/province/communes/:communeId`: correct a commune's name or place for every bloc
+ * listing it. It is stamped, so the phones of every unit helping it pull the change, and each of
+ * those blocs' logs records it.
+ */
+export async function correctCommune(db: Kysely<Database>, officer: Officer, communeId: string, body: CommuneRequest): Promise<Commune> {
+  const values = communeValues(body)
+  return uniquely(
+    COMMUNE_TAKEN,
+    () =>
+      db.transaction().execute(async (trx) => {
+        const blocs = await trx.selectFrom('bloc_commune').select('bloc_id').where('commune_id', '=', communeId).execute()
+        if (!blocs.length) throw notFound('commune')
+        const row = await changeCommune(trx, communeId, values)
+        for (const { bloc_id: blocId } of blocs) await audit(trx, { id: officer.id, blocId }, 'commune.update', null, { name: row.name, district: row.district })
+        return toCommune(row)
+      }),
+    [{ field: 'name', rule: 'taken' }],
   )
 }
 

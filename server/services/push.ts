@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
-import { checkReport, isTouched, type Commitment, type Member, type Problem, type Report } from '../../src/domain'
+import { checkReport, groupBy, isTouched, type Commitment, type Member, type Problem, type Report } from '../../src/domain'
 import type { DeviceStatus, PushedReport, PushRequest, PushResponse, PushResult, RejectionCode } from '../../src/protocol'
 import type { CovenantTable, Database, ReportTable } from '../db/schema'
 import { inTransaction, lockedFor } from '../db/database'
@@ -214,12 +214,6 @@ function reasonFor({ field, rule }: Problem, commitments: Map<string, Commitment
   const title = commitments.get(field.replace(/^entries\./, ''))?.title
   const reason = title ? pushMessages.entryRules[rule]?.(title) : pushMessages.rules[`${field}:${rule}`]
   return reason ?? pushMessages.invalid
-}
-
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>()
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item])
-  return groups
 }
 
 /** The columns each revision replaces. */

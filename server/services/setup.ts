@@ -76,6 +76,24 @@ export async function saveUnit(db: Kysely<Database>, actor: Manager, unitId: str
   )
 }
 
+export const COMMUNE_TAKEN = 'A commune with this name in this district already exists'
+
+/** A commune's name and place as a bloc's admin or the province's office saves them: checked, trimmed. */
+export function communeValues(body: CommuneRequest): CommuneRequest {
+  refuseProblems([...checkName('name', body.name), ...checkName('district', body.district), ...checkName('province', body.province)], 'The commune')
+  return { name: body.name.trim(), district: body.district.trim(), province: body.province.trim() }
+}
+
+/** Change a commune's name and place; stamped, so every phone of a unit helping it pulls the change. */
+export async function changeCommune(trx: Transaction<Database>, communeId: string, values: CommuneRequest) {
+  return trx
+    .updateTable('commune')
+    .set({ ...values, rev: await nextRevision(trx) })
+    .where('id', '=', communeId)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
 /**
  * Add a commune to the bloc's list, or change one. A commune is a place of the province: one
  * another bloc already lists is added to this bloc's list as it is, and one listed by another
@@ -83,22 +101,17 @@ export async function saveUnit(db: Kysely<Database>, actor: Manager, unitId: str
  */
 export async function saveCommune(db: Kysely<Database>, actor: Manager, communeId: string | null, body: CommuneRequest) {
   assertAdmin(actor)
-  refuseProblems([...checkName('name', body.name), ...checkName('district', body.district), ...checkName('province', body.province)], 'The commune')
-  const values = { name: body.name.trim(), district: body.district.trim(), province: body.province.trim() }
-  return uniquely('A commune with this name in this district already exists', () =>
+  const values = communeValues(body)
+  return uniquely(COMMUNE_TAKEN, () =>
     db.transaction().execute(async (trx) => {
       const listers = async (id: string) => (await trx.selectFrom('bloc_commune').select('bloc_id').where('commune_id', '=', id).execute()).map((row) => row.bloc_id)
       let row
       if (communeId) {
         const blocs = await listers(communeId)
         if (!blocs.includes(actor.blocId)) throw notFound('commune')
-        if (blocs.length > 1) throw conflict('Another bloc lists this commune too: its name and place no longer change from one bloc')
-        row = await trx
-          .updateTable('commune')
-          .set({ ...values, rev: await nextRevision(trx) })
-          .where('id', '=', communeId)
-          .returningAll()
-          .executeTakeFirstOrThrow()
+        if (blocs.length > 1)
+          throw conflict('Another bloc lists this commune too: the province’s emulation office changes its name and place', [{ field: 'commune', rule: 'shared' }])
+        row = await changeCommune(trx, communeId, values)
       } else {
         const place = await trx
           .selectFrom('commune')
@@ -107,8 +120,7 @@ export async function saveCommune(db: Kysely<Database>, actor: Manager, communeI
           .where('district', '=', values.district)
           .where('name', '=', values.name)
           .executeTakeFirst()
-        if (place && (await listers(place.id)).includes(actor.blocId))
-          throw conflict('A commune with this name in this district already exists', [{ field: 'name', rule: 'taken' }])
+        if (place && (await listers(place.id)).includes(actor.blocId)) throw conflict(COMMUNE_TAKEN, [{ field: 'name', rule: 'taken' }])
         row =
           place ??
           (await trx

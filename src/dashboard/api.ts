@@ -39,6 +39,7 @@ import type {
   ProvinceResponse,
   CreateBlocRequest,
   CreateBlocResponse,
+  SharedCommunesResponse,
   RemovalRequest,
   ReportDetail,
   ReportsQuery,
@@ -192,10 +193,12 @@ export function createDashboardApi(send: Transport) {
       ),
     evaluationWorkbook: (covenantId: string) => file(`/api/covenants/${covenantId}/evaluation/scores.xlsx`),
 
-    /** The province's office only: every bloc's year, one workbook of them all, and a new bloc with its first admin. */
+    /** The province's office only: every bloc's year, one workbook of them all, a new bloc with its first admin, and the communes blocs share. */
     province: (query: ProvinceQuery) => json<ProvinceResponse>(`/api/province${queryOf(query)}`),
     provinceWorkbook: (query: ProvinceQuery) => file(`/api/province/export.xlsx${queryOf(query)}`),
     createBloc: (body: CreateBlocRequest) => json<CreateBlocResponse>('/api/province/blocs', post(body)),
+    sharedCommunes: () => json<SharedCommunesResponse>('/api/province/communes'),
+    correctCommune: (communeId: string, body: CommuneRequest) => json<Commune>(`/api/province/communes/${communeId}`, put(body)),
   }
 }
 

@@ -46,3 +46,10 @@ export function byVietnamese<T>(key: (item: T) => string): (a: T, b: T) => numbe
     return left < right ? -1 : left > right ? 1 : 0
   }
 }
+
+/** Items by a key, each group in the items' order (Map.groupBy, which Node 20 lacks). */
+export function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>()
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item])
+  return groups
+}

@@ -4,11 +4,12 @@ import { closed, Id, IsoDateTime } from './common'
 import { Proposal } from './evaluation'
 import { Password, Username } from './members'
 import { UnitName } from './pull'
-import { Bloc, Covenant } from './reference'
+import { Bloc, Commune, Covenant } from './reference'
 
 /**
  * The province's emulation office (role `province`): every bloc of the endpoint at a glance,
- * and new blocs with their first admin. It reads; each bloc's admin runs their bloc.
+ * new blocs with their first admin, and the places several blocs share. It reads; each bloc's
+ * admin runs their bloc.
  */
 
 /** `GET /api/province` and `GET /api/province/export.xlsx`: a covenant year, the current one when absent. */
@@ -69,3 +70,9 @@ export type CreateBlocRequest = Static<typeof CreateBlocRequest>
 
 export const CreateBlocResponse = Type.Object({ bloc: Bloc, adminId: Id, adminUsername: Type.String() }, closed)
 export type CreateBlocResponse = Static<typeof CreateBlocResponse>
+
+/** `GET /api/province/communes`: the communes more than one bloc lists, each with those blocs. The office corrects them with `PUT /api/province/communes/:communeId` (a `CommuneRequest`). */
+export const SharedCommune = Type.Object({ commune: Commune, blocs: Type.Array(Type.Object({ id: Id, name: Type.String() }, closed)) }, closed)
+export type SharedCommune = Static<typeof SharedCommune>
+export const SharedCommunesResponse = Type.Object({ communes: Type.Array(SharedCommune) }, closed)
+export type SharedCommunesResponse = Static<typeof SharedCommunesResponse>

@@ -1,6 +1,18 @@
+import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import readExcelFile from 'read-excel-file/node'
-import type { AssignmentsResponse, AuditResponse, CreateBlocResponse, LoginResponse, ProvinceResponse, SetupResponse } from '../../src/protocol'
+import type {
+  AssignmentsResponse,
+  AuditResponse,
+  Commune,
+  CreateBlocResponse,
+  LoginResponse,
+  ProvinceResponse,
+  PullResponse,
+  SetupResponse,
+  SharedCommunesResponse,
+} from '../../src/protocol'
+import { firstBlocOf } from './helper'
 import { ADMIN_PASSWORD, logIn, testBloc, type TestBloc } from './managers'
 
 /**
@@ -137,16 +149,20 @@ describe('the province’s office', () => {
       headUnit: { name: 'Đơn vị', shortName: 'ĐV' },
       admin: { name: 'Quản trị', username: 'admin.thu', password: ADMIN_PASSWORD },
     }
-    for (const [method, url] of [
-      ['GET', '/api/province'],
-      ['GET', '/api/province/export.xlsx'],
-      ['POST', '/api/province/blocs'],
+    const commune = bloc.own.field.communes[0] ?? expect.fail('a commune')
+    for (const [method, url, body] of [
+      ['GET', '/api/province', undefined],
+      ['GET', '/api/province/export.xlsx', undefined],
+      ['POST', '/api/province/blocs', payload],
+      ['GET', '/api/province/communes', undefined],
+      ['PUT', `/api/province/communes/${commune.id}`, { name: 'Xã khác', district: commune.district, province: commune.province }],
     ] as const) {
       for (const headers of [bloc.admin, bloc.own.lead, bloc.otherBloc.admin, bloc.own.field.headers]) {
-        expect((await bloc.app.inject({ method, url, headers, ...(method === 'POST' && { payload }) })).statusCode, `${method} ${url}`).toBe(403)
+        expect((await bloc.app.inject({ method, url, headers, ...(body && { payload: body }) })).statusCode, `${method} ${url}`).toBe(403)
       }
-      expect((await bloc.app.inject({ method, url, ...(method === 'POST' && { payload }) })).statusCode).toBe(401)
+      expect((await bloc.app.inject({ method, url, ...(body && { payload: body }) })).statusCode).toBe(401)
     }
+    expect((await send<SetupResponse>(bloc.admin, 'GET', '/api/setup')).communes).toContainEqual(commune)
   })
 })
 
@@ -165,6 +181,57 @@ describe('blocs side by side', () => {
       (await bloc.app.inject({ method: 'POST', url: '/api/communes', headers: bloc.otherBloc.admin, payload: { name: 'Lũng Cú', district: 'Đồng Văn', province: 'Hà Giang' } }))
         .statusCode,
     ).toBe(409)
+  })
+
+  it('the office corrects a commune two blocs list, for both blocs and their phones; each bloc’s log records it', async () => {
+    const place = bloc.own.field.communes[0] ?? expect.fail('a commune of the own unit')
+    await send(bloc.otherBloc.admin, 'POST', '/api/communes', { name: place.name, district: place.district, province: place.province }, 201)
+    const listed = await send<SharedCommunesResponse>(bloc.province, 'GET', '/api/province/communes')
+    const entry = listed.communes.find((item) => item.commune.id === place.id) ?? expect.fail('the shared commune')
+    expect(entry.blocs.map((item) => item.id).sort()).toEqual([await firstBlocOf(bloc.app), bloc.otherBloc.blocId].sort())
+    // A commune one bloc lists alone is not the office's list.
+    const ownSetup = await send<SetupResponse>(bloc.admin, 'GET', '/api/setup')
+    const alone = ownSetup.communes.filter((commune) => !listed.communes.some((item) => item.commune.id === commune.id))
+    expect(alone.length).toBeGreaterThan(0)
+
+    const refused = await bloc.app.inject({
+      method: 'PUT',
+      url: `/api/communes/${place.id}`,
+      headers: bloc.admin,
+      payload: { name: `${place.name} mới`, district: place.district, province: place.province },
+    })
+    expect(refused.statusCode).toBe(409)
+    expect(refused.json<{ problems: unknown[] }>().problems).toEqual([{ field: 'commune', rule: 'shared' }])
+
+    const { cursor } = (await bloc.app.inject({ method: 'GET', url: '/api/pull', headers: bloc.own.field.headers })).json<PullResponse>()
+    const corrected = { name: `${place.name} (đã sửa)`, district: place.district, province: place.province }
+    expect(await send<Commune>(bloc.province, 'PUT', `/api/province/communes/${place.id}`, { ...corrected, name: `  ${corrected.name} ` })).toEqual({ id: place.id, ...corrected })
+    for (const headers of [bloc.admin, bloc.otherBloc.admin]) {
+      expect((await send<SetupResponse>(headers, 'GET', '/api/setup')).communes).toContainEqual({ id: place.id, ...corrected })
+      const log = await send<AuditResponse>(headers, 'GET', '/api/audit')
+      expect(log.entries[0]).toMatchObject({ action: 'commune.update', actorName: 'Ban Thi đua – Khen thưởng tỉnh', details: { name: corrected.name } })
+    }
+    const pulled = (await bloc.app.inject({ method: 'GET', url: `/api/pull?cursor=${cursor}`, headers: bloc.own.field.headers })).json<PullResponse>()
+    expect(pulled.communes).toContainEqual({ id: place.id, ...corrected })
+
+    // Another commune's name in the same district: refused, nothing changed. No such commune: 404. A blank name: 400.
+    const twin = alone.find((commune) => commune.district === place.district && commune.province === place.province) ?? alone[0] ?? expect.fail('another commune')
+    const clash = await bloc.app.inject({
+      method: 'PUT',
+      url: `/api/province/communes/${place.id}`,
+      headers: bloc.province,
+      payload: { name: twin.name, district: twin.district, province: twin.province },
+    })
+    expect(clash.statusCode).toBe(409)
+    expect((await send<SharedCommunesResponse>(bloc.province, 'GET', '/api/province/communes')).communes.find((item) => item.commune.id === place.id)?.commune).toEqual({
+      id: place.id,
+      ...corrected,
+    })
+    expect((await bloc.app.inject({ method: 'PUT', url: `/api/province/communes/${randomUUID()}`, headers: bloc.province, payload: corrected })).statusCode).toBe(404)
+    expect((await bloc.app.inject({ method: 'PUT', url: `/api/province/communes/${place.id}`, headers: bloc.province, payload: { ...corrected, name: '  ' } })).statusCode).toBe(
+      400,
+    )
+    await send(bloc.province, 'PUT', `/api/province/communes/${place.id}`, { name: place.name, district: place.district, province: place.province })
   })
 
   it('one bloc’s assignments replaced leave another bloc’s as they were', async () => {
