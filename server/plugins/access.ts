@@ -17,6 +17,8 @@ declare module 'fastify' {
     requireManager: (this: void, request: FastifyRequest) => Promise<void>
     /** preHandler: someone of the province's emulation office, signed in. */
     requireProvince: (this: void, request: FastifyRequest) => Promise<void>
+    /** preHandler: anyone signed in at the dashboard: a bloc's lead or admin, or the province's office. */
+    requireSignedIn: (this: void, request: FastifyRequest) => Promise<void>
   }
 }
 
@@ -69,6 +71,11 @@ export default fp<AccessOptions>(
     app.decorate('requireProvince', async (request: FastifyRequest) => {
       const caller = await identify(app.db, bearer(request))
       if (caller.kind !== 'province') throw forbidden('Only the province’s emulation office may do this')
+      request.caller = caller
+    })
+    app.decorate('requireSignedIn', async (request: FastifyRequest) => {
+      const caller = await identify(app.db, bearer(request))
+      if (caller.kind === 'device' || (caller.kind === 'session' && caller.member.role === 'cadre')) throw forbidden('Only someone signed in at the dashboard may do this')
       request.caller = caller
     })
     return Promise.resolve()

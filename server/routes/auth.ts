@@ -24,7 +24,7 @@ const auth: FastifyPluginAsyncTypebox = (app) => {
     '/api/auth/logout',
     {
       schema: { summary: 'End this session', tags: ['auth'], security: [{ bearer: [] }], response: { 204: Type.Null(), 401: ErrorResponse, 403: ErrorResponse } },
-      preHandler: app.requireManager,
+      preHandler: app.requireSignedIn,
     },
     async (request, reply) => {
       await logOut(app.db, request.caller)

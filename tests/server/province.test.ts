@@ -37,10 +37,14 @@ beforeAll(async () => {
 }, 60_000)
 
 describe('the province’s office', () => {
-  it('signs in with no unit', async () => {
+  it('signs in with no unit, and out', async () => {
     const response = await bloc.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'thiduatinh', password: 'mật khẩu lãnh đạo thử' } })
     expect(response.statusCode).toBe(200)
     expect(response.json<LoginResponse>()).toMatchObject({ member: { role: 'province', unitId: null, name: 'Ban Thi đua – Khen thưởng tỉnh' }, unit: null })
+    // and signs out: the session ends.
+    const headers = { authorization: `Bearer ${response.json<LoginResponse>().token}` }
+    expect((await bloc.app.inject({ method: 'POST', url: '/api/auth/logout', headers })).statusCode).toBe(204)
+    expect((await bloc.app.inject({ method: 'GET', url: '/api/province', headers })).statusCode).toBe(401)
   })
 
   it('reads every bloc’s year: units, reports and commitments met; no results before a bloc publishes them', async () => {
