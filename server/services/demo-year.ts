@@ -268,7 +268,7 @@ export async function loadDemoThisYear(db: Kysely<Database>, blocId: string, pho
         const jpeg = bytes.get(photo.id)
         if (!jpeg) continue
         await photos.putBytes(jpeg, photos.dir, { sha256: photo.sha256, type: 'image/jpeg' })
-        await recordPhotoBlob(db, { sha256: photo.sha256, size: jpeg.length, type: 'image/jpeg' }, receivedAt(report))
+        await recordPhotoBlob(db, { sha256: photo.sha256, size: jpeg.length, type: 'image/jpeg' }, report.unitId, receivedAt(report))
       }
   }
   return true

@@ -16,6 +16,7 @@ import { exemplarMessages } from '../messages'
 import { audit } from './audit'
 import { invalid, notFound, Refusal } from './errors'
 import { covenantFor } from './progress'
+import { receivedByUnit } from './photos'
 import { unitsOf } from './reference'
 import type { Pusher } from './push'
 import { contentHash, nextReceipts } from './receipts'
@@ -106,11 +107,10 @@ export async function pushExemplars(
   return answers
 }
 
-/** The case's photo list; a photo whose bytes the store already holds is received at once, without an upload. */
+/** The case's photo list; a photo whose bytes the unit already sent is received at once, without an upload (`receivedByUnit`). */
 async function insertPhotos(trx: Transaction<Database>, exemplar: PushedExemplar, at: string): Promise<void> {
   if (!exemplar.photos.length) return
-  const shas = [...new Set(exemplar.photos.map((photo) => photo.sha256))]
-  const stored = new Set((await lockedFor(trx, 'share', trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', shas)).execute()).map((row) => row.sha256))
+  const stored = await receivedByUnit(trx, exemplar.unitId, [...new Set(exemplar.photos.map((photo) => photo.sha256))])
   await trx
     .insertInto('exemplar_photo')
     .values(

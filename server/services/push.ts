@@ -4,7 +4,7 @@ import type { DeviceStatus, PushedReport, PushRequest, PushResponse, PushResult,
 import type { CovenantTable, Database, ReportTable } from '../db/schema'
 import { inTransaction, lockedFor } from '../db/database'
 import { pushMessages } from '../messages'
-import { missingPhotos } from './photos'
+import { missingPhotos, receivedByUnit } from './photos'
 import { pushExemplars } from './exemplars'
 import { contentHash, nextReceipts } from './receipts'
 import { removedPhotos, removedReports } from './removals'
@@ -23,8 +23,8 @@ interface Rules {
   covenants: Map<string, CovenantRules>
   /** Reports held whose latest review asks for more, at the revision it asked about. */
   askedForMore: Map<string, number>
-  /** Reports of the batch the admin removed, with the reason: never taken again. */
-  removed: Map<string, string>
+  /** Reports of the batch the admin removed, with their unit and the reason: never taken again. */
+  removed: Map<string, { unitId: string; reason: string }>
   /** Photos of the batch's reports the admin removed, as `reportId/photoId`: a revision listing one is stored without it. */
   removedPhotos: Set<string>
   /** The latest visit date allowed: the endpoint's UTC date plus a day, for phones ahead of UTC. */
@@ -133,21 +133,22 @@ type Decided = { outcome: 'accepted' | 'duplicate' | 'conflict'; id: string } | 
 
 /**
  * One report, against what the endpoint holds (`held`, kept current as the batch is decided,
- * so the same id twice in a push is answered as if sent twice). Another unit's report id is
- * refused exactly like a wrong `unitId`, so the answer never tells that it exists; a report of
+ * so the same id twice in a push is answered as if sent twice). Another unit's report id, held
+ * or removed, is refused exactly like a wrong `unitId`, so the answer tells nothing of it; a report of
  * the unit written by another member is refused as not theirs to change. What the
  * endpoint already holds is answered before the report is checked: a phone retrying after a
  * lost answer hears "duplicate" even if the year has closed.
  */
 function decide(rules: Rules, pusher: Pusher, held: Map<string, Selectable<ReportTable>>, writes: Write[], report: PushedReport, at: string): Decided {
   const stored = held.get(report.id)
-  if (report.unitId !== rules.unitId || (stored && stored.unit_id !== rules.unitId)) {
+  const removal = rules.removed.get(report.id)
+  const heldFor = stored?.unit_id ?? removal?.unitId ?? rules.unitId
+  if (report.unitId !== rules.unitId || heldFor !== rules.unitId) {
     return { outcome: 'rejected', id: report.id, code: 'wrong_unit', reason: pushMessages.wrongUnit }
   }
   // A phone changes only what its own member wrote (on this phone or an earlier one of theirs).
   if (stored && stored.author_id !== pusher.member.id) return { outcome: 'rejected', id: report.id, code: 'not_author', reason: pushMessages.notAuthor }
-  const removal = rules.removed.get(report.id)
-  if (removal !== undefined) return { outcome: 'rejected', id: report.id, code: 'removed', reason: pushMessages.removed(removal) }
+  if (removal) return { outcome: 'rejected', id: report.id, code: 'removed', reason: pushMessages.removed(removal.reason) }
   const hash = contentHash(report)
   if (stored && stored.revision === report.revision && stored.content_hash === hash) return { outcome: 'duplicate', id: report.id }
   if (stored && stored.revision >= report.revision) return { outcome: 'conflict', id: report.id }
@@ -273,6 +274,7 @@ async function writeReports(trx: Transaction<Database>, pusher: Pusher, rules: R
   if (entries.length) await trx.insertInto('report_entry').values(entries).execute()
   await replacePhotos(
     trx,
+    rules.unitId,
     writes,
     replaced.map((write) => write.row.id),
     rules.removedPhotos,
@@ -288,10 +290,10 @@ async function writeReports(trx: Transaction<Database>, pusher: Pusher, rules: R
 /**
  * Each report's photo list becomes the pushed one. A photo no longer listed goes if its bytes
  * never came; a received one stays, marked removed: evidence is never thrown away. A listed
- * photo whose bytes the store already holds (sent before, or in another report) is received at
- * once, without an upload. A photo the admin removed (`removed`) is not taken back.
+ * photo whose bytes the unit already sent (before, or in another report) is received at once,
+ * without an upload (`receivedByUnit`). A photo the admin removed (`removed`) is not taken back.
  */
-async function replacePhotos(trx: Transaction<Database>, writes: Write[], replacedIds: string[], removed: Set<string>, at: string): Promise<void> {
+async function replacePhotos(trx: Transaction<Database>, unitId: string, writes: Write[], replacedIds: string[], removed: Set<string>, at: string): Promise<void> {
   const before = replacedIds.length ? await trx.selectFrom('photo').select(['report_id', 'id', 'sha256', 'received_at']).where('report_id', 'in', replacedIds).execute() : []
   const listed = new Set(writes.flatMap(({ report }) => report.photos.map((photo) => `${report.id}/${photo.id}`)))
   const gone = before.filter((row) => !listed.has(`${row.report_id}/${row.id}`))
@@ -304,9 +306,7 @@ async function replacePhotos(trx: Transaction<Database>, writes: Write[], replac
     report.photos.map((photo, position) => ({ reportId: report.id, photo, position })).filter(({ reportId, photo }) => !removed.has(`${reportId}/${photo.id}`)),
   )
   if (!photos.length) return
-  const shas = [...new Set(photos.map(({ photo }) => photo.sha256))]
-  // Kept from a removal's deletion until this commits (see `dropUnheldBlobs`).
-  const stored = new Set((await lockedFor(trx, 'share', trx.selectFrom('photo_blob').select('sha256').where('sha256', 'in', shas)).execute()).map((row) => row.sha256))
+  const stored = await receivedByUnit(trx, unitId, [...new Set(photos.map(({ photo }) => photo.sha256))])
   const rows = photos.map(({ reportId, photo, position }) => {
     const earlier = before.find((row) => row.report_id === reportId && row.id === photo.id)
     const receivedAt = !stored.has(photo.sha256) ? null : earlier?.sha256 === photo.sha256 && earlier.received_at ? earlier.received_at : at

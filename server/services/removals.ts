@@ -82,16 +82,16 @@ export async function removePhoto(db: Kysely<Database>, dirs: PhotoDirs, admin: 
   await deleteBlobFiles(dirs, shas)
 }
 
-/** Of these report ids, those the admin removed, with the reason. */
-export async function removedReports(db: Db, reportIds: readonly string[]): Promise<Map<string, string>> {
+/** Of these report ids, those the admin removed, with the unit whose report it was and the reason. */
+export async function removedReports(db: Db, reportIds: readonly string[]): Promise<Map<string, { unitId: string; reason: string }>> {
   if (!reportIds.length) return new Map()
   const rows = await db
     .selectFrom('removal')
-    .select(['report_id', 'reason'])
+    .select(['report_id', 'unit_id', 'reason'])
     .where('report_id', 'in', [...reportIds])
     .where('photo_id', 'is', null)
     .execute()
-  return new Map(rows.map((row) => [row.report_id, row.reason]))
+  return new Map(rows.map((row) => [row.report_id, { unitId: row.unit_id, reason: row.reason }]))
 }
 
 /** Of these reports' photos, those the admin removed, as `reportId/photoId`. */

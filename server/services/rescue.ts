@@ -106,7 +106,7 @@ export async function receiveRescue(
       continue
     }
     await options.photos.putBytes(bytes, options.uploadsDir, photo)
-    await recordPhotoBlob(db, { sha256: photo.sha256, size: bytes.length, type: photo.type }, now)
+    await recordPhotoBlob(db, { sha256: photo.sha256, size: bytes.length, type: photo.type }, pusher.member.unitId, now)
     answer.photos.stored += 1
   }
 

@@ -8,7 +8,7 @@ import type { Database } from '../db/schema'
 import { uploadMessages } from '../messages'
 import { forbidden, invalid, Refusal } from './errors'
 import { inspectPhoto, type InspectedPhoto, type PhotoStore } from './photo-store'
-import { isUnitReport, listedPhoto, photoProgress, recordPhotoBlob } from './photos'
+import { isUnitReport, listedPhoto, photoProgress, recordPhotoBlob, unitOfOwner } from './photos'
 
 /** What the uploads' checks need: the database, tus's store of uploads, where photos go, and the limit. */
 export interface PhotoUploadsOptions {
@@ -66,8 +66,10 @@ export function photoUploads({ db, store, uploadsDir, photos, photoMaxBytes, log
     const file = path.join(uploadsDir, upload.id)
     try {
       const photo = await checkedPhoto(file, sha256)
+      const unitId = await unitOfOwner(db, reportId)
+      if (!unitId) throw forbidden(uploadMessages.notYourReport)
       await photos.put(file, photo)
-      await recordPhotoBlob(db, photo)
+      await recordPhotoBlob(db, photo, unitId)
     } catch (error) {
       await store.remove(upload.id)
       throw error

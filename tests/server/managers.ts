@@ -68,12 +68,23 @@ async function otherBlocOf(app: App): Promise<TestBloc['otherBloc']> {
   return { blocId, admin: admin.headers, lead: lead.headers }
 }
 
-/** Put `bytes` in the photo store as a finished upload does: every photo listed with them is then received. */
+/** Put `bytes` in the photo store as finished uploads from every unit listing them do: each such photo is then received. */
 export async function receivePhoto(app: App, dataDir: string, bytes: Buffer, type = 'image/jpeg'): Promise<void> {
   const file = path.join(tempDir(), 'upload')
+  const sha256 = sha256Of(bytes)
   fs.writeFileSync(file, bytes)
-  await storePhoto(file, path.join(dataDir, 'photos'), sha256Of(bytes))
-  await recordPhotoBlob(app.db, { sha256: sha256Of(bytes), size: bytes.length, type })
+  await storePhoto(file, path.join(dataDir, 'photos'), sha256)
+  const units = await app.db
+    .selectFrom('photo')
+    .innerJoin('report', 'report.id', 'photo.report_id')
+    .select('report.unit_id')
+    .where('photo.sha256', '=', sha256)
+    .union(
+      app.db.selectFrom('exemplar_photo').innerJoin('exemplar', 'exemplar.id', 'exemplar_photo.exemplar_id').select('exemplar.unit_id').where('exemplar_photo.sha256', '=', sha256),
+    )
+    .execute()
+  // Bytes no report lists yet are stored all the same.
+  for (const { unit_id: unitId } of units.length ? units : [{ unit_id: '' }]) await recordPhotoBlob(app.db, { sha256, size: bytes.length, type }, unitId)
 }
 
 /** A report pushed from `cadre`'s phone with one photo whose bytes the endpoint holds. */

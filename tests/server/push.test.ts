@@ -113,7 +113,7 @@ describe('POST /api/push', () => {
     const v1 = reportOf(field, { photos: [kept, dropped, receivedThenRemoved] })
     const first = expectOutcome(await pushOne(app, field, v1), 'accepted')
     expect(first.missingPhotos).toEqual([kept.id, dropped.id, receivedThenRemoved.id])
-    await recordPhotoBlob(app.db, { sha256: receivedThenRemoved.sha256, size: 400, type: 'image/jpeg' })
+    await recordPhotoBlob(app.db, { sha256: receivedThenRemoved.sha256, size: 400, type: 'image/jpeg' }, field.unitId)
     await tick()
 
     const v2: PushedReport = {
@@ -154,14 +154,40 @@ describe('POST /api/push', () => {
     expect(await app.db.selectFrom('device').select(['waiting', 'free_bytes']).executeTakeFirstOrThrow()).toEqual({ waiting: 0, free_bytes: null })
   })
 
-  it('counts a listed photo as received at once when it already holds its bytes', async () => {
+  it('counts a listed photo as received at once when the unit already sent its bytes', async () => {
     const app = await buildTestApp()
     const field = await fieldOf(app)
-    const known = jpeg(500, 'sent before')
-    await recordPhotoBlob(app.db, { sha256: photoOf(known).sha256, size: known.length, type: 'image/jpeg' })
+    const known = photoOf(jpeg(500, 'sent before'))
+    expect(expectOutcome(await pushOne(app, field, reportOf(field, { photos: [known] })), 'accepted').missingPhotos).toEqual([known.id])
+    await recordPhotoBlob(app.db, { sha256: known.sha256, size: known.size, type: 'image/jpeg' }, field.unitId)
+    const again = { ...known, id: randomUUID() }
     const fresh = photoOf(jpeg(500, 'new'))
-    const result = expectOutcome(await pushOne(app, field, reportOf(field, { photos: [photoOf(known), fresh] })), 'accepted')
+    const result = expectOutcome(await pushOne(app, field, reportOf(field, { photos: [again, fresh] })), 'accepted')
     expect(result.missingPhotos).toEqual([fresh.id])
+  })
+
+  it('asks for the bytes of a photo only another unit sent: its hash alone gives nothing of another bloc', async () => {
+    const app = await buildTestApp()
+    const field = await fieldOf(app)
+    const theirs = photoOf(jpeg(500, 'another bloc'))
+    const held = reportOf(field, { photos: [theirs] })
+    expectOutcome(await pushOne(app, field, held), 'accepted')
+    await recordPhotoBlob(app.db, { sha256: theirs.sha256, size: theirs.size, type: 'image/jpeg' }, field.unitId)
+    // A phone of the other bloc lists the same hash: it is asked to send the bytes, and cannot read them meanwhile.
+    const stranger = await fieldOf(app, 'Nông Thị Hiền')
+    expect(stranger.unitId).not.toBe(field.unitId)
+    const listed = { ...theirs, id: randomUUID() }
+    const report = reportOf(stranger, { photos: [listed] })
+    expect(expectOutcome(await pushOne(app, stranger, report), 'accepted').missingPhotos).toEqual([listed.id])
+    const read = await app.inject({ method: 'GET', url: `/api/device/reports/${report.id}/photos/${listed.id}`, headers: stranger.headers })
+    expect(read.statusCode).not.toBe(200)
+    // Bytes that come for the first unit's report again leave the other's waiting.
+    await recordPhotoBlob(app.db, { sha256: theirs.sha256, size: theirs.size, type: 'image/jpeg' }, field.unitId)
+    const waiting = await app.db.selectFrom('photo').select('received_at').where('report_id', '=', report.id).executeTakeFirstOrThrow()
+    expect(waiting.received_at).toBeNull()
+    // Its own phone's upload receives it.
+    await recordPhotoBlob(app.db, { sha256: theirs.sha256, size: theirs.size, type: 'image/jpeg' }, stranger.unitId)
+    expect((await app.db.selectFrom('photo').select('received_at').where('report_id', '=', report.id).executeTakeFirstOrThrow()).received_at).not.toBeNull()
   })
 
   it('answers each report of a batch on its own: a rejected one does not stop the others', async () => {

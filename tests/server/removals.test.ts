@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { GalleryResponse, PullResponse, ReportDetail } from '../../src/protocol'
 import { pushMessages } from '../../server/messages'
 import { blobPath } from '../../server/services/photo-store'
-import { jpeg, photoOf, pushOne, reportOf, sha256Of } from './field'
+import { fieldOf, jpeg, photoOf, pushOne, reportOf, sha256Of } from './field'
 import { receivePhoto, testBloc, type TestBloc } from './managers'
 
 /**
@@ -101,6 +101,11 @@ describe('removing a report', () => {
         code: 'removed',
         reason: pushMessages.removed('Ghi tên và hoàn cảnh hộ nghèo'),
       })
+    }
+    // Another unit's phone, of this bloc or another, sending the id as its own hears nothing of the removal.
+    for (const field of [bloc.other.field, await fieldOf(bloc.app, 'Nông Thị Hiền')]) {
+      const answer = await pushOne(bloc.app, field, reportOf(field, { id: report.id }))
+      expect(answer).toEqual({ outcome: 'rejected', id: report.id, code: 'wrong_unit', reason: pushMessages.wrongUnit })
     }
     expect(await bloc.app.db.selectFrom('report').select('id').where('id', '=', report.id).execute()).toEqual([])
   })

@@ -224,7 +224,7 @@ describe('photo uploads (tus)', () => {
     expect(fs.statSync(blobFile(dataDir, photo.sha256)).size).toBe(bytes.length)
   })
 
-  it('stores the same bytes once, however often and for however many photos they come', async () => {
+  it('stores the same bytes once, however often and for however many photos or units they come', async () => {
     const bytes = jpeg(3_000, 'twice')
     const { app, dataDir, field, report, photos, base } = await reportWithPhotos({}, bytes, bytes)
     const [one, two] = photos
@@ -234,8 +234,15 @@ describe('photo uploads (tus)', () => {
     expect(await photoProgress(app.db, report.id)).toEqual({ missingPhotos: [], complete: true })
     // Sent again all the same: taken, and still stored once.
     expect((await patch(await created(base, field, two, report), field.headers, 0, bytes)).status).toBe(204)
-    // Another report with the same photo needs no upload at all.
+    // Another report of the unit with the same photo needs no upload at all.
     expect(await pushOne(app, field, reportOf(field, { photos: [photoOf(bytes)] }))).toMatchObject({ outcome: 'accepted', missingPhotos: [] })
+    // A phone of another bloc listing the same bytes sends them itself, and they are still stored once.
+    const stranger = await fieldOf(app, 'Nông Thị Hiền')
+    const theirs = photoOf(bytes)
+    const report2 = reportOf(stranger, { photos: [theirs] })
+    expect(await pushOne(app, stranger, report2)).toMatchObject({ outcome: 'accepted', missingPhotos: [theirs.id] })
+    expect((await patch(await created(base, stranger, theirs, report2), stranger.headers, 0, bytes)).status).toBe(204)
+    expect(await photoProgress(app.db, report2.id)).toEqual({ missingPhotos: [], complete: true })
     expect(filesUnder(path.join(dataDir, 'photos'))).toHaveLength(1)
     expect(await app.db.selectFrom('photo_blob').select('sha256').execute()).toHaveLength(1)
   })
