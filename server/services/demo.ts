@@ -15,7 +15,10 @@ import { assertAdmin, type Manager } from './scope'
 /** What of the bloc is demo data now, or null when nothing is. */
 export async function demoOf(db: Db, blocId: string): Promise<DemoData | null> {
   const unitIds = await idsOf(db.selectFrom('unit').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
-  const communeIds = await idsOf(db.selectFrom('commune').select('id').where('demo', '=', 1).where('id', 'in', communesOf(db, blocId)))
+  // A commune the demo seeded is this bloc's demo only while the bloc's demo is there: a bloc
+  // listing another bloc's demo commune lists a place of its own.
+  const seeded = (await db.selectFrom('bloc').select('demo').where('id', '=', blocId).executeTakeFirst())?.demo === 1
+  const communeIds = seeded ? await idsOf(db.selectFrom('commune').select('id').where('demo', '=', 1).where('id', 'in', communesOf(db, blocId))) : []
   const covenantIds = await idsOf(db.selectFrom('covenant').select('id').where('demo', '=', 1).where('bloc_id', '=', blocId))
   const { members } = await db
     .selectFrom('member')
@@ -50,11 +53,12 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     // Nothing marked: nothing to take, and no reason to send every phone a whole pull.
     const blocId = admin.blocId
     if (!(await demoOf(trx, blocId))) return { removed: { units: 0, communes: 0, covenants: 0, members: 0, reports: 0 }, shas: [] }
-    const realReports = trx.selectFrom('report').innerJoin('member', 'member.id', 'report.author_id').where('member.demo', '=', 0)
-    const realExemplars = trx.selectFrom('exemplar').innerJoin('member', 'member.id', 'exemplar.author_id').where('member.demo', '=', 0)
+    const ofBloc = () => unitsOf(trx, blocId)
+    // Only this bloc's real work keeps anything: another bloc's reports on a shared commune are its own.
+    const realReports = trx.selectFrom('report').innerJoin('member', 'member.id', 'report.author_id').where('member.demo', '=', 0).where('report.unit_id', 'in', ofBloc())
+    const realExemplars = trx.selectFrom('exemplar').innerJoin('member', 'member.id', 'exemplar.author_id').where('member.demo', '=', 0).where('exemplar.unit_id', 'in', ofBloc())
     // A unit stays when real people work in it or real reports name it; the admin's own unit
     // stays as their home, but what the demo assigned it goes.
-    const ofBloc = () => unitsOf(trx, blocId)
     const keptUnits = new Set([
       ...(await idsOf(trx.selectFrom('member').select('unit_id as id').where('demo', '=', 0).where('role', '!=', 'admin').where('unit_id', 'in', ofBloc()))),
       ...(await idsOf(realReports.select('report.unit_id as id').distinct())),
@@ -71,6 +75,7 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
           .selectFrom('assignment')
           .innerJoin('unit', 'unit.id', 'assignment.unit_id')
           .select('assignment.commune_id as id')
+          .where('unit.bloc_id', '=', blocId)
           .where((eb) => eb.or([eb('unit.demo', '=', 0), eb('unit.id', 'in', [...keptUnits, ''])])),
       )),
     ])
@@ -155,7 +160,13 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
     await trx.updateTable('bloc').set({ demo: 0, rev }).where('id', '=', blocId).execute()
     await trx.updateTable('member').set({ demo: 0, rev }).where('unit_id', 'in', ofBloc()).execute()
     for (const table of ['unit', 'covenant'] as const) await trx.updateTable(table).set({ demo: 0, rev }).where('bloc_id', '=', blocId).execute()
-    await trx.updateTable('commune').set({ demo: 0, rev }).where('id', 'in', communesOf(trx, blocId)).execute()
+    // A commune another bloc lists too keeps its mark: it is that bloc's to take away.
+    await trx
+      .updateTable('commune')
+      .set({ demo: 0, rev })
+      .where('id', 'in', communesOf(trx, blocId))
+      .where('id', 'not in', any([...elsewhere]))
+      .execute()
 
     const removed: DemoRemoved = { units: units.length, communes: delisted.length, covenants: covenants.length, members: Number(numDeletedRows), reports: reportCount }
     await audit(trx, admin, 'demo.remove', null, { ...removed }, now)

@@ -256,14 +256,29 @@ describe('blocs side by side', () => {
     expect(refused.statusCode).toBe(404)
   })
 
-  it('each bloc’s admin removes their own demo; another bloc’s stays', async () => {
+  it('each bloc’s admin removes their own demo; another bloc’s stays, marks and all', async () => {
+    // The second bloc keeps a commune of the first bloc's demo for a real unit of its own.
+    const before = await send<SetupResponse>(bloc.admin, 'GET', '/api/setup')
+    const lungCu = before.communes.find((commune) => commune.name === 'Lũng Cú') ?? expect.fail('Lũng Cú')
+    expect(before.demo?.communeIds).toContain(lungCu.id)
+    const unit = await send<{ id: string }>(bloc.otherBloc.admin, 'POST', '/api/units', { name: 'Hội Cựu chiến binh tỉnh', shortName: 'Hội CCB' }, 201)
+    const theirs = await send<AssignmentsResponse>(bloc.otherBloc.admin, 'GET', `/api/assignments/${year}`)
+    await send(bloc.otherBloc.admin, 'PUT', `/api/assignments/${year}`, {
+      assignments: [...theirs.assignments.map(({ unitId, communeId }) => ({ unitId, communeId })), { unitId: unit.id, communeId: lungCu.id }],
+    })
+    const stamp = () => bloc.app.db.selectFrom('commune').select(['rev', 'demo']).where('id', '=', lungCu.id).executeTakeFirstOrThrow()
+    const stamped = await stamp()
+
     const removal = await bloc.app.inject({ method: 'POST', url: '/api/demo/removal', headers: bloc.otherBloc.admin })
     expect(removal.statusCode, removal.body).toBe(200)
-    expect((await send<SetupResponse>(bloc.otherBloc.admin, 'GET', '/api/setup')).demo).toBeNull()
+    const after = await send<SetupResponse>(bloc.otherBloc.admin, 'GET', '/api/setup')
+    expect(after.demo).toBeNull()
+    expect(after.communes.map((commune) => commune.id)).toContain(lungCu.id)
     const ours = await send<SetupResponse>(bloc.admin, 'GET', '/api/setup')
-    expect(ours.demo).not.toBeNull()
+    expect(ours.demo).toEqual(before.demo)
     expect(ours.units).toHaveLength(6)
-    // The shared commune stays listed by the first bloc, with its assignment.
-    expect(ours.communes.map((commune) => commune.name)).toContain('Lũng Cú')
+    // The shared commune stays listed by the first bloc, with its assignment, unchanged and still the first bloc's demo.
+    expect(ours.communes).toContainEqual(lungCu)
+    expect(await stamp()).toEqual(stamped)
   })
 })
