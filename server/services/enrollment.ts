@@ -5,10 +5,10 @@ import { ERROR_CODES, type EnrollmentCodeResponse, type EnrollRequest } from '..
 import type { Database } from '../db/schema'
 import { HOUR, memberWithUnit } from './access'
 import { audit } from './audit'
-import { forbidden, invalid, notFound, Refusal } from './errors'
+import { invalid, notFound, Refusal } from './errors'
 import { limiter, limitFailures } from './failures'
 import { managedOf, memberWithBloc } from './reference'
-import { mayManage, type Manager } from './scope'
+import { assertManages, type Manager } from './scope'
 import { hashToken, newToken } from './secrets'
 
 /**
@@ -16,7 +16,7 @@ import { hashToken, newToken } from './secrets'
  * revokes them. Codes and tokens are stored as SHA-256 hashes only.
  */
 
-const notYours = () => forbidden('An admin, or the lead of this cadre’s unit, may do this')
+const NOT_YOURS = 'An admin, or the lead of this cadre’s unit, may do this'
 const codeUnknown = () => new Refusal(404, ERROR_CODES.codeUnknown, 'This enrollment code is not known')
 const codeUsed = () => new Refusal(409, ERROR_CODES.codeUsed, 'This enrollment code has already been used')
 
@@ -33,7 +33,7 @@ export async function revokeEnrollmentCodes(db: Kysely<Database>, manager: Manag
   return db.transaction().execute(async (trx) => {
     const member = await memberWithBloc(trx, memberId)
     if (!member) throw notFound('member')
-    if (!mayManage(manager, managedOf(member))) throw notYours()
+    assertManages(manager, managedOf(member), 'member', NOT_YOURS)
     const at = now.toISOString()
     const { numUpdatedRows } = await trx
       .updateTable('enrollment_code')
@@ -60,7 +60,7 @@ export async function createEnrollmentCode(
   return db.transaction().execute(async (trx) => {
     const member = await memberWithBloc(trx, memberId)
     if (!member) throw notFound('member')
-    if (issuer !== 'endpoint' && !mayManage(issuer, managedOf(member))) throw notYours()
+    if (issuer !== 'endpoint') assertManages(issuer, managedOf(member), 'member', NOT_YOURS)
     await trx
       .insertInto('enrollment_code')
       .values({
@@ -164,7 +164,7 @@ export async function revokeDevice(db: Kysely<Database>, manager: Manager, devic
       .where('device.id', '=', deviceId)
       .executeTakeFirst()
     if (!row) throw notFound('device')
-    if (!mayManage(manager, managedOf({ ...row, id: row.member_id }))) throw notYours()
+    assertManages(manager, managedOf({ ...row, id: row.member_id }), 'device', NOT_YOURS)
     const revokedAt = row.revoked_at ?? now.toISOString()
     await trx.updateTable('device').set({ revoked_at: revokedAt }).where('id', '=', deviceId).execute()
     await audit(trx, manager, 'device.revoke', row.unit_id, { device: row.name, member: row.member_name })

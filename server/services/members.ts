@@ -6,7 +6,7 @@ import type { Database, DeviceTable, MemberTable } from '../db/schema'
 import { audit } from './audit'
 import { conflict, forbidden, notFound, refuseProblems, uniquely } from './errors'
 import { blocOfUnit, managedOf, memberWithBloc, nextRevision, toMember, unitsOf } from './reference'
-import { assertUnit, mayManage, scopedUnit, type Managed, type Manager } from './scope'
+import { assertBloc, assertUnit, mayManage, scopedUnit, type Managed, type Manager } from './scope'
 import { hashPassword, newPassword } from './secrets'
 
 /**
@@ -58,6 +58,7 @@ async function memberDetail(db: Kysely<Database>, memberId: string): Promise<Mem
 
 /** What a lead may do to a member, the request included: only cadres of their own unit. */
 function assertMayManage(manager: Manager, target: Managed, body: MemberRequest & { blocId: string | undefined }): void {
+  if (target.id) assertBloc(manager, target.role === 'province' ? null : target.blocId, 'member')
   assertUnit(manager, body.unitId, body.blocId)
   if (!mayManage(manager, target) || (manager.role !== 'admin' && body.role !== 'cadre' && target.id !== manager.id)) {
     throw forbidden('A unit lead manages only the cadres of their own unit')

@@ -59,6 +59,16 @@ export interface Managed {
   role: Member['role'] | 'province'
 }
 
+/**
+ * Refuse unless the manager may act for `target`: someone of another bloc, or the province's
+ * office, as though they did not exist (404 `what`); someone of the bloc they may not manage
+ * with 403 `refusal`.
+ */
+export function assertManages(manager: Manager, target: Managed, what: string, refusal: string): void {
+  assertBloc(manager, target.role === 'province' ? null : target.blocId, what)
+  if (!mayManage(manager, target)) throw forbidden(refusal)
+}
+
 /** An admin acts for everyone in the bloc; a lead for themselves and the cadres of their own unit. */
 export function mayManage(manager: Manager, target: Managed): boolean {
   if (target.blocId !== manager.blocId || target.role === 'province') return false

@@ -222,9 +222,9 @@ export async function createCovenant(db: Kysely<Database>, actor: Manager, body:
 }
 
 /** A covenant to change: it must exist in the admin's bloc, and a closed year takes no more changes. */
-async function openCovenant(trx: Transaction<Database>, actor: Manager, covenantId: string) {
+async function openCovenant(trx: Transaction<Database>, actor: Manager, covenantId: string, what = 'covenant') {
   const row = await trx.selectFrom('covenant').selectAll().where('id', '=', covenantId).executeTakeFirst()
-  assertBloc(actor, row?.bloc_id, 'covenant')
+  assertBloc(actor, row?.bloc_id, what)
   if (!row) throw notFound('covenant')
   if (row.status === 'closed') throw conflict('This covenant is closed: its year can no longer change')
   return row
@@ -310,7 +310,7 @@ export async function addCommitment(db: Kysely<Database>, actor: Manager, covena
 async function commitmentToChange(trx: Transaction<Database>, actor: Manager, commitmentId: string) {
   const row = await trx.selectFrom('commitment').selectAll().where('id', '=', commitmentId).executeTakeFirst()
   if (!row) throw notFound('commitment')
-  return { row, covenant: await openCovenant(trx, actor, row.covenant_id) }
+  return { row, covenant: await openCovenant(trx, actor, row.covenant_id, 'commitment') }
 }
 
 /** Change a commitment. Once its covenant is signed, what it measures and where stay as signed: reports were made against them. */
