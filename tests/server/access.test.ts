@@ -259,7 +259,7 @@ describe('enrollment', () => {
       .execute()
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'ha', password: 'mật khẩu của Hà' } })
     const headers = { authorization: `Bearer ${login.json<{ token: string }>().token}` }
-    const admin = await app.db.selectFrom('member').select('id').where('role', '=', 'admin').executeTakeFirstOrThrow()
+    const admin = await app.db.selectFrom('member').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()
     const forAdmin = await app.inject({ method: 'POST', url: '/api/enrollment-codes', headers, payload: { memberId: admin.id } })
     expect(forAdmin.statusCode).toBe(403)
     const ownCadre = await memberNamed(app, 'Hoàng Văn Minh')
