@@ -3,6 +3,7 @@ import {
   byVietnamese,
   crossScore,
   DEFAULT_EVALUATION_RULES,
+  groupBy,
   progressOf,
   rank,
   scaleOf,
@@ -18,7 +19,7 @@ import type { EvaluationResponse, Proposal, ScoreItem, ScoreLine, UnitEvaluation
 import type { CovenantTable, Database, Db, ProposalTable, ScoreItemTable, ScoreTable } from '../db/schema'
 import { notFound } from './errors'
 import { countedReports } from './progress'
-import { toCommitment } from './reference'
+import { toCommitment, unitsOf } from './reference'
 import type { Manager } from './scope'
 
 /**
@@ -65,9 +66,13 @@ async function reachedOf(
   commitments: Commitment[],
 ): Promise<{ reached: Map<string, Map<string, Reached>>; communes: Map<string, string[]> }> {
   const reports = await countedReports(db, covenant.id, {})
-  const assigned = await db.selectFrom('assignment').select(['unit_id', 'commune_id']).where('year', '=', covenant.year).execute()
-  const communes = new Map<string, string[]>()
-  for (const row of assigned) communes.set(row.unit_id, [...(communes.get(row.unit_id) ?? []), row.commune_id])
+  const assigned = await db
+    .selectFrom('assignment')
+    .select(['unit_id', 'commune_id'])
+    .where('year', '=', covenant.year)
+    .where('unit_id', 'in', unitsOf(db, covenant.bloc_id))
+    .execute()
+  const communes = new Map([...groupBy(assigned, (row) => row.unit_id)].map(([unitId, rows]) => [unitId, rows.map((row) => row.commune_id)]))
   const reached = new Map<string, Map<string, Reached>>()
   for (const unitId of new Set([...reports.map((row) => row.unitId), ...communes.keys()])) {
     const own = reports.filter((row) => row.unitId === unitId).map((row) => row.report)
