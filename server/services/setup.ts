@@ -32,7 +32,15 @@ export async function setupOf(db: Kysely<Database>, manager: Manager): Promise<S
   const units = (await db.selectFrom('unit').selectAll().where('bloc_id', '=', bloc.id).execute()).sort(byVietnamese((row) => row.name))
   const communes = (await db.selectFrom('commune').selectAll().where('id', 'in', communesOf(db, bloc.id)).execute()).sort(byVietnamese((row) => `${row.district}\u0000${row.name}`))
   const covenants = await db.selectFrom('covenant').selectAll().where('bloc_id', '=', bloc.id).orderBy('year', 'desc').execute()
-  return { bloc: toBloc(bloc), units: units.map(toUnit), communes: communes.map(toCommune), covenants: covenants.map(toCovenant), demo: await demoOf(db, bloc.id) }
+  const shared = await db.selectFrom('bloc_commune').select('commune_id').distinct().where('bloc_id', '!=', bloc.id).where('commune_id', 'in', communesOf(db, bloc.id)).execute()
+  return {
+    bloc: toBloc(bloc),
+    units: units.map(toUnit),
+    communes: communes.map(toCommune),
+    sharedCommuneIds: shared.map((row) => row.commune_id),
+    covenants: covenants.map(toCovenant),
+    demo: await demoOf(db, bloc.id),
+  }
 }
 
 export async function updateBloc(db: Kysely<Database>, actor: Manager, body: BlocRequest) {

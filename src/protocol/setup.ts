@@ -30,6 +30,8 @@ export const SetupResponse = Type.Object(
     bloc: Bloc,
     units: Type.Array(Unit),
     communes: Type.Array(Commune),
+    /** Communes another bloc lists too: their name and place are the province's office's to change. */
+    sharedCommuneIds: Type.Array(Id),
     /** Newest year first. */
     covenants: Type.Array(Covenant),
     /** null once the bloc holds no demo data. */
