@@ -1,11 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { Commune, CommuneParams, CommuneRequest, CreateBlocRequest, CreateBlocResponse, ProvinceQuery, ProvinceResponse, SharedCommunesResponse } from '../../src/protocol'
+import {
+  AdminPasswordParams,
+  AdminPasswordRequest,
+  Commune,
+  CommuneParams,
+  CommuneRequest,
+  CreateBlocRequest,
+  CreateBlocResponse,
+  ProvinceQuery,
+  ProvinceResponse,
+  SharedCommunesResponse,
+} from '../../src/protocol'
 import { managerErrors, provinceOf } from '../plugins/access'
 import { EXPORT_TYPES } from '../services/export'
-import { correctCommune, createBloc, provinceOverview, provinceWorkbook, sharedCommunes } from '../services/province'
+import { correctCommune, createBloc, provinceOverview, provinceWorkbook, setAdminPassword, sharedCommunes } from '../services/province'
 
-/** The province's emulation office: every bloc's year, one workbook of them all, new blocs, and the places blocs share. */
+/** The province's emulation office: every bloc's year, one workbook of them all, new blocs, their admins' passwords, and the places blocs share. */
 const province: FastifyPluginAsyncTypebox = (app) => {
   const meta = { tags: ['province'], security: [{ bearer: [] }] }
   const yearOf = (query: ProvinceQuery) => query.year ?? new Date().getFullYear()
@@ -69,6 +80,23 @@ const province: FastifyPluginAsyncTypebox = (app) => {
       },
     },
     async (request) => correctCommune(app.db, provinceOf(request), request.params.communeId, request.body),
+  )
+  app.put(
+    '/api/province/admins/:username/password',
+    {
+      preHandler: app.requireProvince,
+      schema: {
+        ...meta,
+        summary: 'Set a bloc admin’s password; their sessions end',
+        params: AdminPasswordParams,
+        body: AdminPasswordRequest,
+        response: { 204: Type.Null(), ...managerErrors },
+      },
+    },
+    async (request, reply) => {
+      await setAdminPassword(app.db, provinceOf(request), request.params.username, request.body.password)
+      return reply.code(204).send(null)
+    },
   )
   return Promise.resolve()
 }

@@ -227,6 +227,33 @@ export async function correctCommune(db: Kysely<Database>, officer: Officer, com
 }
 
 /**
+ * `PUT /api/province/admins/:username/password`: a new password for a bloc's admin, set by the
+ * office (the admin forgot theirs, or was locked out: a new password starts the name's count of
+ * failed logins afresh). Their sessions end; the bloc's log records it. Only a bloc admin's:
+ * a lead's is their admin's to set, and anyone else is 404.
+ */
+export async function setAdminPassword(db: Kysely<Database>, officer: Officer, username: string, password: string, now = new Date()): Promise<void> {
+  const passwordHash = await hashPassword(password)
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('member')
+      .innerJoin('unit', 'unit.id', 'member.unit_id')
+      .select(['member.id', 'member.name', 'member.unit_id', 'unit.bloc_id'])
+      .where('member.username', '=', username.trim().toLowerCase())
+      .where('member.role', '=', 'admin')
+      .executeTakeFirst()
+    if (!row) throw notFound('bloc admin')
+    await trx
+      .updateTable('member')
+      .set({ password_hash: passwordHash, rev: await nextRevision(trx) })
+      .where('id', '=', row.id)
+      .execute()
+    await trx.updateTable('session').set({ revoked_at: now.toISOString() }).where('member_id', '=', row.id).where('revoked_at', 'is', null).execute()
+    await audit(trx, { id: officer.id, blocId: row.bloc_id }, 'member.update', row.unit_id, { member: row.name, password: 'set by the province’s office' }, now)
+  })
+}
+
+/**
  * `npm run admin -- add-province <username> [name]`, from the endpoint's machine: an account of
  * the province's emulation office, with a password generated and shown once. A username in use
  * anywhere on the endpoint is refused.

@@ -40,6 +40,7 @@ import type {
   CreateBlocRequest,
   CreateBlocResponse,
   SharedCommunesResponse,
+  AdminPasswordRequest,
   RemovalRequest,
   ReportDetail,
   ReportsQuery,
@@ -199,6 +200,7 @@ export function createDashboardApi(send: Transport) {
     createBloc: (body: CreateBlocRequest) => json<CreateBlocResponse>('/api/province/blocs', post(body)),
     sharedCommunes: () => json<SharedCommunesResponse>('/api/province/communes'),
     correctCommune: (communeId: string, body: CommuneRequest) => json<Commune>(`/api/province/communes/${communeId}`, put(body)),
+    setAdminPassword: (username: string, body: AdminPasswordRequest) => json<null>(`/api/province/admins/${encodeURIComponent(username)}/password`, put(body)),
   }
 }
 

@@ -76,3 +76,9 @@ export const SharedCommune = Type.Object({ commune: Commune, blocs: Type.Array(T
 export type SharedCommune = Static<typeof SharedCommune>
 export const SharedCommunesResponse = Type.Object({ communes: Type.Array(SharedCommune) }, closed)
 export type SharedCommunesResponse = Static<typeof SharedCommunesResponse>
+
+/** `PUT /api/province/admins/:username/password`: a bloc admin who forgot their password or was locked out gets the one the office sets; their sessions end. */
+export const AdminPasswordParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: 50 }) }, closed)
+export type AdminPasswordParams = Static<typeof AdminPasswordParams>
+export const AdminPasswordRequest = Type.Object({ password: Password }, closed)
+export type AdminPasswordRequest = Static<typeof AdminPasswordRequest>

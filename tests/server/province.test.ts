@@ -132,6 +132,37 @@ describe('the province’s office', () => {
     expect((await overview()).blocs).toHaveLength(3)
   })
 
+  it('sets a new password for a bloc’s admin, locked out or not: their sessions end, their bloc’s log says so', async () => {
+    const before = await logIn(bloc.app, 'admin.kinhte', ADMIN_PASSWORD)
+    const login = (password: string) => bloc.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin.kinhte', password } })
+    for (let attempt = 0; attempt < 6; attempt++) await login('không phải mật khẩu')
+    expect((await login(ADMIN_PASSWORD)).statusCode).toBe(429)
+    const url = '/api/province/admins/Admin.KinhTe/password'
+    expect((await bloc.app.inject({ method: 'PUT', url, headers: bloc.province, payload: { password: 'mật khẩu mới của khối' } })).statusCode).toBe(204)
+    expect((await login('mật khẩu mới của khối')).statusCode).toBe(200)
+    expect((await login(ADMIN_PASSWORD)).statusCode).toBe(401)
+    expect((await bloc.app.inject({ method: 'GET', url: '/api/setup', headers: before })).statusCode).toBe(401)
+    const admin = await logIn(bloc.app, 'admin.kinhte', 'mật khẩu mới của khối')
+    const log = await send<AuditResponse>(admin, 'GET', '/api/audit')
+    expect(log.entries[0]).toMatchObject({
+      action: 'member.update',
+      actorName: 'Ban Thi đua – Khen thưởng tỉnh',
+      details: { member: 'Thường trực khối kinh tế', password: 'set by the province’s office' },
+    })
+    // Only a bloc admin's: a lead's, the office's own or no one's is not found; a short password is refused; a bloc's admin may not.
+    for (const username of ['my.phunu', 'thiduatinh', 'không.có']) {
+      const response = await bloc.app.inject({
+        method: 'PUT',
+        url: `/api/province/admins/${encodeURIComponent(username)}/password`,
+        headers: bloc.province,
+        payload: { password: 'mật khẩu mới của khối' },
+      })
+      expect(response.statusCode, username).toBe(404)
+    }
+    expect((await bloc.app.inject({ method: 'PUT', url, headers: bloc.province, payload: { password: 'ngắn' } })).statusCode).toBe(400)
+    expect((await bloc.app.inject({ method: 'PUT', url, headers: bloc.admin, payload: { password: 'mật khẩu của khối khác' } })).statusCode).toBe(403)
+  })
+
   it('refuses a username another bloc or the province uses, and creates nothing', async () => {
     const before = (await overview()).blocs.length
     for (const username of ['admin', 'admin.mattran', 'thiduatinh', 'LAN.DANVAN']) {
@@ -160,6 +191,7 @@ describe('the province’s office', () => {
       ['POST', '/api/province/blocs', payload],
       ['GET', '/api/province/communes', undefined],
       ['PUT', `/api/province/communes/${commune.id}`, { name: 'Xã khác', district: commune.district, province: commune.province }],
+      ['PUT', '/api/province/admins/admin/password', { password: 'mật khẩu của ai đó khác' }],
     ] as const) {
       for (const headers of [bloc.admin, bloc.own.lead, bloc.otherBloc.admin, bloc.own.field.headers]) {
         expect((await bloc.app.inject({ method, url, headers, ...(body && { payload: body }) })).statusCode, `${method} ${url}`).toBe(403)
@@ -177,6 +209,9 @@ describe('blocs side by side', () => {
     expect(added.id).toBe(lungCu.id)
     const theirs = await send<SetupResponse>(bloc.otherBloc.admin, 'GET', '/api/setup')
     expect(theirs.communes.map((commune) => commune.name)).toContain('Lũng Cú')
+    // Each bloc's setup marks it as shared, and only it.
+    expect(theirs.sharedCommuneIds).toEqual([lungCu.id])
+    expect((await send<SetupResponse>(bloc.admin, 'GET', '/api/setup')).sharedCommuneIds).toEqual([lungCu.id])
     const rename = { name: 'Lũng Cú mới', district: 'Đồng Văn', province: 'Hà Giang' }
     expect((await bloc.app.inject({ method: 'PUT', url: `/api/communes/${lungCu.id}`, headers: bloc.admin, payload: rename })).statusCode).toBe(409)
     expect((await bloc.app.inject({ method: 'PUT', url: `/api/communes/${lungCu.id}`, headers: bloc.otherBloc.admin, payload: rename })).statusCode).toBe(409)

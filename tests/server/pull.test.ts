@@ -258,7 +258,14 @@ describe('GET /api/openapi.json', () => {
         ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/self/submit', '/api/covenants/{covenantId}/evaluation/units/{unitId}/self/return'],
         ...['/api/covenants/{covenantId}/evaluation/units/{unitId}/bloc', '/api/covenants/{covenantId}/evaluation/scores.xlsx'],
         ...['/api/covenants/{covenantId}/evaluation/proposals', '/api/covenants/{covenantId}/evaluation/proposals/{proposalId}'],
-        ...['/api/province', '/api/province/export.xlsx', '/api/province/blocs'],
+        ...[
+          '/api/province',
+          '/api/province/export.xlsx',
+          '/api/province/blocs',
+          '/api/province/communes',
+          '/api/province/communes/{communeId}',
+          '/api/province/admins/{username}/password',
+        ],
         ...[
           '/api/exemplars',
           '/api/exemplars/{exemplarId}',
