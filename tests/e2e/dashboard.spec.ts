@@ -373,4 +373,16 @@ test('the province’s office reads every bloc, exports them together, and creat
   await expect(places.locator('li').filter({ hasText: 'Lũng Táo (thôn Lũng Táo) – Đồng Văn, Hà Giang' })).toBeVisible()
   await admin.reload()
   await expect(communes.locator('li').filter({ hasText: 'Lũng Táo (thôn Lũng Táo)' })).toBeVisible()
+
+  // The bloc's admin forgot the password: the office sets a new one, and the old session ends.
+  const reset = office.getByTestId('province-password')
+  await reset.getByLabel('Người quản trị').selectOption('admin.kinhte')
+  await reset.getByLabel('Mật khẩu mới (ít nhất 10 ký tự)').fill('mật khẩu mới khối kinh tế')
+  await reset.getByRole('button', { name: 'Đặt mật khẩu mới' }).click()
+  await expect(office.getByTestId('province-password-set')).toHaveText('Đã đặt mật khẩu mới cho admin.kinhte.')
+  await admin.reload()
+  await admin.getByLabel('Tên đăng nhập').fill('admin.kinhte')
+  await admin.getByLabel('Mật khẩu').fill('mật khẩu mới khối kinh tế')
+  await admin.getByRole('button', { name: 'Đăng nhập' }).click()
+  await expect(admin.getByTestId('dashboard-who')).toContainText('Thường trực khối kinh tế')
 })
