@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Kysely, Selectable } from 'kysely'
+import type { Kysely, Selectable, Transaction } from 'kysely'
 import { byVietnamese, checkMember } from '../../src/domain'
 import type { DeviceDetail, MemberDetail, MemberRequest } from '../../src/protocol'
 import type { Database, DeviceTable, MemberTable } from '../db/schema'
@@ -106,9 +106,7 @@ export async function saveMember(db: Kysely<Database>, manager: Manager, memberI
             .values({ id, ...values })
             .execute()
         // A password changed or taken away ends the sessions it opened.
-        if (existing && passwordHash !== existing.password_hash) {
-          await trx.updateTable('session').set({ revoked_at: new Date().toISOString() }).where('member_id', '=', id).where('revoked_at', 'is', null).execute()
-        }
+        if (existing && passwordHash !== existing.password_hash) await endSessions(trx, id)
         const details = { name: values.name, role: body.role, ...(body.password !== undefined && { passwordChanged: true }) }
         await audit(trx, manager, existing ? 'member.update' : 'member.create', body.unitId, details)
         // A member moved to another unit: the unit they left reads it too.
@@ -117,6 +115,21 @@ export async function saveMember(db: Kysely<Database>, manager: Manager, memberI
     [{ field: 'username', rule: 'taken' }],
   )
   return memberDetail(db, id)
+}
+
+/** Every session of the member ends (their password changed, or was taken away). */
+async function endSessions(trx: Transaction<Database>, memberId: string, now = new Date()): Promise<void> {
+  await trx.updateTable('session').set({ revoked_at: now.toISOString() }).where('member_id', '=', memberId).where('revoked_at', 'is', null).execute()
+}
+
+/** A manager's new password, set for them (they forgot it, or were locked out): stamped, and the sessions the old one opened end. */
+export async function replacePassword(trx: Transaction<Database>, memberId: string, passwordHash: string, now = new Date()): Promise<void> {
+  await trx
+    .updateTable('member')
+    .set({ password_hash: passwordHash, rev: await nextRevision(trx) })
+    .where('id', '=', memberId)
+    .execute()
+  await endSessions(trx, memberId, now)
 }
 
 /**
@@ -131,12 +144,7 @@ export async function resetPassword(db: Kysely<Database>, username = 'admin', no
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('member').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst()
     if (!row || row.role === 'cadre') throw notFound('manager')
-    await trx
-      .updateTable('member')
-      .set({ password_hash: passwordHash, rev: await nextRevision(trx) })
-      .where('id', '=', row.id)
-      .execute()
-    await trx.updateTable('session').set({ revoked_at: now.toISOString() }).where('member_id', '=', row.id).where('revoked_at', 'is', null).execute()
+    await replacePassword(trx, row.id, passwordHash, now)
     const blocId = row.unit_id === null ? null : ((await blocOfUnit(trx, row.unit_id)) ?? null)
     await audit(trx, { id: row.id, blocId }, 'member.update', row.unit_id, { member: row.name, password: 'reset from the endpoint’s machine' }, now)
     return { name: row.name, password }

@@ -9,6 +9,7 @@ import { notFound, refuseProblems, uniquely } from './errors'
 import { evaluationOf } from './evaluation-view'
 import { demoMark, number, text, xlsxOf, type Table } from './export'
 import { covenantFor, progressOfCovenant } from './progress'
+import { replacePassword } from './members'
 import { nextRevision, toBloc, toCommune, toCovenant } from './reference'
 import { changeCommune, COMMUNE_TAKEN, communeValues } from './setup'
 import { hashPassword, newPassword } from './secrets'
@@ -243,12 +244,7 @@ export async function setAdminPassword(db: Kysely<Database>, officer: Officer, u
       .where('member.role', '=', 'admin')
       .executeTakeFirst()
     if (!row) throw notFound('bloc admin')
-    await trx
-      .updateTable('member')
-      .set({ password_hash: passwordHash, rev: await nextRevision(trx) })
-      .where('id', '=', row.id)
-      .execute()
-    await trx.updateTable('session').set({ revoked_at: now.toISOString() }).where('member_id', '=', row.id).where('revoked_at', 'is', null).execute()
+    await replacePassword(trx, row.id, passwordHash, now)
     await audit(trx, { id: officer.id, blocId: row.bloc_id }, 'member.update', row.unit_id, { member: row.name, password: 'set by the province’s office' }, now)
   })
 }
