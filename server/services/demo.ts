@@ -165,7 +165,7 @@ export async function removeDemo(db: Kysely<Database>, dirs: PhotoDirs, admin: M
       .updateTable('commune')
       .set({ demo: 0, rev })
       .where('id', 'in', communesOf(trx, blocId))
-      .where('id', 'not in', any([...elsewhere]))
+      .where('id', 'not in', trx.selectFrom('bloc_commune').select('commune_id').where('bloc_id', '!=', blocId))
       .execute()
 
     const removed: DemoRemoved = { units: units.length, communes: delisted.length, covenants: covenants.length, members: Number(numDeletedRows), reports: reportCount }

@@ -88,8 +88,13 @@ export async function storePhoto(file: string, photosDir: string, sha256: string
   try {
     await fs.link(file, target)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return
-    throw error
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    // Held already (sent before, by this unit or another): `file` becomes a link to the stored
+    // photo, so a finished upload kept to answer "complete" costs no space either.
+    const link = `${file}.${randomUUID()}.link`
+    await fs.link(target, link)
+    await fs.rename(link, file)
+    return
   }
   await flush(path.dirname(target))
 }

@@ -5,7 +5,7 @@ import type { Commune, CommuneRequest, CreateBlocRequest, CreateBlocResponse, Pr
 import type { BlocTable, Database } from '../db/schema'
 import { evaluationMessages, exportMessages, provinceMessages } from '../messages'
 import { audit } from './audit'
-import { notFound, refuseProblems, uniquely } from './errors'
+import { conflict, notFound, refuseProblems, uniquely } from './errors'
 import { evaluationOf } from './evaluation-view'
 import { demoMark, number, text, xlsxOf, type Table } from './export'
 import { covenantFor, progressOfCovenant } from './progress'
@@ -207,8 +207,8 @@ export async function sharedCommunes(db: Kysely<Database>): Promise<SharedCommun
 }
 
 /**
- * `PUT /api/province/communes/:communeId`: correct a commune's name or place for every bloc
- * listing it. It is stamped, so the phones of every unit helping it pull the change, and each of
+ * `PUT /api/province/communes/:communeId`: correct the name or place of a commune several blocs
+ * list, for all of them (one bloc's own is its admin's: 409). It is stamped, so the phones of every unit helping it pull the change, and each of
  * those blocs' logs records it.
  */
 export async function correctCommune(db: Kysely<Database>, officer: Officer, communeId: string, body: CommuneRequest): Promise<Commune> {
@@ -218,9 +218,12 @@ export async function correctCommune(db: Kysely<Database>, officer: Officer, com
     () =>
       db.transaction().execute(async (trx) => {
         const blocs = await trx.selectFrom('bloc_commune').select('bloc_id').where('commune_id', '=', communeId).execute()
-        if (!blocs.length) throw notFound('commune')
+        const before = await trx.selectFrom('commune').select(['name', 'district']).where('id', '=', communeId).executeTakeFirst()
+        if (!before || !blocs.length) throw notFound('commune')
+        if (blocs.length < 2) throw conflict('Only one bloc lists this commune: its admin changes it')
         const row = await changeCommune(trx, communeId, values)
-        for (const { bloc_id: blocId } of blocs) await audit(trx, { id: officer.id, blocId }, 'commune.update', null, { name: row.name, district: row.district })
+        const details = { name: row.name, district: row.district, was: `${before.name}, ${before.district}` }
+        for (const { bloc_id: blocId } of blocs) await audit(trx, { id: officer.id, blocId }, 'commune.update', null, details)
         return toCommune(row)
       }),
     [{ field: 'name', rule: 'taken' }],

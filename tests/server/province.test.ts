@@ -248,7 +248,11 @@ describe('blocs side by side', () => {
     for (const headers of [bloc.admin, bloc.otherBloc.admin]) {
       expect((await send<SetupResponse>(headers, 'GET', '/api/setup')).communes).toContainEqual({ id: place.id, ...corrected })
       const log = await send<AuditResponse>(headers, 'GET', '/api/audit')
-      expect(log.entries[0]).toMatchObject({ action: 'commune.update', actorName: 'Ban Thi đua – Khen thưởng tỉnh', details: { name: corrected.name } })
+      expect(log.entries[0]).toMatchObject({
+        action: 'commune.update',
+        actorName: 'Ban Thi đua – Khen thưởng tỉnh',
+        details: { name: corrected.name, was: `${place.name}, ${place.district}` },
+      })
     }
     const pulled = (await bloc.app.inject({ method: 'GET', url: `/api/pull?cursor=${cursor}`, headers: bloc.own.field.headers })).json<PullResponse>()
     expect(pulled.communes).toContainEqual({ id: place.id, ...corrected })
@@ -267,6 +271,15 @@ describe('blocs side by side', () => {
       ...corrected,
     })
     expect((await bloc.app.inject({ method: 'PUT', url: `/api/province/communes/${randomUUID()}`, headers: bloc.province, payload: corrected })).statusCode).toBe(404)
+    // A commune one bloc lists alone is that bloc's admin's to change.
+    const own = alone[0] ?? expect.fail('a commune of one bloc')
+    const theirsAlone = await bloc.app.inject({
+      method: 'PUT',
+      url: `/api/province/communes/${own.id}`,
+      headers: bloc.province,
+      payload: { name: `${own.name} mới`, district: own.district, province: own.province },
+    })
+    expect(theirsAlone.statusCode).toBe(409)
     expect((await bloc.app.inject({ method: 'PUT', url: `/api/province/communes/${place.id}`, headers: bloc.province, payload: { ...corrected, name: '  ' } })).statusCode).toBe(
       400,
     )

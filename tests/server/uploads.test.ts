@@ -241,7 +241,10 @@ describe('photo uploads (tus)', () => {
     const theirs = photoOf(bytes)
     const report2 = reportOf(stranger, { photos: [theirs] })
     expect(await pushOne(app, stranger, report2)).toMatchObject({ outcome: 'accepted', missingPhotos: [theirs.id] })
-    expect((await patch(await created(base, stranger, theirs, report2), stranger.headers, 0, bytes)).status).toBe(204)
+    const theirUpload = await created(base, stranger, theirs, report2)
+    expect((await patch(theirUpload, stranger.headers, 0, bytes)).status).toBe(204)
+    // The finished upload, kept to answer "complete", is a link to the stored photo: no second copy.
+    expect(fs.statSync(path.join(dataDir, 'uploads', theirUpload.split('/').pop() ?? '')).ino).toBe(fs.statSync(blobFile(dataDir, theirs.sha256)).ino)
     expect(await photoProgress(app.db, report2.id)).toEqual({ missingPhotos: [], complete: true })
     expect(filesUnder(path.join(dataDir, 'photos'))).toHaveLength(1)
     expect(await app.db.selectFrom('photo_blob').select('sha256').execute()).toHaveLength(1)
